@@ -1,0 +1,29 @@
+"""Step 2, check: raw documents → typed, validated Content plus every Issue found.
+
+Field rules run per document (documents.py), registry look-ups in
+registries.py, rules across documents in rules.py. Problems are collected,
+never raised: one bad file does not hide the problems of the others.
+"""
+
+from __future__ import annotations
+
+from ..load import LoadedTree
+from ..models import Content, Issue
+from . import rules
+from .documents import read_explainer, read_session
+from .registries import read_registry
+
+
+def check_tree(tree: LoadedTree) -> tuple[Content, list[Issue]]:
+    issues = list(tree.issues)
+    registry = read_registry(tree.departments, tree.taxonomy, issues)
+    explainers = [e for raw in tree.policies if (e := read_explainer(raw, registry, issues))]
+    sessions = [s for raw in tree.sessions if (s := read_session(raw, registry, issues))]
+    documents = {str(raw.path): raw for raw in [*tree.policies, *tree.sessions]}
+    rules.unique_slugs(tree.policies, issues)
+    rules.unique_slugs(tree.sessions, issues)
+    known = {raw.slug for raw in tree.policies}
+    rules.existing_references(explainers, sessions, documents, known, issues)
+    rules.supersede_cycles(explainers, documents, issues)
+    content = Content(tree.root, registry.departments, registry.taxonomy, explainers, sessions)
+    return content, sorted(issues, key=lambda i: (i.path, i.line, i.field))

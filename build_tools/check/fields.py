@@ -1,0 +1,154 @@
+"""Typed readers for front-matter fields: each returns a value or records an Issue.
+
+A reader never raises: a wrong value becomes an Issue at the field's real
+line and the reader returns None, so the check goes on to the next field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from typing import Any, Iterable
+
+from ..load import RawDocument
+from ..models import Issue, Severity
+
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def closest(value: str, choices: Iterable[str], limit: int = 3) -> list[str]:
+    """The known values nearest to a mistyped one (works on Chinese characters too)."""
+    return difflib.get_close_matches(value, list(choices), n=limit, cutoff=0.4)
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> tuple[str, str]:
+    """The Chinese and English halves of a "did you mean …" hint ('' when nothing is near)."""
+    near = closest(value, choices)
+    if not near:
+        return "", ""
+    return f"，是否应为：{'、'.join(near)}", f"; did you mean: {', '.join(near)}"
+
+
+class FieldReader:
+    """Reads the fields of one raw document, collecting problems into `issues`."""
+
+    def __init__(self, document: RawDocument, issues: list[Issue], data: dict | None = None, prefix: str = ""):
+        self.document = document
+        self.issues = issues
+        if data is None:
+            data = document.data if isinstance(document.data, dict) else {}
+        self.data: dict[str, Any] = data
+        self.prefix = prefix
+
+    def report(self, key: str, message: str, severity: Severity = Severity.ERROR) -> None:
+        """Record a problem at the line of `key` (relative to this reader's block)."""
+        full_key = self.prefix + key
+        self.issues.append(Issue(self.document.shown, self.document.line_of(full_key), full_key, message, severity))
+
+    def nested(self, key: str, data: dict) -> FieldReader:
+        """A reader for a block inside this one, e.g. `policy:` or a registry entry."""
+        return FieldReader(self.document, self.issues, data, f"{self.prefix}{key}.")
+
+    def unknown_keys(self, allowed: Iterable[str]) -> None:
+        allowed = list(allowed)
+        for key in self.data:
+            if key not in allowed:
+                zh, en = did_you_mean(str(key), allowed)
+                if not zh:
+                    zh, en = f"，可用字段：{'、'.join(allowed)}", f"; allowed fields: {', '.join(allowed)}"
+                self.report(str(key), f"未知字段“{key}”{zh} / unknown field '{key}'{en}")
+
+    def present(self, key: str, required: bool) -> bool:
+        value = self.data.get(key)
+        if value is None or value == "" or value == []:
+            if required:
+                self.report(key, f"缺少必填字段 {key} / required field {key} is missing: add '{key}: …'")
+            return False
+        return True
+
+    def text(self, key: str, required: bool = False, max_length: int | None = None) -> str | None:
+        if not self.present(key, required):
+            return None
+        value = self.data[key]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            self.report(key, f"{key} 应为一段文字 / {key} must be text, not {_kind(value)}")
+            return None
+        value = value.strip()
+        if max_length and len(value) > max_length:
+            self.report(key, f"{key} 最多 {max_length} 个字，现有 {len(value)} 个，请精简 / {key} has {len(value)} characters, at most {max_length} allowed: shorten it")
+        return value
+
+    def date(self, key: str, required: bool = False) -> dt.date | None:
+        if not self.present(key, required):
+            return None
+        value = self.data[key]
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.report(key, f"日期“{value}”格式不对，请写成 YYYY-MM-DD，例如 2023-02-16 / '{value}' is not a valid date: write YYYY-MM-DD, e.g. 2023-02-16")
+        return None
+
+    def boolean(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if isinstance(value, bool):
+            return value
+        self.report(key, f"{key} 只能是 true 或 false / {key} must be true or false")
+        return False
+
+    def url(self, key: str) -> str | None:
+        value = self.text(key)
+        if value and not _URL.match(value):
+            self.report(key, f"网址“{value}”无效，应以 http:// 或 https:// 开头 / '{value}' is not a valid URL: it must start with http:// or https://")
+            return None
+        return value
+
+    def text_list(self, key: str, required: bool = False, scalar_ok: bool = False) -> list[str]:
+        """A YAML list of strings; with `scalar_ok`, a single string is a one-item list."""
+        if not self.present(key, required):
+            return []
+        value = self.data[key]
+        if isinstance(value, str) and scalar_ok:
+            return [value.strip()]
+        if not isinstance(value, list):
+            self.report(key, f"{key} 应为列表，例如 {key}: [{value}] / {key} must be a list, e.g. {key}: [{value}]")
+            return []
+        items = []
+        for index, item in enumerate(value):
+            if isinstance(item, (str, int)) and not isinstance(item, bool) and str(item).strip():
+                items.append(str(item).strip())
+            else:
+                self.report(f"{key}.{index}", f"{key} 的第 {index + 1} 项应为一段文字 / item {index + 1} of {key} must be text, not {_kind(item)}")
+        return items
+
+    def mapping(self, key: str) -> FieldReader | None:
+        """A reader for a nested block such as `policy:`, keys prefixed with its name."""
+        if not self.present(key, required=False):
+            return None
+        value = self.data[key]
+        if not isinstance(value, dict):
+            self.report(key, f"{key} 应包含若干子字段（缩进书写） / {key} must be a block of indented fields")
+            return None
+        return self.nested(key, value)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "a block of fields"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dt.date):
+        return "a date"
+    return type(value).__name__

@@ -1,0 +1,175 @@
+"""The registries (departments.yml, taxonomy.yml) → typed objects and name look-ups.
+
+`Lookup` answers the checker's question for every registry value an author
+writes: is it a known name, an alias or synonym of one (then: use the
+canonical name), or unknown (then: here are the closest known ones)?
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Generic, Iterator, TypeVar
+
+from ..load import RawDocument
+from ..models import Department, Issue, Region, Taxonomy, Term
+from .fields import FieldReader, did_you_mean
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+T = TypeVar("T")
+
+
+@dataclass
+class Lookup(Generic[T]):
+    """Name → object for one kind of registry value."""
+
+    label_zh: str
+    label_en: str
+    canonical: dict[str, T]
+    aliases: dict[str, T]
+    aliases_are_canonical: bool = False
+
+    def resolve(self, reader: FieldReader, key: str, value: str) -> T | None:
+        """The object named by `value`, or None after reporting why not."""
+        found, problem = self.look_up(value)
+        if problem:
+            reader.report(key, problem)
+        return found
+
+    def look_up(self, value: str) -> tuple[T | None, str | None]:
+        """The object named by `value` and, if the name is not canonical, what is wrong."""
+        if value in self.canonical:
+            return self.canonical[value], None
+        if value in self.aliases:
+            found = self.aliases[value]
+            if self.aliases_are_canonical:
+                return found, None
+            name = found.name  # type: ignore[attr-defined]
+            return found, f"“{value}”是同义词，请改用规范名称“{name}” / '{value}' is a synonym: use the canonical name {name}"
+        zh, en = did_you_mean(value, [*self.canonical, *self.aliases])
+        if not zh:
+            zh, en = "，请先在注册表中添加", ": add it to the registry first"
+        return None, f"未知{self.label_zh}“{value}”{zh} / unknown {self.label_en} '{value}'{en}"
+
+
+@dataclass
+class Registry:
+    """Typed registries plus a look-up per kind of registry value."""
+
+    departments: list[Department]
+    taxonomy: Taxonomy
+    department: Lookup[Department]
+    topic: Lookup[Term]
+    audience: Lookup[Term]
+    region: Lookup[Region]
+
+
+def read_registry(departments_doc: RawDocument | None, taxonomy_doc: RawDocument | None, issues: list[Issue]) -> Registry:
+    taxonomy = _read_taxonomy(taxonomy_doc, issues) if taxonomy_doc else Taxonomy([], [], [])
+    region = Lookup("地区", "region", {r.name: r for r in taxonomy.regions}, {})
+    departments = _read_departments(departments_doc, region if taxonomy_doc else None, issues) if departments_doc else []
+    return Registry(
+        departments,
+        taxonomy,
+        department=Lookup("部门", "department", {d.name: d for d in departments}, {a: d for d in departments for a in d.aliases}, aliases_are_canonical=True),
+        topic=_term_lookup("主题", "topic", taxonomy.topics),
+        audience=_term_lookup("适用对象", "audience", taxonomy.audiences),
+        region=region,
+    )
+
+
+def _term_lookup(label_zh: str, label_en: str, terms: list[Term]) -> Lookup[Term]:
+    return Lookup(label_zh, label_en, {t.name: t for t in terms}, {s: t for t in terms for s in t.synonyms if s != t.name})
+
+
+def _entries(reader: FieldReader, key: str, data: Any) -> Iterator[FieldReader]:
+    """One reader per block of a registry list, its keys addressed as `key.N.field`."""
+    if not isinstance(data, list):
+        reader.report(key, f"{key} 应为列表 / {key} must be a list of entries")
+        return
+    for index, entry in enumerate(data):
+        if isinstance(entry, dict):
+            yield reader.nested(f"{key}.{index}" if key else str(index), entry)
+        else:
+            reader.report(f"{key}.{index}" if key else str(index), "每一项应包含 id、name 等字段 / each entry must be a block with id, name, …")
+
+
+def _ident(reader: FieldReader, seen: set[str]) -> str | None:
+    value = reader.text("id", required=True)
+    if value is None:
+        return None
+    if not _ID.match(value):
+        reader.report("id", f"id“{value}”只能用小写字母、数字和连字符 / id '{value}' must use lowercase ASCII letters, digits and hyphens")
+    if value in seen:
+        reader.report("id", f"id“{value}”重复 / id '{value}' is used twice")
+    seen.add(value)
+    return value
+
+
+def _read_departments(document: RawDocument, regions: Lookup[Region] | None, issues: list[Issue]) -> list[Department]:
+    departments: list[Department] = []
+    ids: set[str] = set()
+    names: set[str] = set()
+    root = FieldReader(document, issues, data={})
+    for reader in _entries(root, "", document.data):
+        reader.unknown_keys(("id", "name", "aliases", "region", "url", "owners"))
+        ident = _ident(reader, ids)
+        name = reader.text("name", required=True)
+        region = reader.text("region", required=True)
+        if region and regions:
+            regions.resolve(reader, "region", region)
+        aliases = reader.text_list("aliases")
+        for alias in (name, *aliases):
+            if alias and alias in names:
+                reader.report("name", f"名称或别名“{alias}”已被其他部门使用 / name or alias '{alias}' is already used by another department")
+            names.add(alias)
+        url = reader.url("url")
+        owners = reader.text_list("owners")
+        if ident and name and region:
+            departments.append(Department(ident, name, region, tuple(aliases), url, tuple(owners)))
+    return departments
+
+
+def _read_taxonomy(document: RawDocument, issues: list[Issue]) -> Taxonomy:
+    reader = FieldReader(document, issues)
+    if not isinstance(document.data, dict):
+        reader.report("", "taxonomy.yml 应包含 topics、audiences、regions 三部分 / taxonomy.yml must have topics, audiences and regions")
+    reader.unknown_keys(("topics", "audiences", "regions"))
+    topics = _read_terms(reader, "topics")
+    audiences = _read_terms(reader, "audiences")
+    regions: list[Region] = []
+    _read_regions(reader, "regions", reader.data.get("regions", []), (), regions, set())
+    return Taxonomy(topics, audiences, regions)
+
+
+def _read_terms(root: FieldReader, key: str) -> list[Term]:
+    terms: list[Term] = []
+    ids: set[str] = set()
+    words: set[str] = set()
+    for reader in _entries(root, key, root.data.get(key, [])):
+        reader.unknown_keys(("id", "name", "synonyms"))
+        ident = _ident(reader, ids)
+        name = reader.text("name", required=True)
+        synonyms = reader.text_list("synonyms")
+        for word in {name, *synonyms} - {None}:
+            if word in words:
+                reader.report("synonyms", f"“{word}”已属于其他条目，同一个词只能指向一个条目 / '{word}' already belongs to another entry: a word may name only one entry")
+            words.add(word)
+        if ident and name:
+            terms.append(Term(ident, name, tuple(synonyms)))
+    return terms
+
+
+def _read_regions(root: FieldReader, key: str, data: Any, ancestors: tuple[str, ...], regions: list[Region], ids: set[str]) -> None:
+    for reader in _entries(root, key, data):
+        reader.unknown_keys(("id", "name", "children"))
+        ident = _ident(reader, ids)
+        name = reader.text("name", required=True)
+        if not (ident and name):
+            continue
+        if any(r.name == name for r in regions):
+            reader.report("name", f"地区“{name}”重复 / region '{name}' appears twice")
+        regions.append(Region(ident, name, ancestors))
+        if "children" in reader.data:
+            _read_regions(reader, "children", reader.data["children"], (*ancestors, name), regions, ids)

@@ -1,0 +1,157 @@
+"""The `policy` command: one thin function per subcommand over the library.
+
+Exit codes: 0 success, 1 the content has errors, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import report
+from .build import BuildOptions, build as build_site
+from .pipeline import ContentError, check_content
+from .scaffold import ScaffoldError, new_explainer
+from .site import SiteConfigError, serve_site
+
+CONTENT = click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"), show_default=True, help="Folder with policies/, qa/ and the registries.")
+CONFIG = click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"), show_default=True, help="The site's MkDocs configuration.")
+TODAY = click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Build date YYYY-MM-DD (default: today); the same date gives the same site.")
+
+
+def _require_folder(content_dir: Path) -> None:
+    if not content_dir.is_dir():
+        raise click.UsageError(f"找不到内容目录 {content_dir} / content folder {content_dir} not found: pass --content DIR")
+
+
+def _date(value: dt.datetime | None) -> dt.date:
+    return value.date() if value else dt.date.today()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="build-tools")
+def cli() -> None:
+    """Check, build and preview the policy explainer site (政策解读发布工具)."""
+
+
+@cli.command()
+@CONTENT
+@click.option("--format", "output_format", type=click.Choice(sorted(report.FORMATS)), default="text", show_default=True, help="text for people, github for workflow annotations, json for tools.")
+def check(content_dir: Path, output_format: str) -> None:
+    """Check every explainer, Q&A session and registry; list all problems.
+
+    Each problem is printed as `path:line: field: message`. Exit 0 when the
+    content is clean (warnings allowed), 1 when it has errors.
+
+    Example:
+
+        policy check --content content --format github
+    """
+    _require_folder(content_dir)
+    _, issues = check_content(content_dir)
+    if issues:
+        click.echo(report.FORMATS[output_format](issues))
+    if output_format == "json" and not issues:
+        click.echo("[]")
+    if output_format == "text":
+        click.echo(report.summary(issues), err=True)
+    sys.exit(1 if any(i.is_error for i in issues) else 0)
+
+
+@cli.command()
+@CONTENT
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True, help="Where the static site is written.")
+@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("search_index"), show_default=True, help="Where the search index is written.")
+@CONFIG
+@TODAY
+def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path, today: dt.datetime | None) -> None:
+    """Check, then write the static site and the search index.
+
+    Both are written to a temporary folder and swapped in at the end: when
+    the content has errors, nothing is written and the previous site stays.
+
+    Example:
+
+        policy build --today 2026-11-23
+    """
+    _require_folder(content_dir)
+    started = time.monotonic()
+    options = BuildOptions(content_dir, site_dir, index_dir, config_file, _date(today))
+    try:
+        site = build_site(options)
+    except ContentError as error:
+        click.echo(report.format_text(error.issues), err=True)
+        click.echo(f"{report.summary(error.issues)}：未写入任何文件，原有网站保持不变 / nothing was written; the previous site is unchanged", err=True)
+        sys.exit(1)
+    except SiteConfigError as error:
+        raise click.ClickException(str(error)) from None
+    if site.issues:
+        click.echo(report.format_text(site.issues), err=True)
+    click.echo(
+        f"已生成 {len(site.explainers)} 篇解读、{len(site.content.sessions)} 场答疑、{len(site.pages)} 个页面 → {site_dir}/，"
+        f"检索索引 → {index_dir}/（{time.monotonic() - started:.1f} 秒） / "
+        f"built {len(site.pages)} pages into {site_dir}/ and the search index into {index_dir}/"
+    )
+
+
+@cli.command()
+@CONTENT
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port on 127.0.0.1.")
+@CONFIG
+@TODAY
+def serve(content_dir: Path, port: int, config_file: Path, today: dt.datetime | None) -> None:
+    """Preview the site on http://127.0.0.1:PORT with live reload.
+
+    Saving a file under the content folder rebuilds the site and reloads the
+    browser; content errors are shown in the browser until they are fixed.
+
+    Example:
+
+        policy serve --port 8000
+    """
+    _require_folder(content_dir)
+    try:
+        serve_site(config_file, content_dir, port, today.date() if today else None)
+    except SiteConfigError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"无法在端口 {port} 上启动预览 / cannot serve on port {port}: {error.strerror}; try --port {port + 1}") from None
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--department", required=True, help="Department name or alias from departments.yml.")
+@CONTENT
+def new(slug: str, department: str, content_dir: Path) -> None:
+    """Write a new explainer SLUG.md with every field filled in and explained.
+
+    The file starts as a draft (draft: true) and passes `policy check` as
+    written; replace the placeholders, then set draft: false to publish.
+
+    Example:
+
+        policy new sucrong-credit-loan --department 江苏省发展改革委
+    """
+    _require_folder(content_dir)
+    content, issues = check_content(content_dir)
+    try:
+        path = new_explainer(content, slug, department, dt.date.today())
+    except ScaffoldError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"已创建 {path}：请填写占位内容，完成后将 draft 改为 false / created {path}: fill in the placeholders, then set draft: false")
+
+
+def main() -> None:
+    """Entry point: no traceback reaches the user unless POLICY_DEBUG is set."""
+    try:
+        cli(prog_name="policy")
+    except Exception as error:  # a bug, not bad input: say so briefly
+        if os.environ.get("POLICY_DEBUG"):
+            raise
+        click.echo(f"内部错误 / internal error: {type(error).__name__}: {error}. 请报告此问题；设置 POLICY_DEBUG=1 可查看详情 / please report it; set POLICY_DEBUG=1 for details", err=True)
+        sys.exit(70)

@@ -1,0 +1,212 @@
+"""The domain objects every step of the pipeline passes on.
+
+Plain dataclasses, no behaviour beyond what follows from their own fields:
+load and check create them, the FAQ, page and search steps read them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in the content, located at a real line of a file."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+@dataclass(frozen=True)
+class Department:
+    id: str
+    name: str
+    region: str
+    aliases: tuple[str, ...] = ()
+    url: str | None = None
+    owners: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Term:
+    """A topic or an audience: a canonical name, a URL id and its synonyms."""
+
+    id: str
+    name: str
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Region:
+    """A node of the region tree; `ancestors` lists names from the root down."""
+
+    id: str
+    name: str
+    ancestors: tuple[str, ...] = ()
+
+
+@dataclass
+class Taxonomy:
+    topics: list[Term]
+    audiences: list[Term]
+    regions: list[Region]
+
+    def region(self, name: str) -> Region | None:
+        return next((r for r in self.regions if r.name == name), None)
+
+    def region_and_descendants(self, name: str) -> set[str]:
+        """A policy for a region applies inside it: the region and all below."""
+        return {r.name for r in self.regions if r.name == name or name in r.ancestors}
+
+
+@dataclass(frozen=True)
+class PolicyDocument:
+    """The source policy document an explainer explains."""
+
+    title: str
+    number: str | None = None
+    issuer: str | None = None
+    issued: dt.date | None = None
+    url: str | None = None
+
+
+class Status(str, Enum):
+    """Status of an explainer's policy on the build date."""
+
+    UPCOMING = "即将生效"
+    IN_FORCE = "现行有效"
+    EXPIRED = "已失效"
+    SUPERSEDED = "已被替代"
+
+
+@dataclass
+class Explainer:
+    """A policy explainer (政策解读): one Markdown file under content/policies/."""
+
+    slug: str
+    path: Path
+    title: str
+    summary: str
+    department: Department
+    region: Region
+    topics: list[Term]
+    published: dt.date
+    body: str
+    co_departments: list[Department] = field(default_factory=list)
+    audience: list[Term] = field(default_factory=list)
+    policy: PolicyDocument | None = None
+    effective: dt.date | None = None
+    expires: dt.date | None = None
+    supersedes: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    contact: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    draft: bool = False
+    body_line: int = 1
+
+    def is_published(self, today: dt.date) -> bool:
+        """Drafts and scheduled explainers are checked but never published."""
+        return not self.draft and self.published <= today
+
+
+@dataclass(frozen=True)
+class QAPair:
+    """One question of a Q&A session and its answer.
+
+    `question`, `details` and `asker` are written by the public and are
+    untrusted; `answer` is written by a department.
+    """
+
+    question: str
+    answer: str
+    line: int
+    details: str = ""
+    asker: str | None = None
+    answered_by: Department | None = None
+
+
+class SessionKind(str, Enum):
+    LIVE = "live"
+    BOARD = "board"
+    HOTLINE = "hotline"
+    BRIEFING = "briefing"
+
+    @property
+    def label(self) -> str:
+        return {"live": "直播答疑", "board": "留言板", "hotline": "热线问答", "briefing": "政策答疑"}[self.value]
+
+
+@dataclass
+class QASession:
+    """A past Q&A session (答疑专场, 留言板, 热线): one file under content/qa/."""
+
+    slug: str
+    path: Path
+    title: str
+    date: dt.date
+    kind: SessionKind
+    pairs: list[QAPair]
+    host: str | None = None
+    departments: list[Department] = field(default_factory=list)
+    policies: list[str] = field(default_factory=list)
+    source: str | None = None
+
+
+@dataclass
+class Content:
+    """Everything under content/, validated and typed."""
+
+    root: Path
+    departments: list[Department]
+    taxonomy: Taxonomy
+    explainers: list[Explainer]
+    sessions: list[QASession]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated page: where it lives in the site and its Markdown source."""
+
+    src_path: str
+    title: str
+    markdown: str
+
+    @property
+    def url(self) -> str:
+        return page_url(self.src_path)
+
+
+def page_url(src_path: str) -> str:
+    """Directory-style URL of a page, relative to the site root."""
+    stem = src_path.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+@dataclass
+class Site:
+    """What the pipeline produced: content, derived state and pages to write."""
+
+    content: Content
+    today: dt.date
+    explainers: list[Explainer]
+    status: dict[str, Status]
+    superseded_by: dict[str, str]
+    pages: list[Page]
+    issues: list[Issue]

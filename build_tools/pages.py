@@ -1,0 +1,182 @@
+"""Step 4, pages: Site → generated Markdown pages (explainers, lists, Q&A sessions).
+
+Pages are plain `Page(src_path, title, markdown)` objects; any static site
+generator can render them (plugin.py hands them to MkDocs). Lists are split
+into pages of PAGE_SIZE so that no page grows with the size of the site,
+and the site navigation goes through these list pages, never a full tree.
+
+Text from the public (questions, asker lines) is redacted and escaped here;
+answers, written by departments, are rendered and sanitised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import posixpath
+from dataclasses import dataclass
+from typing import Callable
+
+import markdown
+import nh3
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .models import Explainer, Page, QASession, Site, Status, Term, page_url
+from .redact import redact
+
+PAGE_SIZE = 50
+LATEST_ON_HOME = 12
+
+STATUS_CLASS = {
+    Status.UPCOMING: "upcoming",
+    Status.IN_FORCE: "in-force",
+    Status.EXPIRED: "expired",
+    Status.SUPERSEDED: "superseded",
+}
+# A symbol beside the word, so the status is never told by colour alone.
+STATUS_SYMBOL = {Status.UPCOMING: "◷", Status.IN_FORCE: "✓", Status.EXPIRED: "✕", Status.SUPERSEDED: "⇄"}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A group of explainers with its own list page(s), e.g. one topic."""
+
+    src_base: str
+    title: str
+    explainers: list[Explainer]
+    intro: str = ""
+
+
+def generate_pages(site: Site) -> list[Page]:
+    renderer = _Renderer(site)
+    pages = [renderer.home()]
+    pages += [renderer.explainer(e) for e in site.explainers]
+    for section in _sections(site):
+        pages += renderer.section(*section)
+    pages += renderer.sessions()
+    return pages
+
+
+def _sections(site: Site) -> list[tuple[str, str, str, list[Listing]]]:
+    """(folder, title, intro, listings) for each way of browsing explainers."""
+    content, explainers = site.content, site.explainers
+    by = _group_by(explainers)
+    departments = [Listing(f"departments/{d.id}", d.name, by(lambda e, d=d: d in (e.department, *e.co_departments))) for d in content.departments]
+    topics = [Listing(f"topics/{t.id}", t.name, by(lambda e, t=t: t in e.topics), _synonyms_line(t)) for t in content.taxonomy.topics]
+    audiences = [Listing(f"audiences/{t.id}", t.name, by(lambda e, t=t: t in e.audience), _synonyms_line(t)) for t in content.taxonomy.audiences]
+    regions = [
+        Listing(f"regions/{r.id}", r.name, by(lambda e, inside=content.taxonomy.region_and_descendants(r.name): e.region.name in inside), "含下辖地区的政策解读。")
+        for r in content.taxonomy.regions
+    ]
+    years = sorted({e.published.year for e in explainers}, reverse=True)
+    by_year = [Listing(f"years/{y}", f"{y} 年", by(lambda e, y=y: e.published.year == y)) for y in years]
+    return [
+        ("departments", "按部门浏览", "各部门发布的政策解读（含联合发布）。", departments),
+        ("topics", "按主题浏览", "按政策主题分类的解读。", topics),
+        ("audiences", "按适用对象浏览", "按企业类型和适用对象分类的解读。", audiences),
+        ("regions", "按地区浏览", "地区页面包含其下辖地区的政策解读。", regions),
+        ("years", "按年份浏览", "按发布年份排列的解读。", by_year),
+    ]
+
+
+def _group_by(explainers: list[Explainer]) -> Callable[[Callable[[Explainer], bool]], list[Explainer]]:
+    return lambda keep: [e for e in explainers if keep(e)]
+
+
+def _synonyms_line(term: Term) -> str:
+    return f"相关说法：{'、'.join(term.synonyms)}。" if term.synonyms else ""
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """Link from one directory-style page URL to another, so the site works under any base path."""
+    link = posixpath.relpath("/" + to_url, "/" + from_url)
+    return "./" if link == "." else link + ("/" if to_url.endswith("/") or not to_url else "")
+
+
+def chinese_date(value: dt.date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def public_text(value: str | None) -> str:
+    """Text written by the public: personal data masked, markup shown as text."""
+    return html.escape(redact(value or ""))
+
+
+def department_answer(value: str) -> str:
+    """A department's answer: Markdown, rendered, with anything executable removed."""
+    rendered = markdown.markdown(value, extensions=["tables", "sane_lists"])
+    return "\n".join(line for line in nh3.clean(rendered).split("\n") if line.strip())
+
+
+_environment = Environment(
+    loader=PackageLoader("build_tools", "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    undefined=StrictUndefined,
+)
+_environment.filters["cn_date"] = chinese_date
+_environment.filters["public"] = public_text
+_environment.filters["answer"] = department_answer
+_environment.filters["yaml_string"] = lambda v: json.dumps(v, ensure_ascii=False)
+
+
+class _Renderer:
+    """Renders each kind of page with the site's shared context."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.by_slug = {e.slug: e for e in site.explainers}
+
+    def _page(self, src_path: str, title: str, template: str, **context) -> Page:
+        here = page_url(src_path)
+        markdown_text = _environment.get_template(template).render(
+            title=title,
+            site=self.site,
+            link=lambda target: relative_url(here, target),
+            status=self.site.status,
+            status_class=STATUS_CLASS,
+            status_symbol=STATUS_SYMBOL,
+            by_slug=self.by_slug,
+            **context,
+        )
+        return Page(src_path, title, markdown_text)
+
+    def home(self) -> Page:
+        upcoming = [e for e in self.site.explainers if self.site.status[e.slug] is Status.UPCOMING]
+        topics = [(t, sum(t in e.topics for e in self.site.explainers)) for t in self.site.content.taxonomy.topics]
+        sessions = sorted(self.site.content.sessions, key=lambda s: (-s.date.toordinal(), s.slug))
+        return self._page("index.md", "政策解读", "home.md.j2", latest=self.site.explainers[:LATEST_ON_HOME],
+                          upcoming=upcoming, topics=topics, sessions=sessions[:6])
+
+    def explainer(self, explainer: Explainer) -> Page:
+        replaces = [self.by_slug[s] for s in explainer.supersedes if s in self.by_slug]
+        related = [self.by_slug[s] for s in explainer.related if s in self.by_slug]
+        replacement = self.by_slug.get(self.site.superseded_by.get(explainer.slug, ""))
+        return self._page(f"policies/{explainer.slug}.md", explainer.title, "explainer.md.j2", e=explainer,
+                          replaces=replaces, related=related, replacement=replacement)
+
+    def section(self, folder: str, title: str, intro: str, listings: list[Listing]) -> list[Page]:
+        shown = [listing for listing in listings if listing.explainers]
+        pages = [self._page(f"{folder}/index.md", title, "section.md.j2", intro=intro, listings=shown)]
+        for listing in shown:
+            pages += self.listing(listing)
+        return pages
+
+    def listing(self, listing: Listing) -> list[Page]:
+        chunks = [listing.explainers[i : i + PAGE_SIZE] for i in range(0, len(listing.explainers), PAGE_SIZE)]
+        sources = [f"{listing.src_base}.md"] + [f"{listing.src_base}/page/{n}.md" for n in range(2, len(chunks) + 1)]
+        return [
+            self._page(source, listing.title, "listing.md.j2", listing=listing, explainers=chunk,
+                       number=index + 1, pages=[page_url(s) for s in sources])
+            for index, (source, chunk) in enumerate(zip(sources, chunks))
+        ]
+
+    def sessions(self) -> list[Page]:
+        sessions = sorted(self.site.content.sessions, key=lambda s: (-s.date.toordinal(), s.slug))
+        pages = [self._page("qa/index.md", "答疑与问答", "sessions.md.j2", sessions=sessions)]
+        pages += [self._page(f"qa/{s.slug}.md", s.title, "session.md.j2", s=s) for s in sessions]
+        return pages
+

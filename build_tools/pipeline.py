@@ -1,0 +1,66 @@
+"""The one place that shows the order: load → check → derive → pages.
+
+`run_pipeline()` gathers everything before anything is written; writers
+(site.py, search/) take the returned Site afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .check import check_tree
+from .load import load_tree
+from .models import Content, Explainer, Issue, Site, Status
+from .pages import generate_pages
+
+
+class ContentError(Exception):
+    """The content has errors; `issues` lists all of them (warnings too)."""
+
+    def __init__(self, issues: list[Issue]):
+        super().__init__(f"{sum(i.is_error for i in issues)} error(s) in content")
+        self.issues = issues
+
+
+def check_content(content_dir: Path) -> tuple[Content, list[Issue]]:
+    """Load and check everything under `content_dir`."""
+    return check_tree(load_tree(content_dir))
+
+
+def run_pipeline(content_dir: Path, today: dt.date) -> Site:
+    """Check the content and derive the site as of `today`; raise ContentError on errors."""
+    content, issues = check_content(content_dir)
+    if any(issue.is_error for issue in issues):
+        raise ContentError(issues)
+    explainers = published_explainers(content, today)
+    superseded_by = replacements(explainers)
+    status = {e.slug: status_on(e, today, superseded_by) for e in explainers}
+    site = Site(content, today, explainers, status, superseded_by, pages=[], issues=issues)
+    site.pages = generate_pages(site)
+    return site
+
+
+def published_explainers(content: Content, today: dt.date) -> list[Explainer]:
+    """Explainers visible on `today`, newest first (ties by slug, for stable output)."""
+    visible = [e for e in content.explainers if e.is_published(today)]
+    return sorted(visible, key=lambda e: (-e.published.toordinal(), e.slug))
+
+
+def replacements(explainers: list[Explainer]) -> dict[str, str]:
+    """Slug → slug of the newest published explainer that supersedes it."""
+    replaced: dict[str, str] = {}
+    for explainer in reversed(explainers):  # oldest first, so the newest wins
+        for old in explainer.supersedes:
+            replaced[old] = explainer.slug
+    return replaced
+
+
+def status_on(explainer: Explainer, today: dt.date, superseded_by: dict[str, str]) -> Status:
+    if explainer.slug in superseded_by:
+        return Status.SUPERSEDED
+    if explainer.effective and today < explainer.effective:
+        return Status.UPCOMING
+    if explainer.expires and today > explainer.expires:
+        return Status.EXPIRED
+    return Status.IN_FORCE

@@ -1,0 +1,89 @@
+"""The thin MkDocs adapter: hands the pipeline's generated pages to MkDocs.
+
+Enabled in mkdocs.yml as `plugins: [policy]`. With `policy build` the
+pipeline has already run and its Site is handed over (`prepared_site`); with
+a plain `mkdocs build` or `mkdocs serve` the plugin runs the pipeline itself.
+Nothing outside this module and site.py imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .models import Issue, Page, Site
+from .pipeline import ContentError, run_pipeline
+from .report import format_text
+
+
+class PolicyPluginConfig(base.Config):
+    content_dir = c.Type(str, default="content")
+    """Folder holding policies/, qa/, departments.yml and taxonomy.yml (relative to mkdocs.yml)."""
+    today = c.Optional(c.Type(str))
+    """Build date as YYYY-MM-DD: decides statuses and which scheduled explainers are out. Default: today."""
+
+
+class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
+    # Set by `policy build` so the pipeline's Site is reused, not computed twice.
+    prepared_site: Site | None = None
+    # Set by `policy serve` to override the options of mkdocs.yml.
+    overrides: dict[str, str] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup also keeps this instance alive across `serve` rebuilds.
+        self.serving = command == "serve"
+
+    def on_config(self, config):
+        if not config.use_directory_urls:
+            raise PluginError("policy: set use_directory_urls: true in mkdocs.yml; page links assume it")
+        self.pages = self._pages(config)
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        for page in self.pages:
+            files.append(File.generated(config, page.src_path, content=page.markdown))
+        return files
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self._content_dir(config)))
+        return server
+
+    def _content_dir(self, config) -> Path:
+        folder = Path(self.overrides.get("content_dir") or self.config.content_dir)
+        return folder if folder.is_absolute() else Path(config.config_file_path).parent / folder
+
+    def _today(self) -> dt.date:
+        value = self.overrides.get("today") or self.config.today
+        try:
+            return dt.date.fromisoformat(value) if value else dt.date.today()
+        except ValueError:
+            raise PluginError(f"policy: today must be YYYY-MM-DD, not {value!r}") from None
+
+    def _pages(self, config) -> list[Page]:
+        if self.prepared_site is not None:
+            return self.prepared_site.pages
+        try:
+            return run_pipeline(self._content_dir(config), self._today()).pages
+        except ContentError as error:
+            if getattr(self, "serving", False):
+                return [_error_page(error.issues)]
+            raise PluginError("policy: the content has errors:\n" + format_text(error.issues)) from None
+
+
+def _error_page(issues: list[Issue]) -> Page:
+    """In preview, show the problems in the browser instead of a stale or broken site."""
+    items = "\n".join(f"<li><code>{html.escape(line)}</code></li>" for line in format_text(issues).splitlines())
+    markdown = (
+        '---\ntitle: "内容有错误"\n---\n\n'
+        '<div class="admonition failure"><p class="admonition-title">内容有错误，修改并保存后页面会自动刷新 / '
+        "The content has errors: fix them and save, the page reloads by itself</p>\n"
+        f'<ul class="pp-errors">\n{items}\n</ul></div>\n'
+    )
+    return Page("index.md", "内容有错误", markdown)
