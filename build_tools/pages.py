@@ -21,6 +21,7 @@ from typing import Callable
 import markdown
 import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from .models import Explainer, Page, QASession, Site, Status, Term, page_url
 from .redact import redact
@@ -98,15 +99,23 @@ def chinese_date(value: dt.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
-def public_text(value: str | None) -> str:
+def public_text(value: str | None) -> Markup:
     """Text written by the public: personal data masked, markup shown as text."""
-    return html.escape(redact(value or ""))
+    return Markup(html.escape(redact(value or "")))
 
 
-def department_answer(value: str) -> str:
+def department_answer(value: str) -> Markup:
     """A department's answer: Markdown, rendered, with anything executable removed."""
-    rendered = markdown.markdown(value, extensions=["tables", "sane_lists"])
-    return "\n".join(line for line in nh3.clean(rendered).split("\n") if line.strip())
+    rendered = _answer_markdown.reset().convert(value)
+    return Markup("\n".join(line for line in nh3.clean(rendered).split("\n") if line.strip()))
+
+
+def yaml_string(value: str) -> Markup:
+    """A double-quoted YAML (JSON) string for page front matter."""
+    return Markup(json.dumps(value, ensure_ascii=False))
+
+
+_answer_markdown = markdown.Markdown(extensions=["tables", "sane_lists"])
 
 
 _environment = Environment(
@@ -120,7 +129,7 @@ _environment = Environment(
 _environment.filters["cn_date"] = chinese_date
 _environment.filters["public"] = public_text
 _environment.filters["answer"] = department_answer
-_environment.filters["yaml_string"] = lambda v: json.dumps(v, ensure_ascii=False)
+_environment.filters["yaml_string"] = yaml_string
 
 
 class _Renderer:

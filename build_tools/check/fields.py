@@ -116,8 +116,8 @@ class FieldReader:
         if not self.present(key, required):
             return []
         value = self.data[key]
-        if isinstance(value, str) and scalar_ok:
-            return [value.strip()]
+        if scalar_ok and isinstance(value, (str, int)) and not isinstance(value, bool):
+            return [str(value).strip()]
         if not isinstance(value, list):
             self.report(key, f"{key} 应为列表，例如 {key}: [{value}] / {key} must be a list, e.g. {key}: [{value}]")
             return []
