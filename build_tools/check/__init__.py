@@ -19,11 +19,12 @@ def check_tree(tree: LoadedTree) -> tuple[Content, list[Issue]]:
     registry = read_registry(tree.departments, tree.taxonomy, issues)
     explainers = [e for raw in tree.policies if (e := read_explainer(raw, registry, issues))]
     sessions = [s for raw in tree.sessions if (s := read_session(raw, registry, issues))]
-    documents = {str(raw.path): raw for raw in [*tree.policies, *tree.sessions]}
+    documents = {str(raw.path): raw for raw in tree.policies}
     rules.unique_slugs(tree.policies, issues)
     rules.unique_slugs(tree.sessions, issues)
     known = {raw.slug for raw in tree.policies}
-    rules.existing_references(explainers, sessions, documents, known, issues)
+    rules.existing_references(tree.policies, ("supersedes", "related"), known, issues, own_slug=True)
+    rules.existing_references(tree.sessions, ("policies",), known, issues, own_slug=False)
     rules.supersede_cycles(explainers, documents, issues)
     content = Content(tree.root, registry.departments, registry.taxonomy, explainers, sessions)
-    return content, sorted(issues, key=lambda i: (i.path, i.line, i.field))
+    return content, sorted(issues, key=lambda i: (i.path, i.line))

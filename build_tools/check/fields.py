@@ -24,7 +24,11 @@ def closest(value: str, choices: Iterable[str], limit: int = 3) -> list[str]:
 
 def did_you_mean(value: str, choices: Iterable[str]) -> tuple[str, str]:
     """The Chinese and English halves of a "did you mean …" hint ('' when nothing is near)."""
-    near = closest(value, choices)
+    return hint(closest(value, choices))
+
+
+def hint(near: list[str]) -> tuple[str, str]:
+    near = near[:3]
     if not near:
         return "", ""
     return f"，是否应为：{'、'.join(near)}", f"; did you mean: {', '.join(near)}"

@@ -13,7 +13,7 @@ from typing import Any, Generic, Iterator, TypeVar
 
 from ..load import RawDocument
 from ..models import Department, Issue, Region, Taxonomy, Term
-from .fields import FieldReader, did_you_mean
+from .fields import FieldReader, closest, hint
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -47,10 +47,16 @@ class Lookup(Generic[T]):
                 return found, None
             name = found.name  # type: ignore[attr-defined]
             return found, f"“{value}”是同义词，请改用规范名称“{name}” / '{value}' is a synonym: use the canonical name {name}"
-        zh, en = did_you_mean(value, [*self.canonical, *self.aliases])
+        zh, en = hint(self._names_near(value))
         if not zh:
             zh, en = "，请先在注册表中添加", ": add it to the registry first"
         return None, f"未知{self.label_zh}“{value}”{zh} / unknown {self.label_en} '{value}'{en}"
+
+    def _names_near(self, value: str) -> list[str]:
+        """Canonical names whose name or alias is near `value`, nearest first."""
+        near = closest(value, [*self.canonical, *self.aliases], limit=6)
+        names = [self.canonical[n].name if n in self.canonical else self.aliases[n].name for n in near]  # type: ignore[attr-defined]
+        return list(dict.fromkeys(names))
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..load import RawDocument
-from ..models import Explainer, Issue, QASession
+from ..models import Explainer, Issue
 from .fields import did_you_mean
 
 
@@ -20,17 +20,24 @@ def unique_slugs(documents: list[RawDocument], issues: list[Issue]) -> None:
                 issues.append(Issue(document.shown, 1, "slug", f"slug“{slug}”重复，也用于 {others}，请给其中一个文件改名 / slug '{slug}' is also used by {others}: rename one of the files"))
 
 
-def existing_references(explainers: list[Explainer], sessions: list[QASession], documents: dict[str, RawDocument], known: set[str], issues: list[Issue]) -> None:
-    """Every slug in supersedes, related and policies names an explainer file."""
-    for explainer in explainers:
-        for key in ("supersedes", "related"):
-            _check_slugs(documents[str(explainer.path)], key, getattr(explainer, key), known, explainer.slug, issues)
-    for session in sessions:
-        _check_slugs(documents[str(session.path)], "policies", session.policies, known, None, issues)
+def existing_references(documents: list[RawDocument], keys: tuple[str, ...], known: set[str], issues: list[Issue], own_slug: bool) -> None:
+    """Every slug listed under `keys` names an explainer file.
+
+    Read from the raw documents, so a file with other errors still has its
+    references checked.
+    """
+    for document in documents:
+        data = document.data if isinstance(document.data, dict) else {}
+        for key in keys:
+            slugs = data.get(key)
+            if isinstance(slugs, list):
+                _check_slugs(document, key, slugs, known, document.slug if own_slug else None, issues)
 
 
-def _check_slugs(document: RawDocument, key: str, slugs: list[str], known: set[str], own: str | None, issues: list[Issue]) -> None:
+def _check_slugs(document: RawDocument, key: str, slugs: list, known: set[str], own: str | None, issues: list[Issue]) -> None:
     for index, slug in enumerate(slugs):
+        if not isinstance(slug, str):
+            continue  # reported by the field check
         line = document.line_of(f"{key}.{index}")
         if slug == own:
             issues.append(Issue(document.shown, line, key, f"不能引用自身“{slug}” / '{slug}' refers to this explainer itself: remove it"))

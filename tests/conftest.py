@@ -1,0 +1,45 @@
+"""Shared test helpers: small content trees written into a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MINI = FIXTURES / "mini"
+CORPUS = ROOT.parent / "shared" / "corpus" / "content"
+TODAY = "2026-11-23"
+
+VALID_EXPLAINER = """\
+---
+title: 测试解读
+summary: 一句话摘要。
+department: 江苏省财政厅
+region: 江苏省
+topics: [财税]
+published: 2023-01-01
+---
+
+正文。
+"""
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A copy of the mini content tree that a test may change."""
+    target = tmp_path / "content"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def write(folder: Path, relative: str, text: str | bytes) -> Path:
+    path = folder / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
