@@ -1,0 +1,104 @@
+"""build.py, site.py, atomic.py: the real MkDocs build, reproducible and atomic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from build_tools import build as build_module
+from build_tools.build import BuildOptions, build
+from build_tools.pipeline import ContentError, check_content
+from conftest import CORPUS, MINI, ROOT, VALID_EXPLAINER, write
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def options(tmp_path: Path, content: Path = MINI, name: str = "site") -> BuildOptions:
+    return BuildOptions(content, tmp_path / name, tmp_path / f"{name}_index", ROOT / "mkdocs.yml", TODAY)
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("built")
+    build(options(folder))
+    return folder / "site"
+
+
+def test_two_builds_with_the_same_date_are_byte_identical(built, tmp_path):
+    build(options(tmp_path, name="again"))
+    first, second = digest(built), digest(tmp_path / "again")
+    assert [name for name in first if name.endswith(".html")]
+    assert first == second
+
+
+def test_site_has_a_page_per_published_explainer_and_chinese_ui(built):
+    assert sorted(p.name for p in (built / "policies").iterdir()) == ["economy-2022", "economy-2023", "loan-2027", "refund-2023"]
+    page = (built / "policies/economy-2023/index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh"' in page
+    assert "苏政发〔2023〕1号" in page and "现行有效" in page and "江苏省财政厅" in page
+
+
+def test_no_resource_is_loaded_from_outside_the_site(built):
+    loaded = re.compile(r"<(?:script|link|img|iframe|source)\b[^>]*?(?:src|href)=\"(https?:)?//", re.IGNORECASE)
+    for page in built.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not loaded.search(text), page
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+    for sheet in built.rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", sheet.read_text(encoding="utf-8")), sheet
+
+
+def test_navigation_does_not_list_every_explainer(built):
+    page = (built / "policies/refund-2023/index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="md-nav md-nav--primary.*?</nav>', page, re.DOTALL).group(0)
+    assert "policies/" not in nav
+    assert "2022年稳经济措施解读" not in page
+
+
+def test_failed_build_leaves_the_previous_site_and_index_untouched(content, tmp_path):
+    build(options(tmp_path, content))
+    before = digest(tmp_path / "site"), digest(tmp_path / "site_index")
+    write(content, "policies/broken.md", VALID_EXPLAINER.replace("region: 江苏省", "region: 火星"))
+    with pytest.raises(ContentError):
+        build(options(tmp_path, content))
+    assert (digest(tmp_path / "site"), digest(tmp_path / "site_index")) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site", "site_index"]
+
+
+def test_interrupted_build_leaves_the_previous_site_untouched(content, tmp_path, monkeypatch):
+    build(options(tmp_path, content))
+    before = digest(tmp_path / "site")
+    write(content, "policies/new-one.md", VALID_EXPLAINER)
+
+    def interrupted(site, folder):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "write_index", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(options(tmp_path, content))
+    assert digest(tmp_path / "site") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site", "site_index"]
+
+
+def test_a_successful_build_replaces_the_previous_one(content, tmp_path):
+    build(options(tmp_path, content))
+    write(content, "policies/new-one.md", VALID_EXPLAINER)
+    build(options(tmp_path, content))
+    assert (tmp_path / "site/policies/new-one/index.html").is_file()
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the project")
+def test_real_corpus_checks_and_builds(tmp_path):
+    _, issues = check_content(CORPUS)
+    assert [i for i in issues if i.is_error] == []
+    site = build(options(tmp_path, CORPUS))
+    assert len(site.explainers) == 307 and sum(len(s.pairs) for s in site.content.sessions) == 2000
+    assert len(list((tmp_path / "site/policies").iterdir())) == 307

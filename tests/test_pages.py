@@ -1,0 +1,94 @@
+"""pages.py: generated pages, compared with stored expected files (golden tests).
+
+The expected pages live in tests/golden/mini/. After an intended change to
+the pages, regenerate them with `make golden` and review the diff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+from build_tools.models import Status
+from build_tools.pages import PAGE_SIZE, relative_url
+from build_tools.pipeline import run_pipeline
+from conftest import FIXTURES, MINI, VALID_EXPLAINER, write
+
+GOLDEN = FIXTURES.parent / "golden" / "mini"
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def mini_site():
+    return run_pipeline(MINI, TODAY)
+
+
+def test_generated_pages_match_the_golden_files(mini_site):
+    if os.environ.get("UPDATE_GOLDEN"):
+        for page in mini_site.pages:
+            target = GOLDEN / page.src_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page.markdown, encoding="utf-8")
+    expected = sorted(str(p.relative_to(GOLDEN)) for p in GOLDEN.rglob("*.md"))
+    assert sorted(page.src_path for page in mini_site.pages) == expected
+    for page in mini_site.pages:
+        assert page.markdown == (GOLDEN / page.src_path).read_text(encoding="utf-8"), f"{page.src_path} differs: run `make golden` if intended"
+
+
+def test_status_on_the_build_date(mini_site):
+    assert mini_site.status == {
+        "loan-2027": Status.UPCOMING,
+        "refund-2023": Status.EXPIRED,
+        "economy-2023": Status.IN_FORCE,
+        "economy-2022": Status.SUPERSEDED,
+    }
+    later = run_pipeline(MINI, dt.date(2027, 1, 15))
+    assert later.status["loan-2027"] is Status.IN_FORCE
+    assert "scheduled" in {e.slug for e in later.explainers}  # published on its date
+
+
+def test_drafts_and_scheduled_explainers_are_not_published(mini_site):
+    sources = {page.src_path for page in mini_site.pages}
+    assert "policies/economy-2023.md" in sources
+    assert "policies/draft-idea.md" not in sources and "policies/scheduled.md" not in sources
+    assert not any("尚未定稿" in page.markdown or "定时发布的解读" in page.markdown for page in mini_site.pages)
+
+
+def test_superseded_page_links_to_its_replacement(mini_site):
+    page = next(p for p in mini_site.pages if p.src_path == "policies/economy-2022.md")
+    assert '已被替代' in page.markdown
+    assert 'href="../economy-2023/"' in page.markdown
+
+
+def test_region_page_includes_sub_regions(mini_site):
+    province = next(p for p in mini_site.pages if p.src_path == "regions/js.md")
+    assert "留抵退稅政策問答" in province.markdown  # a 南京市 explainer on the 江苏省 page
+
+
+def test_public_text_is_redacted_and_escaped_and_answers_sanitised(mini_site):
+    page = next(p for p in mini_site.pages if p.src_path == "qa/live-2023.md")
+    assert "13812345678" not in page.markdown and "138****5678" in page.markdown
+    assert "boss@example.com" not in page.markdown and "b***@example.com" in page.markdown
+    assert "&lt;b&gt;详情&lt;/b&gt;" in page.markdown and "<b>详情" not in page.markdown
+    assert "<strong>继续享受</strong>" in page.markdown and "<script>" not in page.markdown
+
+
+def test_long_lists_are_split_into_pages(content):
+    for number in range(PAGE_SIZE + 5):
+        write(content, f"policies/many/p{number}.md", VALID_EXPLAINER)
+    site = run_pipeline(content, TODAY)
+    sources = {page.src_path for page in site.pages}
+    assert {"topics/tax.md", "topics/tax/page/2.md"} <= sources
+    second = next(p for p in site.pages if p.src_path == "topics/tax/page/2.md")
+    assert 'rel="prev" href="../../"' in second.markdown
+    assert max(len(page.markdown) for page in site.pages if not page.src_path.startswith("policies/")) < 60_000
+
+
+@pytest.mark.parametrize(
+    "source, target, expected",
+    [("", "topics/tax/", "topics/tax/"), ("policies/a/", "policies/b/", "../b/"), ("topics/tax/page/2/", "topics/tax/", "../../"), ("policies/a/", "", "../../")],
+)
+def test_relative_url(source, target, expected):
+    assert relative_url(source, target) == expected
