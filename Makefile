@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 TODAY  ?=
 
-.PHONY: serve build check test lock clean
+.PHONY: serve build check test golden lock clean
 
 serve: $(STAMP)
 	$(BIN)/policy build $(if $(TODAY),--today $(TODAY))
@@ -22,6 +22,11 @@ check: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Regenerate the expected pages of the golden tests after an intended change.
+golden: $(STAMP)
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_pages.py
+	git status --short tests/golden
 
 # The lock file pins every package with its hash, so a build in a year installs
 # the same versions. Installing needs only pip; regenerating it needs uv.
