@@ -43,3 +43,11 @@ def write(folder: Path, relative: str, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def project(content: Path) -> Path:
+    """A project folder: the `content` copy plus the site configuration beside it."""
+    shutil.copy(ROOT / "mkdocs.yml", content.parent / "mkdocs.yml")
+    shutil.copytree(ROOT / "theme", content.parent / "theme")
+    return content.parent

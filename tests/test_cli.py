@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from build_tools.cli import cli
-from conftest import ROOT, VALID_EXPLAINER, write
+from conftest import VALID_EXPLAINER, write
 
 
 @pytest.fixture
@@ -74,10 +73,8 @@ def test_wrong_usage_exits_2(run):
     assert run("frobnicate").exit_code == 2
 
 
-def test_build_with_errors_writes_nothing(run, content):
+def test_build_with_errors_writes_nothing(run, content, project):
     write(content, "policies/bad.md", VALID_EXPLAINER.encode("gb18030"))
-    shutil.copy(ROOT / "mkdocs.yml", content.parent / "mkdocs.yml")
-    shutil.copytree(ROOT / "theme", content.parent / "theme")
     result = run("build", "--today", "2026-11-23")
     assert result.exit_code == 1
     assert "content/policies/bad.md:2: encoding: 文件是 GBK/GB18030 编码" in result.stderr
@@ -85,9 +82,7 @@ def test_build_with_errors_writes_nothing(run, content):
     assert not (content.parent / "site").exists()
 
 
-def test_build_writes_site_and_index(run, content):
-    shutil.copy(ROOT / "mkdocs.yml", content.parent / "mkdocs.yml")
-    shutil.copytree(ROOT / "theme", content.parent / "theme")
+def test_build_writes_site_and_index(run, content, project):
     result = run("build", "--today", "2026-11-23", "--site", "out", "--index", "idx")
     assert result.exit_code == 0, result.output
     assert (content.parent / "out/index.html").is_file() and (content.parent / "idx").is_dir()

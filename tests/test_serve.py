@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -12,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 
 
 def _free_port() -> int:
@@ -37,9 +35,7 @@ def _wait_for(url: str, expected: str, deadline: float) -> str:
 
 
 @pytest.fixture
-def served(content):
-    shutil.copy(ROOT / "mkdocs.yml", content.parent / "mkdocs.yml")
-    shutil.copytree(ROOT / "theme", content.parent / "theme")
+def served(content, project):
     port = _free_port()
     script = Path(sys.executable).parent / "policy"
     process = subprocess.Popen([str(script), "serve", "--port", str(port), "--today", "2026-11-23"], cwd=content.parent,

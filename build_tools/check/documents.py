@@ -43,13 +43,20 @@ def check_slug(document: RawDocument, issues: list[Issue]) -> None:
     issues.append(Issue(document.shown, 1, "slug", f"文件名“{stem}”不能用作网址，请只用小写字母、数字和连字符，例如改名为 {suggested}.md / file name '{stem}' is not a valid slug (lowercase ASCII letters, digits, hyphens): rename it, e.g. to {suggested}.md"))
 
 
-def read_explainer(document: RawDocument, registry: Registry, issues: list[Issue]) -> Explainer | None:
-    errors_before = _error_count(issues)
+def _reader(document: RawDocument, allowed: tuple[str, ...], issues: list[Issue]) -> FieldReader | None:
+    """A reader for a document's fields, after the checks every document gets."""
     check_slug(document, issues)
     if document.data is None:
-        return None
+        return None  # the loader has reported why
     reader = FieldReader(document, issues)
-    reader.unknown_keys(EXPLAINER_FIELDS)
+    reader.unknown_keys(allowed)
+    return reader
+
+
+def read_explainer(document: RawDocument, registry: Registry, issues: list[Issue]) -> Explainer | None:
+    errors_before = _error_count(issues)
+    if (reader := _reader(document, EXPLAINER_FIELDS, issues)) is None:
+        return None
     fields = dict(
         title=reader.text("title", required=True),
         summary=reader.text("summary", required=True, max_length=SUMMARY_MAX),
@@ -79,11 +86,8 @@ def read_explainer(document: RawDocument, registry: Registry, issues: list[Issue
 
 def read_session(document: RawDocument, registry: Registry, issues: list[Issue]) -> QASession | None:
     errors_before = _error_count(issues)
-    check_slug(document, issues)
-    if document.data is None:
+    if (reader := _reader(document, SESSION_FIELDS, issues)) is None:
         return None
-    reader = FieldReader(document, issues)
-    reader.unknown_keys(SESSION_FIELDS)
     title = reader.text("title", required=True)
     date = reader.date("date", required=True)
     kind = _session_kind(reader)
