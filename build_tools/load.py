@@ -20,7 +20,19 @@ import yaml
 
 from .models import Issue
 
-YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+class YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML (libyaml when available) that keeps an impossible date as text for the checker."""
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode):
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:  # 2023-02-30: let the field check explain it
+        return loader.construct_scalar(node)
+
+
+YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 POLICIES_DIR = "policies"
 QA_DIR = "qa"
@@ -185,6 +197,9 @@ def parse_yaml(text: str, shown: str, first_line: int, issues: list[Issue]) -> t
     except yaml.MarkedYAMLError as error:
         issues.append(_yaml_error_issue(error, shown, first_line))
         return None, {}
+    except (yaml.YAMLError, ValueError, TypeError) as error:
+        issues.append(Issue(shown, first_line, "yaml", f"YAML 无法解析（{error}） / YAML cannot be read: {error}"))
+        return None, {}
     finally:
         loader.dispose()
     lines: dict[str, int] = {}
@@ -209,7 +224,7 @@ def _yaml_error_issue(error: yaml.MarkedYAMLError, shown: str, first_line: int) 
     mark = error.problem_mark or error.context_mark
     line = first_line + (mark.line if mark else 0)
     problem = (error.problem or error.context or "syntax error").strip()
-    hint = "值中含有冒号、# 或引号时，请用英文双引号把整个值括起来 / if a value contains ':', '#' or quotes, put the whole value in double quotes"
+    hint = "值中含有 : # * & ! [ ] { } 或引号等符号时，请用英文双引号把整个值括起来 / if a value contains : # * & ! [ ] { } or quotes, put the whole value in double quotes"
     if "mapping values" in problem:
         hint = "值中含有“: ”，请用英文双引号把整个值括起来 / the value contains ': ': put the whole value in double quotes"
     return Issue(shown, line, "yaml", f"YAML 格式错误（{problem}）：{hint}")

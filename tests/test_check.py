@@ -157,3 +157,9 @@ def test_registry_problems_name_their_lines(content):
     assert [line for line in problems(content) if "taxonomy" in line] == [
         f"{content / 'taxonomy.yml'}:6: topics.1.id: id“Tax_1”只能用小写字母、数字和连字符 / id 'Tax_1' must use lowercase ASCII letters, digits and hyphens"
     ]
+
+
+def test_impossible_date_is_a_field_error(content):
+    assert problems_in(content, "policies/bad.md", explainer(published="2023-02-30")) == [
+        ":7: published: 日期“2023-02-30”格式不对，请写成 YYYY-MM-DD，例如 2023-02-16 / '2023-02-30' is not a valid date: write YYYY-MM-DD, e.g. 2023-02-16"
+    ]

@@ -122,3 +122,25 @@ def test_console_script_is_installed():
     script = Path(sys.executable).parent / "policy"
     result = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=True)
     assert "check" in result.stdout and "build" in result.stdout and "serve" in result.stdout and "new" in result.stdout
+
+
+BROKEN_FILES = {
+    "policies/yaml-list.md": "---\n- a\n---\n",
+    "policies/binary.md": bytes(range(256)) * 2,
+    "policies/unterminated.md": '---\ntitle: "open\n---\n',
+    "policies/alias.md": "---\ntitle: *nowhere\n---\n",
+    "policies/nested.md": VALID_EXPLAINER.replace("topics: [财税]", "topics: [[财税]]\npolicy: 文件\ncontact: {a: 1}\n1: x"),
+    "policies/utf16.md": VALID_EXPLAINER.encode("utf-16"),
+    "qa/empty-question.md": "---\ntitle: t\ndate: 2020-01-01\nkind: live\n---\n## 问：\n答：\n",
+    "qa/mapping-flow.md": "---\n{title: 1, date: 2020-01-01, kind: live}\n---\n",
+}
+
+
+def test_broken_files_get_messages_never_a_traceback(run, content):
+    for relative, text in BROKEN_FILES.items():
+        write(content, relative, text)
+    result = run("check")
+    assert result.exit_code == 1
+    reported = {line.split(":")[0] for line in result.stdout.splitlines()}
+    assert reported == {f"content/{relative}" for relative in BROKEN_FILES}
+    assert "Traceback" not in result.output and "internal error" not in result.output

@@ -123,7 +123,8 @@ class FieldReader:
         if scalar_ok and isinstance(value, (str, int)) and not isinstance(value, bool):
             return [str(value).strip()]
         if not isinstance(value, list):
-            self.report(key, f"{key} 应为列表，例如 {key}: [{value}] / {key} must be a list, e.g. {key}: [{value}]")
+            example = value if isinstance(value, (str, int)) else "…"
+            self.report(key, f"{key} 应为列表，例如 {key}: [{example}] / {key} must be a list, e.g. {key}: [{example}]")
             return []
         items = []
         for index, item in enumerate(value):
