@@ -14,7 +14,7 @@ from pathlib import Path
 from .atomic import staged_folder
 from .models import Site
 from .pipeline import run_pipeline
-from .search import write_index
+from .search import index_site
 from .site import write_site
 
 
@@ -31,5 +31,5 @@ def build(options: BuildOptions) -> Site:
     site = run_pipeline(options.content_dir, options.today)
     with staged_folder(options.site_dir) as site_folder, staged_folder(options.index_dir) as index_folder:
         write_site(site, site_folder, options.config_file)
-        write_index(site, index_folder)
+        index_site(site, index_folder)
     return site

@@ -81,7 +81,7 @@ def test_interrupted_build_leaves_the_previous_site_untouched(content, tmp_path,
     def interrupted(site, folder):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_module, "write_index", interrupted)
+    monkeypatch.setattr(build_module, "index_site", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(options(tmp_path, content))
     assert digest(tmp_path / "site") == before

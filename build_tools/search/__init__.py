@@ -1,5 +1,24 @@
-"""Step 6, search index: the Whoosh index of explainers, written from the Site."""
+"""Step 6, search: the Site's documents in a search index, and queries against it.
 
-from .index import SCHEMA, write_index
+  analysis.py   Chinese analysis, the same at index and at query time
+  documents.py  Site → SearchDocument (what is indexed)
+  request.py    SearchRequest / SearchResponse, validated for CLI and API alike
+  engine.py     the engine (Whoosh): write an index, answer requests
+  api.py        GET /api/search, as an ASGI app and inside `policy serve`
+"""
 
-__all__ = ["SCHEMA", "write_index"]
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..models import Site
+from .analysis import Analyzer
+from .documents import documents_of, synonym_groups
+from .engine import write_index
+
+
+def index_site(site: Site, folder: Path) -> None:
+    """Write the search index of `site` into the empty `folder`."""
+    taxonomy = site.content.taxonomy
+    ancestors = {region.name: list(region.ancestors) for region in taxonomy.regions}
+    write_index(documents_of(site), Analyzer(synonym_groups(taxonomy)), ancestors, folder)

@@ -1,0 +1,116 @@
+"""A search request and its response, validated the same way for the CLI and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Mapping
+
+from ..models import Status
+
+MAX_LIMIT = 100
+SORTS = ("relevance", "date")
+KINDS = ("policy", "faq")
+FILTERS = ("department", "topic", "audience", "region", "status", "kind")
+FACETS = ("department", "topics", "audience", "region", "status", "kind", "year")
+STATUS_NAMES = {s.value: s.value for s in Status} | {
+    "upcoming": Status.UPCOMING.value, "in-force": Status.IN_FORCE.value,
+    "expired": Status.EXPIRED.value, "superseded": Status.SUPERSEDED.value,
+}
+
+
+class BadRequest(ValueError):
+    """A parameter is wrong; the message says which and what is allowed."""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str = ""
+    department: str | None = None
+    topic: str | None = None
+    audience: str | None = None
+    region: str | None = None
+    status: str | None = None
+    kind: str | None = None
+    sort: str = "relevance"
+    limit: int = 10
+    page: int = 1
+
+    @property
+    def filters(self) -> dict[str, str]:
+        return {name: value for name in FILTERS if (value := getattr(self, name))}
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> SearchRequest:
+        """Build from query-string style parameters; raise BadRequest with a clear message."""
+        known = {"q", "sort", "limit", "page", *FILTERS}
+        unknown = sorted(set(params) - known)
+        if unknown:
+            raise BadRequest(f"unknown parameter {', '.join(unknown)}; allowed: {', '.join(sorted(known))}")
+        values = {name: params[name].strip() for name in FILTERS if params.get(name, "").strip()}
+        request = cls(
+            query=params.get("q", "").strip(),
+            sort=params.get("sort", "relevance"),
+            limit=_integer(params, "limit", 10),
+            page=_integer(params, "page", 1),
+            **values,
+        )
+        request.validate()
+        return request
+
+    def validate(self) -> None:
+        if len(self.query) > 200:
+            raise BadRequest("q is too long: at most 200 characters")
+        if self.sort not in SORTS:
+            raise BadRequest(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}")
+        if not 1 <= self.limit <= MAX_LIMIT:
+            raise BadRequest(f"limit must be between 1 and {MAX_LIMIT}, not {self.limit}")
+        if self.page < 1:
+            raise BadRequest(f"page must be 1 or more, not {self.page}")
+        if self.kind and self.kind not in KINDS:
+            raise BadRequest(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
+        if self.status and self.status not in STATUS_NAMES:
+            raise BadRequest(f"status must be one of {', '.join(STATUS_NAMES)}, not {self.status!r}")
+
+
+def _integer(params: Mapping[str, str], name: str, default: int) -> int:
+    value = params.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise BadRequest(f"{name} must be a whole number, not {value!r}") from None
+
+
+@dataclass(frozen=True)
+class Hit:
+    slug: str
+    kind: str
+    title: str
+    url: str
+    score: float
+    snippet: str
+    department: str
+    region: str
+    status: str
+    published: str
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    total: int
+    results: list[Hit]
+    facets: dict[str, dict[str, int]]
+    suggestions: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        if not self.suggestions:
+            del data["suggestions"]
+        return data
+
+
+def date_text(value: dt.date | dt.datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
