@@ -6,6 +6,8 @@ Exit codes: 0 success, 1 the content has errors, 2 wrong usage.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 import os
 import sys
 import time
@@ -17,10 +19,13 @@ from . import report
 from .build import BuildOptions, build as build_site
 from .pipeline import ContentError, check_content
 from .scaffold import ScaffoldError, new_explainer
+from .search.engine import Engine, IndexMissing
+from .search.request import KINDS, MAX_LIMIT, SORTS, STATUS_NAMES, BadRequest, SearchRequest, SearchResponse
 from .site import SiteConfigError, serve_site
 
 CONTENT = click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"), show_default=True, help="Folder with policies/, qa/ and the registries.")
 CONFIG = click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"), show_default=True, help="The site's MkDocs configuration.")
+INDEX = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("search_index"), show_default=True, help="The search index folder written by policy build.")
 TODAY = click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Build date YYYY-MM-DD (default: today); the same date gives the same site.")
 
 
@@ -144,6 +149,85 @@ def new(slug: str, department: str, content_dir: Path) -> None:
     except ScaffoldError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"已创建 {path}：请填写占位内容，完成后将 draft 改为 false / created {path}: fill in the placeholders, then set draft: false")
+
+
+@cli.command()
+@click.argument("query", required=False, default="")
+@INDEX
+@click.option("--department", help="Only this department (its registry name).")
+@click.option("--topic", help="Only this topic, e.g. 金融.")
+@click.option("--audience", help="Only this audience, e.g. 中小企业.")
+@click.option("--region", help="This region, its sub-regions and the levels above it (全国).")
+@click.option("--status", type=click.Choice(list(STATUS_NAMES)), help="Only this status.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only explainers (policy) or FAQ entries (faq).")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON the search API returns.")
+def search(query: str, index_dir: Path, as_json: bool, **filters) -> None:
+    """Search the index: Chinese words, 文号, traditional or simplified script.
+
+    Prints the results with their highlighted snippets and the counts per
+    department, topic, audience, region, status, kind and year. With no
+    QUERY, lists everything that matches the filters, newest first.
+
+    Example:
+
+        policy search 疫情期间社保能缓缴吗 --region 江苏省 --status 现行有效
+    """
+    try:
+        request = SearchRequest(query=query.strip(), **filters)
+        request.validate()
+        engine = Engine(index_dir)
+    except BadRequest as error:
+        raise click.UsageError(str(error)) from None
+    except IndexMissing as error:
+        raise click.ClickException(str(error)) from None
+    response = engine.search(request)
+    engine.close()
+    if as_json:
+        click.echo(json.dumps(response.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_response(response))
+
+
+def format_response(response: SearchResponse) -> str:
+    """Results for a terminal: matched words in 【】, then facet counts."""
+    lines = [f"共 {response.total} 条结果 / {response.total} result(s)"]
+    for number, hit in enumerate(response.results, start=1):
+        snippet = html.unescape(hit.snippet.replace("<mark>", "【").replace("</mark>", "】"))
+        lines += [f"{number}. {hit.title}  [{hit.status}]", f"   {hit.department} · {hit.region} · {hit.published} · {hit.url}", f"   {snippet}"]
+    for suggestion in response.suggestions:
+        if suggestion["type"] == "correction":
+            lines.append(f"您是不是要找：{suggestion['query']}（{suggestion['total']} 条） / did you mean: {suggestion['query']}")
+        else:
+            lines.append(f"去掉筛选条件 {', '.join(suggestion['without_filters'])} 可找到 {suggestion['total']} 条 / without these filters: {suggestion['total']} result(s)")
+    for name, counts in response.facets.items():
+        if counts:
+            lines.append(f"{name}: " + "  ".join(f"{value} ({count})" for value, count in list(counts.items())[:8]))
+    return "\n".join(lines)
+
+
+@cli.command()
+@INDEX
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; keep 127.0.0.1 behind a web server.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
+def api(index_dir: Path, host: str, port: int) -> None:
+    """Serve the search API on its own: GET /api/search?q=…&topic=…&region=…&limit=….
+
+    Returns the same JSON as `policy search --json`; at most 100 results per
+    page; a bad parameter gets a 400 with a message. Rebuilding the index
+    with `policy build` is picked up without a restart.
+
+    Example:
+
+        policy api --index search_index --port 8001
+    """
+    import uvicorn
+
+    from .search.api import SearchApp
+
+    uvicorn.run(SearchApp(index_dir), host=host, port=port, log_level="info")
 
 
 def main() -> None:

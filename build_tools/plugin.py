@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import shutil
+import tempfile
 from pathlib import Path
 
 from mkdocs.config import base
@@ -18,9 +20,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .atomic import staged_folder
 from .models import Issue, Page, Site
 from .pipeline import ContentError, run_pipeline
 from .report import format_text
+from .search import index_site
+from .search.api import wsgi_middleware
 
 
 class PolicyPluginConfig(base.Config):
@@ -39,6 +44,13 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this instance alive across `serve` rebuilds.
         self.serving = command == "serve"
+        self.site: Site | None = None
+        if self.serving:  # the preview keeps its own search index for /api/search
+            self.preview_folder = Path(tempfile.mkdtemp(prefix="policy-preview-"))
+
+    def on_shutdown(self) -> None:
+        if getattr(self, "serving", False):
+            shutil.rmtree(self.preview_folder, ignore_errors=True)
 
     def on_config(self, config):
         if not config.use_directory_urls:
@@ -51,8 +63,14 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             files.append(File.generated(config, page.src_path, content=page.markdown))
         return files
 
+    def on_post_build(self, config) -> None:
+        if getattr(self, "serving", False) and self.site is not None:
+            with staged_folder(self.preview_folder / "search_index") as folder:
+                index_site(self.site, folder)
+
     def on_serve(self, server, config, builder):
         server.watch(str(self._content_dir(config)))
+        server.set_app(wsgi_middleware(server.get_app(), self.preview_folder / "search_index"))
         return server
 
     def _content_dir(self, config) -> Path:
@@ -70,8 +88,10 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         if self.prepared_site is not None:
             return self.prepared_site.pages
         try:
-            return run_pipeline(self._content_dir(config), self._today()).pages
+            self.site = run_pipeline(self._content_dir(config), self._today())
+            return self.site.pages
         except ContentError as error:
+            self.site = None
             if getattr(self, "serving", False):
                 return [_error_page(error.issues)]
             raise PluginError("policy: the content has errors:\n" + format_text(error.issues)) from None

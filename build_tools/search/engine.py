@@ -11,11 +11,12 @@ import html
 import json
 from collections import defaultdict
 from pathlib import Path
+from typing import Callable
 
 from whoosh import analysis, fields, highlight, index, sorting
 from whoosh import query as q
 
-from .analysis import Analyzer, Term
+from .analysis import Analyzer, Term, fold
 from .documents import SearchDocument
 from .request import FACETS, STATUS_NAMES, Hit, SearchRequest, SearchResponse, date_text
 
@@ -177,17 +178,31 @@ class Engine:
         return suggestions
 
     def _corrected(self, query: str, terms: list[Term]) -> str | None:
-        """The query with each unknown word replaced by the nearest indexed word."""
-        corrector = self.searcher.corrector("title")
-        changed, text = False, list(query)
-        for term in sorted(terms, key=lambda t: -t.start):
-            if term.boost < 1 or any(self.searcher.doc_frequency(f, term.text) for f in FIELD_BOOSTS):
-                continue
-            options = [s for s in corrector.suggest(term.text, limit=1, maxdist=1) if len(s) == len(term.text)]
+        """The query with each unknown stretch (退锐) replaced by the nearest indexed word (退税)."""
+        folded = fold(query)
+        corrector = self.searcher.corrector("body")
+        text, changed = list(query), False
+        for start, end in reversed(_unknown_spans(terms, self._known)):
+            word = folded[start:end]
+            options = [s for s in corrector.suggest(word, limit=5, maxdist=1 if len(word) <= 3 else 2) if len(s) == len(word)]
             if options:
-                text[term.start : term.end] = options[0]
+                text[start:end] = options[0]
                 changed = True
         return "".join(text) if changed else None
+
+    def _known(self, word: str) -> bool:
+        return any(self.searcher.doc_frequency(field, word) for field in FIELD_BOOSTS)
+
+
+def _unknown_spans(terms: list[Term], known: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """Character spans of the query covered only by words the index does not know."""
+    spans: list[tuple[int, int]] = []
+    for term in sorted((t for t in terms if t.boost == 1 and not known(t.text)), key=lambda t: t.start):
+        if spans and term.start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], term.end))
+        else:
+            spans.append((term.start, term.end))
+    return spans
 
 
 def _text_query(terms: list[Term]) -> q.Query:

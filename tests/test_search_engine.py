@@ -1,0 +1,121 @@
+"""search/engine.py: the index built from the mini site, queried as users would."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from build_tools.pipeline import run_pipeline
+from build_tools.search import index_site
+from build_tools.search.engine import Engine, IndexMissing
+from build_tools.search.request import BadRequest, SearchRequest
+from conftest import MINI
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("index")
+    index_site(run_pipeline(MINI, dt.date(2026, 11, 23)), folder)
+    opened = Engine(folder)
+    yield opened
+    opened.close()
+
+
+def slugs(engine, **request) -> list[str]:
+    return [hit.slug for hit in engine.search(SearchRequest(**request)).results]
+
+
+def test_simplified_query_finds_a_traditional_document(engine):
+    assert slugs(engine, query="留抵退税")[0] == "refund-2023"
+
+
+def test_traditional_query_finds_a_simplified_document(engine):
+    assert slugs(engine, query="穩經濟措施")[0] == "economy-2022"
+
+
+def test_synonym_query_finds_documents_with_the_other_word(engine):
+    assert "economy-2023" in slugs(engine, query="贷款")  # it says 信贷, never 贷款
+
+
+def test_document_number_in_any_brackets_ranks_its_explainer_first(engine):
+    assert slugs(engine, query="苏政发[2023]1号")[0] == "economy-2023"
+    assert slugs(engine, query="苏政发（2023）1号")[0] == "economy-2023"
+
+
+def test_title_outweighs_body(engine):
+    # 贴息 is in the title of loan-2027 and nowhere else
+    assert slugs(engine, query="贴息")[0] == "loan-2027"
+
+
+def test_filters(engine):
+    assert set(slugs(engine, topic="金融")) == {"economy-2023", "economy-2022", "loan-2027"}
+    assert set(slugs(engine, status="已失效")) == {"refund-2023"}
+    assert set(slugs(engine, status="expired")) == {"refund-2023"}
+    assert set(slugs(engine, department="国家税务总局南京市税务局")) == {"refund-2023"}
+    assert set(slugs(engine, department="江苏省财政厅")) == {"economy-2023", "loan-2027"}  # co-department counts
+
+
+def test_region_filter_includes_sub_regions_and_levels_above(engine):
+    assert "refund-2023" in slugs(engine, region="江苏省")  # 南京市 is inside 江苏省
+    assert set(slugs(engine, region="南京市")) == {"refund-2023", "economy-2023", "economy-2022", "loan-2027"}
+
+
+def test_facets_count_every_match_not_only_the_page(engine):
+    response = engine.search(SearchRequest(limit=1))
+    assert response.total == 4 and len(response.results) == 1
+    assert response.facets["status"] == {"即将生效": 1, "已失效": 1, "已被替代": 1, "现行有效": 1}
+    assert response.facets["topics"] == {"金融": 3, "财税": 2}
+    assert response.facets["region"] == {"江苏省": 3, "南京市": 1}
+    assert response.facets["year"] == {"2023": 2, "2022": 1, "2026": 1}
+
+
+def test_json_shape(engine):
+    data = engine.search(SearchRequest(query="小微企业按月申请", limit=2)).to_json()
+    assert set(data) == {"query", "total", "results", "facets"}
+    assert set(data["results"][0]) == {"slug", "kind", "title", "url", "score", "snippet", "department", "region", "status", "published"}
+    first = data["results"][0]
+    assert first["url"] == "policies/refund-2023/" and first["published"] == "2023-03-01" and first["kind"] == "policy"
+    assert first["snippet"] == "<mark>小微企業</mark>可<mark>按月申請</mark>"  # the original script, matches marked
+
+
+def test_no_query_lists_newest_first_and_sort_by_date(engine):
+    assert slugs(engine) == ["loan-2027", "refund-2023", "economy-2023", "economy-2022"]
+    assert slugs(engine, query="措施", sort="date") == sorted(slugs(engine, query="措施"), key=["loan-2027", "refund-2023", "economy-2023", "economy-2022"].index)
+
+
+def test_no_hits_suggest_a_correction(engine):
+    response = engine.search(SearchRequest(query="留抵退锐"))
+    assert response.total == 0 or response.results[0].slug == "refund-2023"
+    misspelt = engine.search(SearchRequest(query="贴恩"))
+    assert misspelt.total == 0
+    assert misspelt.suggestions == [{"type": "correction", "query": "贴息", "total": 1}]
+
+
+def test_no_hits_because_of_filters_suggest_a_broader_search(engine):
+    response = engine.search(SearchRequest(query="贴息", status="已失效"))
+    assert response.total == 0
+    assert response.suggestions == [{"type": "broader", "query": "贴息", "without_filters": ["status"], "total": 1}]
+
+
+def test_paging(engine):
+    first, second = slugs(engine, limit=2), slugs(engine, limit=2, page=2)
+    assert len(first) == 2 and len(second) == 2 and not set(first) & set(second)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"limit": "101"}, "limit must be between 1 and 100"),
+    ({"limit": "x"}, "limit must be a whole number"),
+    ({"sort": "random"}, "sort must be one of relevance, date"),
+    ({"status": "valid"}, "status must be one of"),
+    ({"kind": "news"}, "kind must be one of policy, faq"),
+    ({"color": "red"}, "unknown parameter color"),
+])
+def test_bad_parameters_are_explained(params, message):
+    with pytest.raises(BadRequest, match=message):
+        SearchRequest.from_params(params)
+
+
+def test_missing_index_says_what_to_do(tmp_path):
+    with pytest.raises(IndexMissing, match="run `policy build` first"):
+        Engine(tmp_path)
