@@ -61,3 +61,10 @@ def test_serve_shows_content_errors_in_the_browser(served):
     (content / "policies/broken.md").write_text("---\ntitle: 坏文件\n---\n", encoding="utf-8")
     page = _wait_for(url, "内容有错误", time.monotonic() + 90)
     assert "policies/broken.md:2: summary" in page
+
+
+def test_serve_answers_the_search_api(served):
+    url, content = served
+    _wait_for(url, "首页", time.monotonic() + 90)
+    answer = _wait_for(url + "api/search?q=%E8%B4%B4%E6%81%AF", "loan-2027", time.monotonic() + 60)
+    assert '"total": 1' in answer or '"total":1' in answer

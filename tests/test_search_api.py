@@ -1,0 +1,134 @@
+"""search/api.py and `policy search`: the API's JSON and errors, the CLI as users call it."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from build_tools.cli import cli
+from build_tools.pipeline import run_pipeline
+from build_tools.search import index_site
+from build_tools.search.api import SearchApp
+from conftest import MINI
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("api") / "search_index"
+    folder.mkdir()
+    index_site(run_pipeline(MINI, dt.date(2026, 11, 23)), folder)
+    return folder
+
+
+def call(app: SearchApp, path: str, query: str = "", method: str = "GET") -> tuple[int, dict]:
+    """One request through the ASGI interface, as a server would make it."""
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": path, "query_string": query.encode()}
+    asyncio.run(app(scope, receive, send))
+    return sent[0]["status"], json.loads(sent[1]["body"].decode())
+
+
+def test_api_returns_the_search_json(index_dir):
+    status, body = call(SearchApp(index_dir), "/api/search", "q=%E7%95%99%E6%8A%B5%E9%80%80%E7%A8%8E&limit=5")
+    assert status == 200
+    assert body["query"] == "留抵退税" and body["results"][0]["slug"] == "refund-2023"
+    assert set(body) == {"query", "total", "results", "facets"}
+
+
+def test_api_filters(index_dir):
+    _, body = call(SearchApp(index_dir), "/api/search", "topic=%E9%87%91%E8%9E%8D&region=%E5%8D%97%E4%BA%AC%E5%B8%82")
+    assert {hit["slug"] for hit in body["results"]} == {"economy-2023", "economy-2022", "loan-2027"}
+
+
+@pytest.mark.parametrize("query, message", [
+    ("limit=500", "limit must be between 1 and 100, not 500"),
+    ("limit=abc", "limit must be a whole number, not 'abc'"),
+    ("sort=best", "sort must be one of relevance, date, not 'best'"),
+    ("colour=red", "unknown parameter colour"),
+])
+def test_api_bad_parameters_get_400_with_a_message(index_dir, query, message):
+    status, body = call(SearchApp(index_dir), "/api/search", query)
+    assert status == 400 and message in body["error"]
+
+
+def test_api_other_paths_and_methods(index_dir):
+    assert call(SearchApp(index_dir), "/api/other")[0] == 404
+    assert call(SearchApp(index_dir), "/api/search", method="POST")[0] == 405
+
+
+def test_api_without_an_index_says_so(tmp_path):
+    status, body = call(SearchApp(tmp_path / "nothing"), "/api/search", "q=x")
+    assert status == 503 and "policy build" in body["error"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str, deadline: float) -> tuple[int, dict]:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)  # polling until the server is up
+
+
+def test_policy_api_serves_on_127_0_0_1(index_dir):
+    port = _free_port()
+    process = subprocess.Popen([str(Path(sys.executable).parent / "policy"), "api", "--index", str(index_dir), "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        status, body = _get(f"http://127.0.0.1:{port}/api/search?q=%E8%B4%B4%E6%81%AF", time.monotonic() + 60)
+        assert status == 200 and body["results"][0]["slug"] == "loan-2027"
+        assert _get(f"http://127.0.0.1:{port}/api/search?limit=0", time.monotonic() + 10)[0] == 400
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    assert "127.0.0.1" in output and "Traceback" not in output
+
+
+def test_cli_search_text_and_json(index_dir):
+    runner = CliRunner()
+    text = runner.invoke(cli, ["search", "留抵退税", "--index", str(index_dir)])
+    assert text.exit_code == 0
+    assert text.output.splitlines()[1] == "1. 留抵退稅政策問答  [已失效]"
+    data = json.loads(runner.invoke(cli, ["search", "贷款", "--index", str(index_dir), "--json", "--topic", "金融", "--limit", "1"]).output)
+    assert data["total"] >= 1 and len(data["results"]) == 1
+
+
+def test_cli_search_errors(index_dir, tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["search", "x", "--index", str(index_dir), "--limit", "101"]).exit_code == 2
+    assert runner.invoke(cli, ["search", "x", "--index", str(index_dir), "--status", "valid"]).exit_code == 2
+    missing = runner.invoke(cli, ["search", "x", "--index", str(tmp_path / "none")])
+    assert missing.exit_code == 1 and "run `policy build` first" in missing.output
+
+
+def test_cli_search_suggests_a_correction(index_dir):
+    result = CliRunner().invoke(cli, ["search", "贴恩", "--index", str(index_dir)])
+    assert "您是不是要找：贴息（1 条） / did you mean: 贴息" in result.output
