@@ -69,6 +69,10 @@ class Taxonomy:
     def region(self, name: str) -> Region | None:
         return next((r for r in self.regions if r.name == name), None)
 
+    def synonym_groups(self) -> list[list[str]]:
+        """Each topic's and audience's name with its synonyms: words search treats as one."""
+        return [[t.name, *t.synonyms] for t in (*self.topics, *self.audiences) if t.synonyms]
+
     def region_and_descendants(self, name: str) -> set[str]:
         """A policy for a region applies inside it: the region and all below."""
         return {r.name for r in self.regions if r.name == name or name in r.ancestors}
@@ -167,6 +171,15 @@ class QASession:
     source: str | None = None
 
 
+@dataclass(frozen=True)
+class LinkDecision:
+    """An editor's verdict on a suggested FAQ link, kept in content/faq-links.yml."""
+
+    entry: str
+    policy: str
+    confirmed: bool
+
+
 @dataclass
 class Content:
     """Everything under content/, validated and typed."""
@@ -176,6 +189,73 @@ class Content:
     taxonomy: Taxonomy
     explainers: list[Explainer]
     sessions: list[QASession]
+    link_decisions: list[LinkDecision] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One time a FAQ question was asked and answered."""
+
+    session: QASession
+    pair: QAPair
+
+    @property
+    def date(self) -> dt.date:
+        return self.session.date
+
+    @property
+    def department(self) -> Department | None:
+        if self.pair.answered_by:
+            return self.pair.answered_by
+        return self.session.departments[0] if len(self.session.departments) == 1 else None
+
+
+class LinkKind(str, Enum):
+    EXPLICIT = "explicit"    # the session's `policies:`
+    CONFIRMED = "confirmed"  # a suggestion an editor confirmed in content/faq-links.yml
+    SUGGESTED = "suggested"  # found by search, not yet confirmed
+
+
+@dataclass(frozen=True)
+class FAQLink:
+    slug: str
+    kind: LinkKind
+    score: float = 1.0
+
+
+@dataclass
+class FAQEntry:
+    """One question as asked, possibly many times: the newest answer first."""
+
+    id: str
+    occurrences: list[Occurrence]
+    links: list[FAQLink] = field(default_factory=list)
+    topics: list[Term] = field(default_factory=list)
+
+    @property
+    def newest(self) -> Occurrence:
+        return self.occurrences[0]
+
+    @property
+    def question(self) -> str:
+        return self.newest.pair.question
+
+    @property
+    def answer(self) -> str:
+        return self.newest.pair.answer
+
+    @property
+    def ask_count(self) -> int:
+        return len(self.occurrences)
+
+    @property
+    def department(self) -> Department | None:
+        return next((o.department for o in self.occurrences if o.department), None)
+
+    @property
+    def firm_links(self) -> list[FAQLink]:
+        """Links the content states (explicit or confirmed), not mere suggestions."""
+        return [link for link in self.links if link.kind is not LinkKind.SUGGESTED]
 
 
 @dataclass(frozen=True)
@@ -210,3 +290,4 @@ class Site:
     superseded_by: dict[str, str]
     pages: list[Page]
     issues: list[Issue]
+    faq: list[FAQEntry] = field(default_factory=list)

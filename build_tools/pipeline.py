@@ -1,4 +1,4 @@
-"""The one place that shows the order: load → check → derive → pages.
+"""The one place that shows the order: load → check → derive (statuses, FAQ) → pages.
 
 `run_pipeline()` gathers everything before anything is written; writers
 (site.py, search/) take the returned Site afterwards.
@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from .check import check_tree
+from .faq import assemble_faq, stale_warnings
 from .load import load_tree
 from .models import Content, Explainer, Issue, Site, Status
 from .pages import generate_pages
@@ -23,22 +24,35 @@ class ContentError(Exception):
         self.issues = issues
 
 
-def check_content(content_dir: Path) -> tuple[Content, list[Issue]]:
-    """Load and check everything under `content_dir`."""
-    return check_tree(load_tree(content_dir))
+def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Content, list[Issue]]:
+    """Load and check everything under `content_dir`.
+
+    With `today`, also warn about FAQ answers whose policy is no longer in force.
+    """
+    content, issues = check_tree(load_tree(content_dir))
+    if today and not any(issue.is_error for issue in issues):
+        issues += derive(content, today, issues).issues[len(issues):]
+    return content, issues
 
 
 def run_pipeline(content_dir: Path, today: dt.date) -> Site:
     """Check the content and derive the site as of `today`; raise ContentError on errors."""
-    content, issues = check_content(content_dir)
+    content, issues = check_tree(load_tree(content_dir))
     if any(issue.is_error for issue in issues):
         raise ContentError(issues)
+    site = derive(content, today, issues)
+    site.pages = generate_pages(site)
+    return site
+
+
+def derive(content: Content, today: dt.date, issues: list[Issue]) -> Site:
+    """Everything that follows from the content and the date: what is out, statuses, the FAQ."""
     explainers = published_explainers(content, today)
     superseded_by = replacements(explainers)
     status = {e.slug: status_on(e, today, superseded_by) for e in explainers}
-    site = Site(content, today, explainers, status, superseded_by, pages=[], issues=issues)
-    site.pages = generate_pages(site)
-    return site
+    faq = assemble_faq(content, explainers)
+    issues = [*issues, *stale_warnings(faq, status, superseded_by)]
+    return Site(content, today, explainers, status, superseded_by, pages=[], issues=issues, faq=faq)
 
 
 def published_explainers(content: Content, today: dt.date) -> list[Explainer]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..models import Site
 from .analysis import Analyzer
-from .documents import documents_of, synonym_groups
+from .documents import documents_of
 from .engine import write_index
 
 
@@ -21,4 +21,4 @@ def index_site(site: Site, folder: Path) -> None:
     """Write the search index of `site` into the empty `folder`."""
     taxonomy = site.content.taxonomy
     ancestors = {region.name: list(region.ancestors) for region in taxonomy.regions}
-    write_index(documents_of(site), Analyzer(synonym_groups(taxonomy)), ancestors, folder)
+    write_index(documents_of(site), Analyzer(taxonomy.synonym_groups()), ancestors, folder)

@@ -127,10 +127,21 @@ class Analyzer:
                 pos, base_end = pos + 1, end
             keep = is_word.get(word)
             if keep is None:
-                keep = is_word[word] = word == word.strip() and word not in STOP_WORDS and bool(_WORDLIKE.search(word))
+                keep = self._is_searchable(word)
             if keep:
                 terms.append(Term(word, pos, start, end))
         return terms
+
+    def _is_searchable(self, word: str) -> bool:
+        """Not a stop word, not punctuation or space; remembered, since words repeat."""
+        keep = self._is_word.get(word)
+        if keep is None:
+            keep = self._is_word[word] = word == word.strip() and word not in STOP_WORDS and bool(_WORDLIKE.search(word))
+        return keep
+
+    def segment(self, folded: str) -> list[str]:
+        """Words without overlaps (中小企业 stays one word), for comparing questions."""
+        return self.segmenter.cut(folded)
 
     def _docnum_terms(self, folded: str, mode: str, words: list[Term]) -> Iterable[Term]:
         """文号 tokens, under every ending of the issuer prefix (国办发, 办发 …), because

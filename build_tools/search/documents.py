@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..models import Explainer, Site, Taxonomy
+from ..models import Explainer, Site
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,6 @@ class SearchDocument:
 
 def documents_of(site: Site) -> list[SearchDocument]:
     return [_explainer_document(site, e) for e in site.explainers]
-
-
-def synonym_groups(taxonomy: Taxonomy) -> list[list[str]]:
-    """Each topic's and audience's name with its synonyms: words search treats as one."""
-    return [[term.name, *term.synonyms] for term in (*taxonomy.topics, *taxonomy.audiences) if term.synonyms]
 
 
 def _explainer_document(site: Site, explainer: Explainer) -> SearchDocument:

@@ -1,0 +1,84 @@
+"""Step 3, faq: Q&A sessions → FAQ entries (merged, counted, linked, checked for staleness).
+
+  merge.py     which questions are the same (keys, near-linear similarity join)
+  links.py     which explainers an entry is about (explicit, confirmed, suggested)
+  importer.py  message-board and hotline CSV exports → Q&A session files
+
+Redaction of the public's text happens where text is written (pages, index),
+never here: the entries keep the content as the sessions state it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from ..load import shown_path
+from ..models import Content, Explainer, FAQEntry, Issue, Occurrence, Severity, Status, Term
+from ..search.analysis import Analyzer, fold
+from .links import ExplainerMatcher, decisions_by_key, entry_links
+from .merge import cluster, question_key
+
+
+def assemble_faq(content: Content, published: list[Explainer], analyzer: Analyzer | None = None) -> list[FAQEntry]:
+    """One entry per distinct question, most asked first."""
+    analyzer = analyzer or Analyzer(content.taxonomy.synonym_groups())
+    occurrences = [Occurrence(s, p) for s in content.sessions for p in s.pairs]
+    audiences = frozenset(w for t in content.taxonomy.audiences for w in (t.name, *t.synonyms))
+    groups = cluster([o.pair.question for o in occurrences], analyzer, audiences)
+    matcher = ExplainerMatcher(published, analyzer)
+    decisions = decisions_by_key(content.link_decisions)
+    slugs = {e.slug for e in published}
+    by_slug = {e.slug: e for e in published}
+    entries, used_ids = [], set()
+    for group in groups:
+        members = sorted((occurrences[i] for i in group), key=_newest_first)
+        entry = FAQEntry(_entry_id(members, analyzer, used_ids), members)
+        explicit = list(dict.fromkeys(slug for o in members for slug in o.session.policies))
+        entry.links = entry_links(entry.id, explicit, entry.question, matcher, decisions, slugs)
+        entry.topics = _topics(entry, content, by_slug)
+        entries.append(entry)
+    return sorted(entries, key=lambda e: (-e.ask_count, -e.newest.date.toordinal(), e.id))
+
+
+def _newest_first(occurrence: Occurrence):
+    return (-occurrence.date.toordinal(), occurrence.session.slug, occurrence.pair.line)
+
+
+def _entry_id(members: list[Occurrence], analyzer: Analyzer, used: set[str]) -> str:
+    """Stable across rebuilds: from the key of the earliest asking, which later askings do not change."""
+    earliest = min(members, key=lambda o: (o.date, o.session.slug, o.pair.line))
+    digest = hashlib.sha1(question_key(earliest.pair.question, analyzer).encode("utf-8")).hexdigest()
+    length = 10
+    while f"q-{digest[:length]}" in used:
+        length += 2
+    used.add(f"q-{digest[:length]}")
+    return f"q-{digest[:length]}"
+
+
+def _topics(entry: FAQEntry, content: Content, by_slug: dict[str, Explainer]) -> list[Term]:
+    """Topics of the linked explainers, plus topics the question names (or a synonym of them)."""
+    question = fold(entry.question)
+    found = [t for link in entry.links for t in by_slug[link.slug].topics]
+    found += [t for t in content.taxonomy.topics if any(fold(w) in question for w in (t.name, *t.synonyms))]
+    return list(dict.fromkeys(found))
+
+
+def stale_links(entry: FAQEntry, status: dict[str, Status]) -> list[tuple[str, Status]]:
+    """The entry's firm links whose policy has expired or been superseded."""
+    return [(link.slug, status[link.slug]) for link in entry.firm_links
+            if status.get(link.slug) in (Status.EXPIRED, Status.SUPERSEDED)]
+
+
+def stale_warnings(entries: list[FAQEntry], status: dict[str, Status], superseded_by: dict[str, str]) -> list[Issue]:
+    """`policy check` warnings: answers that rely on a policy no longer in force."""
+    warnings = []
+    for entry in entries:
+        for slug, state in stale_links(entry, status):
+            newest = entry.newest
+            replacement = f"，请参照 {superseded_by[slug]} 更新答复 / update it from {superseded_by[slug]}" if slug in superseded_by else ""
+            warnings.append(Issue(
+                shown_path(newest.session.path), newest.pair.line, "answer",
+                f"此答复依据的政策 {slug} {state.value}{replacement} / the answer relies on {slug}, which is {state.name.lower()}",
+                Severity.WARNING,
+            ))
+    return warnings
