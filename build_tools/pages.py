@@ -23,11 +23,13 @@ import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .models import Explainer, Page, QASession, Site, Status, Term, page_url
+from .faq import stale_links
+from .models import Explainer, FAQEntry, LinkKind, Page, Site, Status, Term, page_url
 from .redact import redact
 
 PAGE_SIZE = 50
 LATEST_ON_HOME = 12
+HOT_QUESTIONS = 20
 
 STATUS_CLASS = {
     Status.UPCOMING: "upcoming",
@@ -41,12 +43,13 @@ STATUS_SYMBOL = {Status.UPCOMING: "◷", Status.IN_FORCE: "✓", Status.EXPIRED:
 
 @dataclass(frozen=True)
 class Listing:
-    """A group of explainers with its own list page(s), e.g. one topic."""
+    """A group of explainers or FAQ entries with its own list page(s), e.g. one topic."""
 
     src_base: str
     title: str
-    explainers: list[Explainer]
+    items: list
     intro: str = ""
+    template: str = "listing.md.j2"
 
 
 def generate_pages(site: Site) -> list[Page]:
@@ -56,6 +59,7 @@ def generate_pages(site: Site) -> list[Page]:
     for section in _sections(site):
         pages += renderer.section(*section)
     pages += renderer.sessions()
+    pages += renderer.faq()
     return pages
 
 
@@ -78,6 +82,19 @@ def _sections(site: Site) -> list[tuple[str, str, str, list[Listing]]]:
         ("audiences", "按适用对象浏览", "按企业类型和适用对象分类的解读。", audiences),
         ("regions", "按地区浏览", "地区页面包含其下辖地区的政策解读。", regions),
         ("years", "按年份浏览", "按发布年份排列的解读。", by_year),
+    ]
+
+
+def _faq_listings(site: Site) -> list[tuple[str, str, str, list[Listing]]]:
+    """(folder, title, intro, listings) for browsing the FAQ by topic and by department."""
+    entries, taxonomy = site.faq, site.content.taxonomy
+    topics = [Listing(f"faq/topics/{t.id}", f"{t.name}常见问题", [e for e in entries if t in e.topics], template="faq_listing.md.j2") for t in taxonomy.topics]
+    departments = [Listing(f"faq/departments/{d.id}", f"{d.name}答复的问题", [e for e in entries if e.department == d], template="faq_listing.md.j2")
+                   for d in site.content.departments]
+    departments.append(Listing("faq/departments/other", "其他答复", [e for e in entries if e.department is None], template="faq_listing.md.j2"))
+    return [
+        ("faq/topics", "按主题浏览常见问题", "按政策主题分类的常见问题。", topics),
+        ("faq/departments", "按答复部门浏览常见问题", "按答复部门分类的常见问题。", departments),
     ]
 
 
@@ -138,6 +155,12 @@ class _Renderer:
     def __init__(self, site: Site):
         self.site = site
         self.by_slug = {e.slug: e for e in site.explainers}
+        self.stale = {e.id: stale_links(e, site.status) for e in site.faq}
+        self.faq_of: dict[str, list[tuple[FAQEntry, LinkKind]]] = {}
+        self.entry_of_pair = {id(o.pair): entry.id for entry in site.faq for o in entry.occurrences}
+        for entry in site.faq:
+            for link in entry.links:
+                self.faq_of.setdefault(link.slug, []).append((entry, link.kind))
 
     def _page(self, src_path: str, title: str, template: str, **context) -> Page:
         here = page_url(src_path)
@@ -149,6 +172,7 @@ class _Renderer:
             status_class=STATUS_CLASS,
             status_symbol=STATUS_SYMBOL,
             by_slug=self.by_slug,
+            stale=self.stale,
             **context,
         )
         return Page(src_path, title, markdown_text)
@@ -164,21 +188,24 @@ class _Renderer:
         replaces = [self.by_slug[s] for s in explainer.supersedes if s in self.by_slug]
         related = [self.by_slug[s] for s in explainer.related if s in self.by_slug]
         replacement = self.by_slug.get(self.site.superseded_by.get(explainer.slug, ""))
+        linked = self.faq_of.get(explainer.slug, [])
         return self._page(f"policies/{explainer.slug}.md", explainer.title, "explainer.md.j2", e=explainer,
-                          replaces=replaces, related=related, replacement=replacement)
+                          replaces=replaces, related=related, replacement=replacement,
+                          faq_firm=[e for e, kind in linked if kind is not LinkKind.SUGGESTED],
+                          faq_suggested=[e for e, kind in linked if kind is LinkKind.SUGGESTED])
 
     def section(self, folder: str, title: str, intro: str, listings: list[Listing]) -> list[Page]:
-        shown = [listing for listing in listings if listing.explainers]
+        shown = [listing for listing in listings if listing.items]
         pages = [self._page(f"{folder}/index.md", title, "section.md.j2", intro=intro, listings=shown)]
         for listing in shown:
             pages += self.listing(listing)
         return pages
 
     def listing(self, listing: Listing) -> list[Page]:
-        chunks = [listing.explainers[i : i + PAGE_SIZE] for i in range(0, len(listing.explainers), PAGE_SIZE)]
+        chunks = [listing.items[i : i + PAGE_SIZE] for i in range(0, len(listing.items), PAGE_SIZE)]
         sources = [f"{listing.src_base}.md"] + [f"{listing.src_base}/page/{n}.md" for n in range(2, len(chunks) + 1)]
         return [
-            self._page(source, listing.title, "listing.md.j2", listing=listing, explainers=chunk,
+            self._page(source, listing.title, listing.template, listing=listing, items=chunk,
                        number=index + 1, pages=[page_url(s) for s in sources])
             for index, (source, chunk) in enumerate(zip(sources, chunks))
         ]
@@ -186,6 +213,23 @@ class _Renderer:
     def sessions(self) -> list[Page]:
         sessions = sorted(self.site.content.sessions, key=lambda s: (-s.date.toordinal(), s.slug))
         pages = [self._page("qa/index.md", "答疑与问答", "sessions.md.j2", sessions=sessions)]
-        pages += [self._page(f"qa/{s.slug}.md", s.title, "session.md.j2", s=s) for s in sessions]
+        pages += [self._page(f"qa/{s.slug}.md", s.title, "session.md.j2", s=s, entry_of=[self.entry_of_pair[id(p)] for p in s.pairs])
+                  for s in sessions]
         return pages
 
+
+    def faq(self) -> list[Page]:
+        entries = self.site.faq
+        listings = _faq_listings(self.site)
+        pages = [self._page("faq/index.md", "常见问题", "faq_home.md.j2", hot=entries[:HOT_QUESTIONS],
+                            count=len(entries), asked=sum(e.ask_count for e in entries),
+                            sections=[(folder, title, [l for l in ls if l.items]) for folder, title, _, ls in listings])]
+        pages += [self.faq_entry(e) for e in entries]
+        for section in listings:
+            pages += self.section(*section)
+        return pages
+
+    def faq_entry(self, entry: FAQEntry) -> Page:
+        firm = [self.by_slug[link.slug] for link in entry.firm_links]
+        suggested = [self.by_slug[link.slug] for link in entry.links if link.kind is LinkKind.SUGGESTED]
+        return self._page(f"faq/{entry.id}.md", redact(entry.question), "faq_entry.md.j2", entry=entry, firm=firm, suggested=suggested)
