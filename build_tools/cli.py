@@ -46,19 +46,22 @@ def cli() -> None:
 
 @cli.command()
 @CONTENT
+@TODAY
 @click.option("--format", "output_format", type=click.Choice(sorted(report.FORMATS)), default="text", show_default=True, help="text for people, github for workflow annotations, json for tools.")
-def check(content_dir: Path, output_format: str) -> None:
+def check(content_dir: Path, today: dt.datetime | None, output_format: str) -> None:
     """Check every explainer, Q&A session and registry; list all problems.
 
     Each problem is printed as `path:line: field: message`. Exit 0 when the
-    content is clean (warnings allowed), 1 when it has errors.
+    content is clean (warnings allowed), 1 when it has errors. Warnings
+    include FAQ answers whose policy has expired or been superseded on the
+    --today date.
 
     Example:
 
         policy check --content content --format github
     """
     _require_folder(content_dir)
-    _, issues = check_content(content_dir)
+    _, issues = check_content(content_dir, _date(today))
     if issues:
         click.echo(report.FORMATS[output_format](issues))
     if output_format == "json" and not issues:

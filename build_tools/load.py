@@ -38,6 +38,7 @@ POLICIES_DIR = "policies"
 QA_DIR = "qa"
 DEPARTMENTS_FILE = "departments.yml"
 TAXONOMY_FILE = "taxonomy.yml"
+FAQ_LINKS_FILE = "faq-links.yml"
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _FULLWIDTH_COLON_KEY = re.compile(r"^(\s*(?:-\s+)?[A-Za-z_][\w-]*)\s*：\s*")
@@ -81,6 +82,7 @@ class LoadedTree:
     policies: list[RawDocument]
     sessions: list[RawDocument]
     issues: list[Issue]
+    faq_links: RawDocument | None = None
 
 
 def shown_path(path: Path) -> str:
@@ -99,7 +101,8 @@ def load_tree(root: Path) -> LoadedTree:
     taxonomy = _load_registry(root / TAXONOMY_FILE, issues)
     policies = [load_markdown(p, issues) for p in _markdown_files(root / POLICIES_DIR)]
     sessions = [load_markdown(p, issues) for p in _markdown_files(root / QA_DIR)]
-    return LoadedTree(root, departments, taxonomy, policies, sessions, issues)
+    faq_links = _load_registry(root / FAQ_LINKS_FILE, issues) if (root / FAQ_LINKS_FILE).exists() else None
+    return LoadedTree(root, departments, taxonomy, policies, sessions, issues, faq_links)
 
 
 def _markdown_files(folder: Path) -> list[Path]:

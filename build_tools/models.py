@@ -178,6 +178,7 @@ class LinkDecision:
     entry: str
     policy: str
     confirmed: bool
+    line: int = 1
 
 
 @dataclass

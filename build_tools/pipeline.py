@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from .check import check_tree
-from .faq import assemble_faq, stale_warnings
+from .faq import assemble_faq, stale_warnings, unknown_entry_warnings
 from .load import load_tree
 from .models import Content, Explainer, Issue, Site, Status
 from .pages import generate_pages
@@ -31,7 +31,7 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
     """
     content, issues = check_tree(load_tree(content_dir))
     if today and not any(issue.is_error for issue in issues):
-        issues += derive(content, today, issues).issues[len(issues):]
+        issues = sorted(derive(content, today, issues).issues, key=lambda i: (i.path, i.line))
     return content, issues
 
 
@@ -51,7 +51,7 @@ def derive(content: Content, today: dt.date, issues: list[Issue]) -> Site:
     superseded_by = replacements(explainers)
     status = {e.slug: status_on(e, today, superseded_by) for e in explainers}
     faq = assemble_faq(content, explainers)
-    issues = [*issues, *stale_warnings(faq, status, superseded_by)]
+    issues = [*issues, *stale_warnings(faq, status, superseded_by), *unknown_entry_warnings(content, faq)]
     return Site(content, today, explainers, status, superseded_by, pages=[], issues=issues, faq=faq)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -86,7 +87,7 @@ def test_build_writes_site_and_index(run, content, project):
     result = run("build", "--today", "2026-11-23", "--site", "out", "--index", "idx")
     assert result.exit_code == 0, result.output
     assert (content.parent / "out/index.html").is_file() and (content.parent / "idx").is_dir()
-    assert "built 24 pages into out/" in result.stdout
+    assert re.search(r"built \d+ pages into out/ and the search index into idx/", result.stdout)
 
 
 def test_build_without_mkdocs_yml_says_what_to_do(run):

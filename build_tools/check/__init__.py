@@ -11,6 +11,7 @@ from ..load import LoadedTree
 from ..models import Content, Issue
 from . import rules
 from .documents import read_explainer, read_session
+from .faq_links import read_link_decisions
 from .registries import read_registry
 
 
@@ -26,5 +27,6 @@ def check_tree(tree: LoadedTree) -> tuple[Content, list[Issue]]:
     rules.existing_references(tree.policies, ("supersedes", "related"), known, issues, own_slug=True)
     rules.existing_references(tree.sessions, ("policies",), known, issues, own_slug=False)
     rules.supersede_cycles(explainers, documents, issues)
-    content = Content(tree.root, registry.departments, registry.taxonomy, explainers, sessions)
+    decisions = read_link_decisions(tree.faq_links, known, issues)
+    content = Content(tree.root, registry.departments, registry.taxonomy, explainers, sessions, decisions)
     return content, sorted(issues, key=lambda i: (i.path, i.line))

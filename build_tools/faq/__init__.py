@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 
-from ..load import shown_path
+from ..load import FAQ_LINKS_FILE, shown_path
 from ..models import Content, Explainer, FAQEntry, Issue, Occurrence, Severity, Status, Term
 from ..search.analysis import Analyzer, fold
 from .links import ExplainerMatcher, decisions_by_key, entry_links
@@ -82,3 +82,11 @@ def stale_warnings(entries: list[FAQEntry], status: dict[str, Status], supersede
                 Severity.WARNING,
             ))
     return warnings
+
+
+def unknown_entry_warnings(content: Content, entries: list[FAQEntry]) -> list[Issue]:
+    """Decisions in faq-links.yml about entries that no longer exist (their question changed)."""
+    ids = {entry.id for entry in entries}
+    path = shown_path(content.root / FAQ_LINKS_FILE)
+    return [Issue(path, d.line, "entry", f"没有编号为 {d.entry} 的常见问题（问题可能已修改），请用 policy faq links 查看 / no FAQ entry {d.entry} (its question may have changed): see policy faq links", Severity.WARNING)
+            for d in content.link_decisions if d.entry not in ids]
