@@ -17,7 +17,11 @@ import click
 
 from . import report
 from .build import BuildOptions, build as build_site
-from .pipeline import ContentError, check_content
+from .faq.importer import ImportProblems, import_export
+from .load import QA_DIR
+from .models import SessionKind
+from .pipeline import ContentError, check_content, run_pipeline
+from .redact import redact
 from .scaffold import ScaffoldError, new_explainer
 from .search.engine import Engine, IndexMissing
 from .search.request import KINDS, MAX_LIMIT, SORTS, STATUS_NAMES, BadRequest, SearchRequest, SearchResponse
@@ -231,6 +235,106 @@ def api(index_dir: Path, host: str, port: int) -> None:
     from .search.api import SearchApp
 
     uvicorn.run(SearchApp(index_dir), host=host, port=port, log_level="info")
+
+
+@cli.group()
+def faq() -> None:
+    """The FAQ assembled from all Q&A sessions: ask it, review its links, import exports."""
+
+
+@faq.command("ask")
+@click.argument("question")
+@INDEX
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=5, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, with each entry's ask count and sources.")
+def faq_ask(question: str, index_dir: Path, limit: int, as_json: bool) -> None:
+    """The existing FAQ entries closest to a new QUESTION, with scores and sources.
+
+    For the people who answer new questions: reuse an answer that exists.
+    The search API answers the same at /api/faq?q=….
+
+    Example:
+
+        policy faq ask "疫情期间社保可以缓缴吗？" --limit 3
+    """
+    try:
+        engine = Engine(index_dir)
+    except IndexMissing as error:
+        raise click.ClickException(str(error)) from None
+    response = engine.search(SearchRequest(query=question, kind="faq", limit=limit))
+    engine.close()
+    if as_json:
+        click.echo(json.dumps(response.to_json(with_extra=True), ensure_ascii=False, indent=2))
+        return
+    lines = [f"最接近的 {len(response.results)} 个已有问答 / closest existing entries:"]
+    for number, hit in enumerate(response.results, start=1):
+        lines.append(f"{number}. {hit.title}  （相关度 {hit.score:.1f}，被问及 {hit.extra.get('ask_count', 1)} 次） {hit.url}")
+        for source in hit.extra.get("sources", [])[:3]:
+            lines.append(f"   {source['date']} {source['title']} {source['department']}".rstrip())
+    click.echo("\n".join(lines))
+
+
+@faq.command("links")
+@CONTENT
+@TODAY
+@click.option("--format", "output_format", type=click.Choice(["text", "yaml"]), default="text", show_default=True,
+              help="yaml prints entries ready to paste into content/faq-links.yml.")
+def faq_links(content_dir: Path, today: dt.datetime | None, output_format: str) -> None:
+    """List suggested links between FAQ entries and explainers, for an editor to decide.
+
+    An entry whose sessions name no policy gets a suggestion from search.
+    Confirm or reject it in content/faq-links.yml (decision: confirmed or
+    rejected); `--format yaml` prints the lines to start from.
+
+    Example:
+
+        policy faq links --format yaml >> content/faq-links.yml
+    """
+    _require_folder(content_dir)
+    try:
+        site = run_pipeline(content_dir, _date(today))
+    except ContentError as error:
+        click.echo(report.format_text(error.issues), err=True)
+        sys.exit(1)
+    titles = {e.slug: e.title for e in site.explainers}
+    suggested = [(entry, link) for entry in site.faq for link in entry.links if link.kind.value == "suggested"]
+    for entry, link in suggested:
+        question = redact(entry.question)
+        if output_format == "yaml":
+            click.echo(f"- entry: {entry.id}   # {question}\n  policy: {link.slug}   # {titles[link.slug]}\n  decision: confirmed   # or rejected")
+        else:
+            click.echo(f"{entry.id}  {question}\n    → {link.slug}  {titles[link.slug]}  (覆盖度 / coverage {link.score:.2f})")
+    click.echo(f"{len(suggested)} 条推荐关联待确认 / suggested link(s) to review", err=True)
+
+
+@faq.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(["board", "hotline"]), required=True, help="A message-board or a hotline export.")
+@CONTENT
+@click.option("--slug", help="File name of the new session (default: KIND-DATE).")
+@click.option("--title", help="Title of the session (default from kind and date).")
+@click.option("--date", type=click.DateTime(["%Y-%m-%d"]), help="Session date (default: the newest row date).")
+def faq_import(csv_file: Path, kind: str, content_dir: Path, slug: str | None, title: str | None, date: dt.datetime | None) -> None:
+    """Turn a message-board or hotline CSV export into a Q&A session file.
+
+    Reads UTF-8 or GBK, with headers such as 问题/question, 答复/answer,
+    日期/date, 答复单位/department, 提问人/asker, 详情/details. Every bad row
+    is reported with its row number and nothing is written; personal data is
+    redacted before the file is written.
+
+    Example:
+
+        policy faq import export.csv --kind board --title "市长信箱留言答复（2024年3月）"
+    """
+    _require_folder(content_dir)
+    content, _ = check_content(content_dir)
+    try:
+        path = import_export(csv_file, SessionKind(kind), content.departments, content_dir / QA_DIR, slug, title, date.date() if date else None)
+    except ImportProblems as error:
+        click.echo("\n".join(error.problems), err=True)
+        click.echo("未写入任何文件 / nothing was written", err=True)
+        sys.exit(1)
+    click.echo(f"已写入 {path}：请检查后提交 / wrote {path}: review it, then commit")
 
 
 def main() -> None:

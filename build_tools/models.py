@@ -258,6 +258,11 @@ class FAQEntry:
         """Links the content states (explicit or confirmed), not mere suggestions."""
         return [link for link in self.links if link.kind is not LinkKind.SUGGESTED]
 
+    def stale_links(self, status: dict[str, Status]) -> list[tuple[str, Status]]:
+        """Firm links whose policy has expired or been superseded: the answer may be out of date."""
+        return [(link.slug, status[link.slug]) for link in self.firm_links
+                if status.get(link.slug) in (Status.EXPIRED, Status.SUPERSEDED)]
+
 
 @dataclass(frozen=True)
 class Page:

@@ -23,7 +23,6 @@ import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .faq import stale_links
 from .models import Explainer, FAQEntry, LinkKind, Page, Site, Status, Term, page_url
 from .redact import redact
 
@@ -155,7 +154,7 @@ class _Renderer:
     def __init__(self, site: Site):
         self.site = site
         self.by_slug = {e.slug: e for e in site.explainers}
-        self.stale = {e.id: stale_links(e, site.status) for e in site.faq}
+        self.stale = {e.id: e.stale_links(site.status) for e in site.faq}
         self.faq_of: dict[str, list[tuple[FAQEntry, LinkKind]]] = {}
         self.entry_of_pair = {id(o.pair): entry.id for entry in site.faq for o in entry.occurrences}
         for entry in site.faq:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -11,17 +12,30 @@ from conftest import ROOT
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", sorted(cli.commands))
-def test_command_has_help_with_an_example(name):
-    result = CliRunner().invoke(cli, [name, "--help"])
+def _leaf_commands(group=cli, prefix=()) -> list[tuple[str, ...]]:
+    names = []
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            names += _leaf_commands(command, (*prefix, name))
+        else:
+            names.append((*prefix, name))
+    return names
+
+
+COMMANDS = _leaf_commands()
+
+
+@pytest.mark.parametrize("words", COMMANDS, ids=" ".join)
+def test_command_has_help_with_an_example(words):
+    result = CliRunner().invoke(cli, [*words, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output
-    assert f"policy {name}" in result.output
+    assert f"policy {' '.join(words)}" in result.output
 
 
-@pytest.mark.parametrize("name", sorted(cli.commands))
-def test_command_is_documented_in_the_readme(name):
-    assert f"### `policy {name}`" in README
+@pytest.mark.parametrize("words", COMMANDS, ids=" ".join)
+def test_command_is_documented_in_the_readme(words):
+    assert f"### `policy {' '.join(words)}`" in README
 
 
 def test_readme_quick_start_is_the_two_make_commands():

@@ -63,17 +63,11 @@ def _topics(entry: FAQEntry, content: Content, by_slug: dict[str, Explainer]) ->
     return list(dict.fromkeys(found))
 
 
-def stale_links(entry: FAQEntry, status: dict[str, Status]) -> list[tuple[str, Status]]:
-    """The entry's firm links whose policy has expired or been superseded."""
-    return [(link.slug, status[link.slug]) for link in entry.firm_links
-            if status.get(link.slug) in (Status.EXPIRED, Status.SUPERSEDED)]
-
-
 def stale_warnings(entries: list[FAQEntry], status: dict[str, Status], superseded_by: dict[str, str]) -> list[Issue]:
     """`policy check` warnings: answers that rely on a policy no longer in force."""
     warnings = []
     for entry in entries:
-        for slug, state in stale_links(entry, status):
+        for slug, state in entry.stale_links(status):
             newest = entry.newest
             replacement = f"，请参照 {superseded_by[slug]} 更新答复 / update it from {superseded_by[slug]}" if slug in superseded_by else ""
             warnings.append(Issue(

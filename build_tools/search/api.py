@@ -1,4 +1,7 @@
-"""GET /api/search: the search as JSON, for the site and for other services.
+"""GET /api/search and /api/faq: the search as JSON, for the site and for other services.
+
+/api/faq takes the same parameters and searches FAQ entries only, adding each
+entry's ask count and sources (for the people who answer new questions).
 
 `SearchApp` is a small ASGI app, deployable on its own behind a web server
 (`policy api`, or any ASGI server: `uvicorn build_tools.search.api:app`,
@@ -20,6 +23,7 @@ from .engine import Engine, IndexMissing
 from .request import BadRequest, SearchRequest
 
 PATH = "/api/search"
+FAQ_PATH = "/api/faq"
 JSON_TYPE = "application/json; charset=utf-8"
 
 
@@ -32,15 +36,18 @@ class SearchService:
         self._opened: tuple[int, float] | None = None
         self._lock = threading.Lock()
 
-    def answer(self, query_string: str) -> tuple[int, dict]:
+    def answer(self, query_string: str, faq: bool = False) -> tuple[int, dict]:
         """(HTTP status, JSON body) for a query string such as 'q=社保&limit=5'."""
+        params = dict(parse_qsl(query_string, keep_blank_values=True))
+        if faq:
+            params["kind"] = "faq"
         try:
-            request = SearchRequest.from_params(dict(parse_qsl(query_string, keep_blank_values=True)))
+            request = SearchRequest.from_params(params)
         except BadRequest as error:
             return 400, {"error": str(error)}
         try:
             with self._lock:
-                return 200, self._current_engine().search(request).to_json()
+                return 200, self._current_engine().search(request).to_json(with_extra=faq)
         except IndexMissing as error:
             return 503, {"error": str(error)}
 
@@ -73,7 +80,8 @@ class SearchApp:
             return
         status, body = self._route(scope["method"], scope["path"])
         if status == 200 and scope["method"] == "GET":
-            status, body = await asyncio.to_thread(self.service.answer, scope.get("query_string", b"").decode("utf-8", "replace"))
+            query = scope.get("query_string", b"").decode("utf-8", "replace")
+            status, body = await asyncio.to_thread(self.service.answer, query, _is_faq(scope["path"]))
         payload = _encode(body)
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", JSON_TYPE.encode()), (b"content-length", str(len(payload)).encode())]})
@@ -81,11 +89,15 @@ class SearchApp:
 
     @staticmethod
     def _route(method: str, path: str) -> tuple[int, dict]:
-        if path.rstrip("/") != PATH:
-            return 404, {"error": f"not found: the search API is at {PATH}?q=…"}
+        if path.rstrip("/") not in (PATH, FAQ_PATH):
+            return 404, {"error": f"not found: the search API is at {PATH}?q=… and {FAQ_PATH}?q=…"}
         if method not in ("GET", "HEAD"):
             return 405, {"error": "only GET is allowed"}
         return 200, {}
+
+
+def _is_faq(path: str) -> bool:
+    return path.rstrip("/") == FAQ_PATH
 
 
 async def _lifespan(receive, send) -> None:
@@ -103,10 +115,11 @@ def wsgi_middleware(application: Callable, index_dir: Path) -> Callable:
     service = SearchService(index_dir)
 
     def middleware(environ, start_response):
-        if environ.get("PATH_INFO", "").rstrip("/") != PATH:
+        path = environ.get("PATH_INFO", "").rstrip("/")
+        if path not in (PATH, FAQ_PATH):
             return application(environ, start_response)
         query_string = environ.get("QUERY_STRING", "").encode("latin-1").decode("utf-8", "replace")
-        status, body = service.answer(query_string)
+        status, body = service.answer(query_string, _is_faq(path))
         payload = _encode(body)
         start_response(f"{status} {'OK' if status == 200 else 'Error'}", [("Content-Type", JSON_TYPE), ("Content-Length", str(len(payload)))])
         return [payload]

@@ -7,9 +7,14 @@ entry). Built from the validated domain objects, never from HTML.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import html
+from dataclasses import dataclass, field
 
-from ..models import Explainer, Site
+import markdown
+import nh3
+
+from ..models import Explainer, FAQEntry, Site, Status
+from ..redact import redact
 
 
 @dataclass(frozen=True)
@@ -33,10 +38,11 @@ class SearchDocument:
     effective: dt.date | None = None
     expires: dt.date | None = None
     policy_title: str = ""
+    extra: dict = field(default_factory=dict)  # kind-specific data returned with a hit (FAQ sources)
 
 
 def documents_of(site: Site) -> list[SearchDocument]:
-    return [_explainer_document(site, e) for e in site.explainers]
+    return [_explainer_document(site, e) for e in site.explainers] + [_faq_document(site, e) for e in site.faq]
 
 
 def _explainer_document(site: Site, explainer: Explainer) -> SearchDocument:
@@ -62,3 +68,42 @@ def _explainer_document(site: Site, explainer: Explainer) -> SearchDocument:
         expires=explainer.expires,
         policy_title=policy.title if policy else "",
     )
+
+
+def _faq_document(site: Site, entry: FAQEntry) -> SearchDocument:
+    """A FAQ entry: the public's words redacted before they reach the index."""
+    by_slug = {e.slug: e for e in site.explainers}
+    linked = [by_slug[link.slug] for link in entry.links]
+    stale = entry.stale_links(site.status)
+    region = linked[0].region if linked else None
+    department = entry.department
+    asked = dict.fromkeys(redact(o.pair.question) for o in entry.occurrences)
+    answer = plain_text(entry.answer)
+    return SearchDocument(
+        id=f"faq:{entry.id}",
+        kind="faq",
+        slug=entry.id,
+        url=f"faq/{entry.id}/",
+        title=redact(entry.question),
+        summary=answer[:160],
+        body="\n".join([*asked, answer, redact(entry.newest.pair.details)]),
+        published=entry.newest.date,
+        status=stale[0][1].value if stale else Status.IN_FORCE.value,
+        department=(department.name,) if department else (),
+        region=region.name if region else (department.region if department else ""),
+        region_path=(*region.ancestors, region.name) if region else ((department.region,) if department else ()),
+        topics=tuple(t.name for t in entry.topics),
+        audience=tuple(dict.fromkeys(t.name for e in linked for t in e.audience)),
+        extra={"ask_count": entry.ask_count, "sources": [_source(o) for o in entry.occurrences]},
+    )
+
+
+def _source(occurrence) -> dict:
+    department = occurrence.department
+    return {"session": occurrence.session.slug, "title": occurrence.session.title, "kind": occurrence.session.kind.value,
+            "date": occurrence.date.isoformat(), "department": department.name if department else ""}
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown as plain text: rendered, every tag removed, entities decoded."""
+    return html.unescape(nh3.clean(markdown.markdown(markdown_text), tags=set())).strip()

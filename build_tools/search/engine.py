@@ -57,6 +57,7 @@ def make_schema(analyzer: Analyzer) -> fields.Schema:
         slug=fields.ID(stored=True),
         url=fields.STORED,
         display_title=fields.STORED,
+        extra=fields.STORED,
         title=fields.TEXT(analyzer=text, phrase=False),
         number=fields.TEXT(analyzer=text, phrase=False, stored=True),
         summary=fields.TEXT(analyzer=text, phrase=False, stored=True),
@@ -90,7 +91,7 @@ def write_index(documents: list[SearchDocument], analyzer: Analyzer, regions: di
 
 def _fields_of(d: SearchDocument) -> dict:
     return dict(
-        id=d.id, kind=d.kind, slug=d.slug, url=d.url, display_title=d.title,
+        id=d.id, kind=d.kind, slug=d.slug, url=d.url, display_title=d.title, extra=d.extra,
         title=f"{d.title} {d.policy_title}".strip(), number=d.number, summary=d.summary,
         tags=" ".join(d.tags), body=d.body,
         department=",".join(d.department), region=d.region, region_path=",".join(d.region_path),
@@ -149,7 +150,7 @@ class Engine:
             slug=hit["slug"], kind=hit["kind"], title=hit["display_title"], url=hit["url"],
             score=round(float(hit.score or 0.0), 4), snippet=snippet,
             department=hit["department"].split(",")[0], region=hit["region"], status=hit["status"],
-            published=date_text(hit.get("published")),
+            published=date_text(hit.get("published")), extra=hit.get("extra") or {},
         )
 
     def _filter(self, request: SearchRequest) -> q.Query | None:

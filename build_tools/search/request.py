@@ -95,6 +95,7 @@ class Hit:
     region: str
     status: str
     published: str
+    extra: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -105,10 +106,15 @@ class SearchResponse:
     facets: dict[str, dict[str, int]]
     suggestions: list[dict] = field(default_factory=list)
 
-    def to_json(self) -> dict:
+    def to_json(self, with_extra: bool = False) -> dict:
+        """The API's JSON; `with_extra` adds kind-specific data (a FAQ entry's ask count and sources)."""
         data = asdict(self)
         if not self.suggestions:
             del data["suggestions"]
+        for hit in data["results"]:
+            extra = hit.pop("extra")
+            if with_extra:
+                hit.update(extra)
         return data
 
 

@@ -1,0 +1,132 @@
+"""faq/: merging, counting, linking, staleness, importing — on small trees made in the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from click.testing import CliRunner
+
+from build_tools.cli import cli
+from build_tools.faq.merge import cluster
+from build_tools.models import LinkKind
+from build_tools.pipeline import check_content, run_pipeline
+from build_tools.search.analysis import Analyzer
+from conftest import write
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def groups(*questions: str) -> list[list[int]]:
+    return cluster(list(questions), Analyzer())
+
+
+@pytest.mark.parametrize("a, b", [
+    ("疫情期间社保能缓缴吗", "疫情期間社保可以緩繳嗎？"),
+    ("请求合理设置L市城区的28路公交车终点站", "请求L市合理设置城区的28路公交车终点站"),
+    ("小规模纳税人季度销售额不到30万元，还需要申报吗？", "小规模纳税人季度销售额不到30万元，是否需要申报"),
+    ("四川对承租国有资产类经营用房的中小企业有哪些政策？", "四川对承租国有资产类经营用房的中小企业有哪些优待政策？"),
+])
+def test_the_same_question_in_other_words_is_merged(a, b):
+    assert groups(a, b) == [[0, 1]]
+
+
+@pytest.mark.parametrize("a, b", [
+    ("小微企业增值税减免政策有哪些？", "小微企业所得税减免政策有哪些？"),
+    ("2020年社保费可以缓缴吗", "2021年社保费可以缓缴吗"),
+    ("浙江省规定对于定向捐赠的款物如何处理？", "浙江省规定对于非定向捐赠的款物如何处理？"),
+    ("企业如何了解北京市东城区劳动能力鉴定工作流程？", "个人如何了解北京市东城区劳动能力鉴定工作流程？"),
+    ("南充市如何降低中小企业融资成本？", "泰州市如何降低中小企业融资成本？"),
+    ("北京市哪些中小微企业可以办理停征污水处理费？", "北京市中小微企业停征污水处理费的办理时间？"),
+])
+def test_questions_that_share_words_but_ask_different_things_stay_apart(a, b):
+    assert groups(a, b) == [[0], [1]]
+
+
+SESSION = """---
+title: {title}
+date: {date}
+kind: hotline
+{extra}---
+
+## 问：疫情期间社保能缓缴吗？
+
+答（江苏省财政厅）：{answer}
+"""
+
+
+def test_entry_keeps_every_occurrence_newest_first_with_its_count(content):
+    write(content, "qa/h1.md", SESSION.format(title="热线一", date="2023-03-01", extra="", answer="旧答复。"))
+    write(content, "qa/h2.md", SESSION.format(title="熱線二", date="2023-06-01", extra="", answer="新答复。").replace("疫情期间社保能缓缴吗？", "疫情期間社保可以緩繳嗎"))
+    site = run_pipeline(content, TODAY)
+    entry = next(e for e in site.faq if "社保" in e.question)
+    assert entry.ask_count == 2
+    assert [o.session.slug for o in entry.occurrences] == ["h2", "h1"]
+    assert entry.answer == "新答复。"
+    page = next(p for p in site.pages if p.src_path == f"faq/{entry.id}.md").markdown
+    assert page.index("新答复") < page.index("## 历次答复") < page.index("旧答复")
+
+
+def test_entry_ids_are_stable_when_newer_askings_arrive(content):
+    write(content, "qa/h1.md", SESSION.format(title="热线一", date="2023-03-01", extra="", answer="答复。"))
+    before = {e.question: e.id for e in run_pipeline(content, TODAY).faq}
+    write(content, "qa/h2.md", SESSION.format(title="热线二", date="2024-01-01", extra="", answer="更新。").replace("社保能缓缴吗？", "社保可以缓缴吗"))
+    after = run_pipeline(content, TODAY).faq
+    assert next(e.id for e in after if e.ask_count == 2) == before["疫情期间社保能缓缴吗？"]
+
+
+def test_explicit_links_and_suggestions(content):
+    write(content, "qa/h1.md", SESSION.format(title="热线", date="2023-03-01", extra="policies: [refund-2023]\n", answer="可以。"))
+    write(content, "qa/h2.md", """---
+title: 热线
+date: 2023-04-01
+kind: hotline
+---
+
+## 问：小微企业怎样申请退还增量留抵税额？
+
+答：按月申请。
+""")
+    site = run_pipeline(content, TODAY)
+    explicit = next(e for e in site.faq if "社保" in e.question)
+    assert [(l.slug, l.kind) for l in explicit.links] == [("refund-2023", LinkKind.EXPLICIT)]
+    suggested = next(e for e in site.faq if "留抵" in e.question)
+    assert [(l.slug, l.kind) for l in suggested.links] == [("refund-2023", LinkKind.SUGGESTED)]
+    result = CliRunner().invoke(cli, ["faq", "links", "--content", str(content), "--today", "2026-11-23", "--format", "yaml"])
+    assert f"- entry: {suggested.id}" in result.output and "policy: refund-2023" in result.output
+
+    write(content, "faq-links.yml", f"- entry: {suggested.id}\n  policy: refund-2023\n  decision: rejected\n")
+    assert next(e for e in run_pipeline(content, TODAY).faq if "留抵" in e.question).links == []
+    write(content, "faq-links.yml", f"- entry: {suggested.id}\n  policy: economy-2023\n  decision: confirmed\n")
+    confirmed = next(e for e in run_pipeline(content, TODAY).faq if "留抵" in e.question)
+    assert [(l.slug, l.kind) for l in confirmed.links] == [("economy-2023", LinkKind.CONFIRMED)]
+
+
+def test_faq_links_file_is_checked(content):
+    write(content, "faq-links.yml", "- entry: q-nothing\n  policy: nope\n  decision: maybe\n- entry: q-gone\n  policy: economy-2023\n  decision: confirmed\n")
+    _, issues = check_content(content, TODAY)
+    assert [(i.line, i.field, i.is_error) for i in issues if i.path.endswith("faq-links.yml")] == [
+        (2, "0.policy", True),
+    ]
+    write(content, "faq-links.yml", "- entry: q-gone\n  policy: economy-2023\n  decision: confirmed\n")
+    _, issues = check_content(content, TODAY)
+    assert [(i.line, i.field, i.is_error) for i in issues if i.path.endswith("faq-links.yml")] == [(1, "entry", False)]
+
+
+def test_stale_answers_are_flagged_and_warned(content):
+    write(content, "qa/h1.md", SESSION.format(title="热线", date="2023-03-01", extra="policies: [refund-2023, economy-2022]\n", answer="可以。"))
+    site = run_pipeline(content, TODAY)
+    entry = next(e for e in site.faq if "社保" in e.question)
+    page = next(p for p in site.pages if p.src_path == f"faq/{entry.id}.md").markdown
+    assert "此答复依据的政策已失效" in page and "此答复依据的政策已被替代" in page
+    assert 'href="../../policies/economy-2023/"' in page  # the replacement
+    _, issues = check_content(content, TODAY)
+    warnings = [i for i in issues if not i.is_error and i.path.endswith("qa/h1.md")]
+    assert [(w.line, w.field) for w in warnings] == [(8, "answer"), (8, "answer")]
+    assert "refund-2023 已失效" in warnings[0].message
+
+
+def test_explainer_page_lists_its_faq_entries(content):
+    site = run_pipeline(content, TODAY)
+    page = next(p for p in site.pages if p.src_path == "policies/economy-2023.md").markdown
+    assert "## 常见问答" in page and "中小企业能否继续享受优惠政策？" in page
