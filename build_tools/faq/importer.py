@@ -116,13 +116,15 @@ def _row(record: dict, columns: dict[str, str], departments: list[Department], w
     errors = [f"{where}: {field}: 不能为空 / must not be empty" for field in REQUIRED if not value.get(field)]
     date = _date(value.get("date", ""))
     if value.get("date") and date is None:
-        errors.append(f"{where}: date: 日期“{value['date']}”无法识别，请写成 YYYY-MM-DD / cannot read the date '{value['date']}': use YYYY-MM-DD")
+        shown = redact(value["date"])
+        errors.append(f"{where}: date: 日期“{shown}”无法识别，请写成 YYYY-MM-DD / cannot read the date '{shown}': use YYYY-MM-DD")
     department = None
     if value.get("department"):
         department = next((d for d in departments if value["department"] in (d.name, *d.aliases)), None)
         if department is None:
             zh, en = did_you_mean(value["department"], [d.name for d in departments])
-            errors.append(f"{where}: department: 未知部门“{value['department']}”{zh} / unknown department '{value['department']}'{en}")
+            shown = redact(value["department"])
+            errors.append(f"{where}: department: 未知部门“{shown}”{zh} / unknown department '{shown}'{en}")
     problems += errors
     if errors:
         return None
