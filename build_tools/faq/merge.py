@@ -8,8 +8,9 @@ stay: they are what a question asks. Two questions are one when the
 IDF-weighted Jaccard similarity of their word sets reaches SIMILARITY (a
 differing rare word such as a place name weighs much more than a differing
 common one) and they agree on the words that turn a question into another
-however common they are: numbers (2020年 vs 2021年), negations (定向 vs
-非定向) and who asks (企业 vs 个人, and the taxonomy's audiences).
+however common they are: numbers (2020年 vs 2021年), places (北京市 vs
+上海市), negations (定向 vs 非定向) and who asks (企业 vs 个人, and the
+taxonomy's audiences).
 
 Finding similar pairs uses prefix filtering (the AllPairs set-similarity
 join): words are ordered rarest first, and two sets with similarity ≥ t
@@ -34,6 +35,7 @@ NEGATIONS = frozenset("非 不 未 无 没 没有 免 不得 不能 不予 禁�
 ROLES = frozenset("企业 个人 单位 职工 员工 家庭 法人 自然人 个体户 农户 学生 老人 外地人".split())
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 _DIGITS = re.compile(r"\d+")
+_PLACE = re.compile(r"^\w{1,8}[省市县区镇乡村州盟旗]$")
 
 
 def question_words(question: str, analyzer: Analyzer) -> frozenset[str]:
@@ -92,9 +94,10 @@ def _records(questions: list[str], analyzer: Analyzer, roles: frozenset[str]) ->
 
 
 def _decisive(words: frozenset[str], roles: frozenset[str]) -> frozenset[str]:
-    """The words two questions must share to be one: numbers, negations, roles."""
+    """The words two questions must share to be one: numbers, places, negations, roles."""
     numbers = {n for w in words for n in _DIGITS.findall(w)}
-    return frozenset(numbers | (words & NEGATIONS) | (words & roles))
+    places = {w for w in words if _PLACE.match(w)}
+    return frozenset(numbers | places | (words & NEGATIONS) | (words & roles))
 
 
 def _weights(records: list[_Record]) -> dict[str, float]:
