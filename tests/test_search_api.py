@@ -54,7 +54,7 @@ def test_api_returns_the_search_json(index_dir):
 
 
 def test_api_filters(index_dir):
-    _, body = call(SearchApp(index_dir), "/api/search", "topic=%E9%87%91%E8%9E%8D&region=%E5%8D%97%E4%BA%AC%E5%B8%82")
+    _, body = call(SearchApp(index_dir), "/api/search", "topic=%E9%87%91%E8%9E%8D&region=%E5%8D%97%E4%BA%AC%E5%B8%82&kind=policy")
     assert {hit["slug"] for hit in body["results"]} == {"economy-2023", "economy-2022", "loan-2027"}
 
 
@@ -132,3 +132,17 @@ def test_cli_search_errors(index_dir, tmp_path):
 def test_cli_search_suggests_a_correction(index_dir):
     result = CliRunner().invoke(cli, ["search", "贴恩", "--index", str(index_dir)])
     assert "您是不是要找：贴息（1 条） / did you mean: 贴息" in result.output
+
+
+def test_api_faq_adds_ask_counts_and_sources(index_dir):
+    status, body = call(SearchApp(index_dir), "/api/faq", "q=%E8%B5%84%E9%87%91%E6%94%AF%E6%8C%81")
+    assert status == 200 and {hit["kind"] for hit in body["results"]} == {"faq"}
+    assert body["results"][0]["ask_count"] == 1 and body["results"][0]["sources"][0]["title"] == "先锋直播间答疑专场"
+
+
+def test_cli_faq_ask(index_dir):
+    result = CliRunner().invoke(cli, ["faq", "ask", "资金支持会打折扣吗", "--index", str(index_dir)])
+    assert result.exit_code == 0
+    assert "1. 資金支持是否打折扣？" in result.output and "2023-02-16 先锋直播间答疑专场" in result.output
+    data = json.loads(CliRunner().invoke(cli, ["faq", "ask", "资金支持", "--index", str(index_dir), "--json"]).output)
+    assert data["results"][0]["sources"][0]["session"] == "live-2023"

@@ -23,6 +23,8 @@ def engine(tmp_path_factory):
 
 
 def slugs(engine, **request) -> list[str]:
+    """Explainer slugs (kind=policy unless the request says otherwise)."""
+    request.setdefault("kind", "policy")
     return [hit.slug for hit in engine.search(SearchRequest(**request)).results]
 
 
@@ -62,7 +64,7 @@ def test_region_filter_includes_sub_regions_and_levels_above(engine):
 
 
 def test_facets_count_every_match_not_only_the_page(engine):
-    response = engine.search(SearchRequest(limit=1))
+    response = engine.search(SearchRequest(limit=1, kind="policy"))
     assert response.total == 4 and len(response.results) == 1
     assert response.facets["status"] == {"即将生效": 1, "已失效": 1, "已被替代": 1, "现行有效": 1}
     assert response.facets["topics"] == {"金融": 3, "财税": 2}
@@ -119,3 +121,11 @@ def test_bad_parameters_are_explained(params, message):
 def test_missing_index_says_what_to_do(tmp_path):
     with pytest.raises(IndexMissing, match="run `policy build` first"):
         Engine(tmp_path)
+
+
+def test_faq_entries_are_searchable_by_kind(engine):
+    everything = engine.search(SearchRequest(limit=1))
+    assert everything.facets["kind"] == {"policy": 4, "faq": 2}
+    faq = engine.search(SearchRequest(query="资金支持打折扣", kind="faq"))
+    assert faq.results[0].kind == "faq" and faq.results[0].url.startswith("faq/q-")
+    assert faq.results[0].extra["ask_count"] == 1 and faq.results[0].extra["sources"][0]["session"] == "live-2023"
