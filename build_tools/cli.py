@@ -26,6 +26,7 @@ from .scaffold import ScaffoldError, new_explainer
 from .search.engine import Engine, IndexMissing
 from .search.request import KINDS, MAX_LIMIT, SORTS, STATUS_NAMES, BadRequest, SearchRequest, SearchResponse
 from .site import SiteConfigError, serve_site
+from .sitesearch import SiteSearchError
 
 CONTENT = click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"), show_default=True, help="Folder with policies/, qa/ and the registries.")
 CONFIG = click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"), show_default=True, help="The site's MkDocs configuration.")
@@ -100,7 +101,7 @@ def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path,
         click.echo(report.format_text(error.issues), err=True)
         click.echo(f"{report.summary(error.issues)}：未写入任何文件，原有网站保持不变 / nothing was written; the previous site is unchanged", err=True)
         sys.exit(1)
-    except SiteConfigError as error:
+    except (SiteConfigError, SiteSearchError) as error:
         raise click.ClickException(str(error)) from None
     if site.issues:
         click.echo(report.format_text(site.issues), err=True)

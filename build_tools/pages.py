@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from .models import Explainer, FAQEntry, LinkKind, Page, Site, Status, Term, page_url
 from .redact import redact
+from .sitesearch.pages import site_search_pages
 
 PAGE_SIZE = 50
 LATEST_ON_HOME = 12
@@ -59,6 +60,7 @@ def generate_pages(site: Site) -> list[Page]:
         pages += renderer.section(*section)
     pages += renderer.sessions()
     pages += renderer.faq()
+    pages += site_search_pages(site)
     return pages
 
 

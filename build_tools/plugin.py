@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,6 +27,9 @@ from .pipeline import ContentError, run_pipeline
 from .report import format_text
 from .search import index_site
 from .search.api import wsgi_middleware
+from .sitesearch import SiteSearchError, write_site_search
+
+log = logging.getLogger("mkdocs.plugins.policy")
 
 
 class PolicyPluginConfig(base.Config):
@@ -64,9 +68,19 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         return files
 
     def on_post_build(self, config) -> None:
+        if self.site is not None:  # `policy build` writes the site search itself, into its staged folder
+            self._write_site_search(Path(config.site_dir))
         if getattr(self, "serving", False) and self.site is not None:
             with staged_folder(self.preview_folder / "search_index") as folder:
                 index_site(self.site, folder)
+
+    def _write_site_search(self, site_dir: Path) -> None:
+        try:
+            write_site_search(self.site, site_dir)
+        except SiteSearchError as error:
+            if not getattr(self, "serving", False):
+                raise PluginError(str(error)) from None
+            log.error("%s", error)  # the preview keeps running; the search page says search is unavailable
 
     def on_serve(self, server, config, builder):
         server.watch(str(self._content_dir(config)))

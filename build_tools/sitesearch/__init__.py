@@ -1,0 +1,25 @@
+"""The published site's own search: Pagefind over pre-analysed words, facets, policy matching.
+
+The site is static, so search runs in the visitor's browser on Pagefind's
+chunked index: a first query downloads only the index chunks its words need.
+Pagefind 1.5.2 (the PyPI release) segments Chinese differently when it indexes
+(jieba) and when it searches (the browser's Intl.Segmenter), and it knows
+neither traditional script nor our synonyms. So Pagefind is fed words we
+analysed ourselves, with the search engine's analyzer (`search.analysis`), as
+ASCII tokens it cannot split again; the browser folds and segments the query
+and encodes it the same way (theme/pages/assets/sitesearch-query.js).
+
+  tokens.py     words → ASCII tokens; a search document → weighted token lines
+  records.py    a search document → the HTML record Pagefind indexes (meta, filters, sort)
+  browser.py    what the browser needs to analyse a query: t2s map, stop words, synonyms, regions
+  pagefind.py   runs the Pagefind binary and makes its output byte-reproducible
+  writer.py     `write_site_search(site, folder)`: the writer `policy build` calls
+  pages.py      the search page and the matching page (哪些政策适用于我)
+
+Nothing here imports MkDocs.
+"""
+
+from .pages import site_search_pages
+from .writer import SiteSearchError, write_site_search
+
+__all__ = ["SiteSearchError", "site_search_pages", "write_site_search"]

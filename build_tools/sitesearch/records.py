@@ -1,0 +1,67 @@
+"""A search document → the HTML record Pagefind indexes: tokens, meta, filters, sort.
+
+Records are not the site's pages: they are small HTML files written to a
+scratch folder at the same paths as the pages (`policies/<slug>/index.html`),
+so Pagefind's result URLs are the pages' URLs while the pages stay exactly as
+MkDocs wrote them. Meta and filter values go in attributes, so they are
+stored but never indexed as words.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Iterable
+
+from ..search.analysis import Analyzer
+from ..search.documents import SearchDocument
+from .tokens import weighted_texts
+
+# Filters the search page shows as facets, in this order; hidden ones serve the
+# region and audience rules of policy matching. `kind` is ready for FAQ pages.
+FACETS = ("kind", "status", "region", "topic", "audience", "department", "year")
+HIDDEN_FILTERS = ("region_self", "audience_open")
+
+
+def filters_of(document: SearchDocument) -> dict[str, tuple[str, ...]]:
+    """Filter values of a document; `region` holds the region and every region above it,
+    so choosing a region also finds the documents of its sub-regions."""
+    return {
+        "kind": (document.kind,),
+        "status": (document.status,),
+        "region": document.region_path,
+        "region_self": (document.region,) if document.region else (),
+        "topic": document.topics,
+        "audience": document.audience,
+        "audience_open": () if document.audience else ("1",),
+        "department": document.department,
+        "year": (str(document.published.year),),
+    }
+
+
+def meta_of(document: SearchDocument) -> dict[str, str]:
+    """What a result shows without opening the page."""
+    return {
+        "title": document.title,
+        "kind": document.kind,
+        "department": "、".join(document.department),
+        "region": document.region,
+        "status": document.status,
+        "date": document.published.isoformat(),
+        "summary": document.summary,
+    }
+
+
+def record_html(analyzer: Analyzer, document: SearchDocument) -> str:
+    """The record of one document, as Pagefind reads it."""
+    lines = ['<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>-</title></head><body>']
+    lines += _attribute_elements("data-pagefind-meta", meta_of(document).items())
+    lines += _attribute_elements("data-pagefind-filter", ((name, value) for name, values in filters_of(document).items() for value in values))
+    lines += _attribute_elements("data-pagefind-sort", [("date", document.published.isoformat())])
+    lines.append("<main data-pagefind-body>")
+    lines += [f'<p data-pagefind-weight="{text.weight}">{text.tokens}</p>' for text in weighted_texts(analyzer, document) if text.tokens]
+    lines.append("</main></body></html>\n")
+    return "\n".join(lines)
+
+
+def _attribute_elements(attribute: str, pairs: Iterable[tuple[str, str]]) -> list[str]:
+    return [f'<meta {attribute}="{name}[content]" content="{html.escape(value, quote=True)}">' for name, value in pairs if value]

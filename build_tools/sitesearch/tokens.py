@@ -1,0 +1,65 @@
+"""Words → ASCII tokens that Pagefind stores and matches exactly as we give them.
+
+Each character becomes four lowercase letters (its code point in base 26), so
+a word's token is the concatenation of its characters' codes: neither
+Pagefind's indexer nor the browser's segmenter splits a run of ASCII letters,
+and Pagefind's prefix matching still means "a word that starts with these
+characters". The browser encodes query words with the same rule
+(`encodeWord` in sitesearch-query.js).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..search.analysis import SYNONYM_PREFIX, Analyzer
+from ..search.documents import SearchDocument
+
+CODE_LETTERS = 4
+_LIMIT = 26**CODE_LETTERS
+# A synonym group's token: this marker, then the group's canonical name.
+GROUP_MARKER = "同义"
+
+
+def encode_word(word: str) -> str:
+    """A word as its characters' four-letter codes; characters beyond the codes' range are dropped."""
+    return "".join(_encode_char(ord(ch)) for ch in word if ord(ch) < _LIMIT)
+
+
+def _encode_char(code: int) -> str:
+    letters = []
+    for _ in range(CODE_LETTERS):
+        code, digit = divmod(code, 26)
+        letters.append(chr(97 + digit))
+    return "".join(reversed(letters))
+
+
+@dataclass(frozen=True)
+class WeightedText:
+    """A line of tokens and the weight Pagefind gives a match in it."""
+
+    weight: float
+    tokens: str
+
+
+def token_of(term_text: str) -> str:
+    """The token of an analyzer term; a synonym group term becomes the group marker + name."""
+    if term_text.startswith(SYNONYM_PREFIX):
+        return encode_word(GROUP_MARKER + term_text.removeprefix(SYNONYM_PREFIX))
+    return encode_word(term_text)
+
+
+def tokens_of(analyzer: Analyzer, text: str) -> str:
+    """Every search term of `text` (words, sub-words, 文号, synonym groups) as tokens, in order."""
+    return " ".join(token for term in analyzer.analyze(text) if (token := token_of(term.text)))
+
+
+def weighted_texts(analyzer: Analyzer, document: SearchDocument) -> list[WeightedText]:
+    """Title first and heaviest, then the words that describe the page, then the body."""
+    described = [document.summary, document.number, document.policy_title,
+                 *document.tags, *document.topics, *document.audience]
+    return [
+        WeightedText(7.0, tokens_of(analyzer, document.title)),
+        WeightedText(3.0, tokens_of(analyzer, "\n".join(d for d in described if d))),
+        WeightedText(1.0, tokens_of(analyzer, document.body)),
+    ]

@@ -1,0 +1,104 @@
+"""build_tools/sitesearch: tokens, records, browser data, the Pagefind run and its reproducibility."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from build_tools import build as build_module
+from build_tools.build import build
+from build_tools.cli import cli
+from build_tools.pipeline import run_pipeline
+from build_tools.search.analysis import Analyzer
+from build_tools.search.documents import documents_of
+from build_tools.sitesearch import SiteSearchError, pagefind as pagefind_module
+from build_tools.sitesearch.browser import browser_data
+from build_tools.sitesearch.records import filters_of, record_html
+from build_tools.sitesearch.tokens import encode_word, tokens_of
+from build_tools.sitesearch.writer import write_site_search
+from conftest import MINI
+from test_build import TODAY, options
+
+
+@pytest.fixture(scope="module")
+def mini_site():
+    return run_pipeline(MINI, TODAY)
+
+
+def test_tokens_are_ascii_letters_and_keep_prefixes():
+    assert encode_word("营商环境").startswith(encode_word("营商"))
+    assert encode_word("营商环境").isascii() and encode_word("营商环境").isalpha() and encode_word("营商环境").islower()
+    assert len(encode_word("税")) == 4 and encode_word("税") != encode_word("稅")
+
+
+def test_tokens_fold_traditional_and_add_the_synonym_group(mini_site):
+    analyzer = Analyzer(mini_site.content.taxonomy.synonym_groups())
+    assert tokens_of(analyzer, "稅收") == tokens_of(analyzer, "税收")
+    loan, financing = tokens_of(analyzer, "贷款").split(), tokens_of(analyzer, "融资").split()
+    assert set(loan) & set(financing)  # the group token of 金融
+
+
+def test_records_carry_filters_meta_and_no_readable_words(mini_site):
+    analyzer = Analyzer(mini_site.content.taxonomy.synonym_groups())
+    document = next(d for d in documents_of(mini_site) if d.kind == "policy")
+    filters = filters_of(document)
+    assert filters["region"] == document.region_path and filters["region_self"] == (document.region,)
+    assert filters["audience_open"] == (() if document.audience else ("1",))
+    record = record_html(analyzer, document)
+    body = record.split("<main data-pagefind-body>")[1]
+    assert body.replace("</main></body></html>", "").strip() and not any("\u4e00" <= ch <= "\u9fff" for ch in body)
+    assert 'data-pagefind-meta="title[content]"' in record and 'data-pagefind-sort="date[content]"' in record
+
+
+def test_browser_data_maps_traditional_characters_of_the_site_only(mini_site):
+    documents = documents_of(mini_site)
+    data = browser_data(documents, Analyzer(mini_site.content.taxonomy.synonym_groups()), mini_site.content.taxonomy)
+    pairs = dict(zip(data["t2s"][::2], data["t2s"][1::2]))
+    assert pairs["稅"] == "税"
+    assert all(simple in "".join(d.title + d.summary + d.body for d in documents) or simple for simple in pairs.values())
+    assert "鬱" not in pairs or "郁" in "".join(d.body for d in documents)
+    assert ["金融", "融资", "贷款", "信贷"] in data["synonyms"]
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_runs_write_the_same_bytes(mini_site, tmp_path):
+    write_site_search(mini_site, tmp_path / "one")
+    write_site_search(mini_site, tmp_path / "two")
+    first = _digest(tmp_path / "one")
+    assert any(name.endswith(".pf_filter") for name in first) and (tmp_path / "one/assets/sitesearch-data.json").is_file()
+    assert first == _digest(tmp_path / "two")
+
+
+def test_a_failing_pagefind_is_reported_in_both_languages(mini_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(pagefind_module, "pagefind_executable", lambda: Path("/bin/false"))
+    with pytest.raises(SiteSearchError, match="Pagefind 生成搜索索引失败 / Pagefind failed"):
+        write_site_search(mini_site, tmp_path)
+
+
+def test_a_failed_site_search_leaves_the_previous_site_untouched(content, tmp_path, monkeypatch):
+    build(options(tmp_path, content))
+    before = _digest(tmp_path / "site")
+
+    def failing(site, folder):
+        raise SiteSearchError("Pagefind 生成搜索索引失败 / Pagefind failed to write the search index")
+
+    monkeypatch.setattr(build_module, "write_site_search", failing)
+    with pytest.raises(SiteSearchError):
+        build(options(tmp_path, content))
+    assert _digest(tmp_path / "site") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site", "site_index"]
+
+
+def test_policy_build_says_what_failed_without_a_traceback(project, monkeypatch):
+    monkeypatch.chdir(project)
+    monkeypatch.setattr(pagefind_module, "pagefind_executable", lambda: Path("/bin/false"))
+    result = CliRunner().invoke(cli, ["build", "--today", TODAY.isoformat()])
+    assert result.exit_code == 1
+    assert "Pagefind 生成搜索索引失败 / Pagefind failed" in result.output and "Traceback" not in result.output
+    assert not (project / "site").exists()

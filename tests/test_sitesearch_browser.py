@@ -1,0 +1,213 @@
+"""The site search and the matching page in a real Chromium, on the built sample site.
+
+Expected answers are computed here from the pipeline's search documents, so a
+broken index, query analysis, filter or URL state makes these tests fail.
+Screenshots: tests/artifacts/search*.png, match*.png.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from build_tools.search.documents import documents_of
+from test_browser import ARTIFACTS, CHROMIUM, _page, base_url, browser  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
+
+IN_FORCE = "现行有效"
+
+
+@pytest.fixture(scope="module")
+def documents(base_url):  # noqa: F811
+    return documents_of(base_url[1])
+
+
+def _searched(page, action) -> None:
+    """Do `action`, then wait until the page has shown the answer of a new search."""
+    before = page.evaluate("document.body.dataset.ppSearched || ''")
+    action()
+    page.wait_for_function("before => (document.body.dataset.ppSearched || '') !== before", arg=before)
+
+
+def _open(page, url) -> None:
+    """Load a search or matching page and wait for its first answer (a new document starts unmarked)."""
+    page.goto(url)
+    page.wait_for_function("() => document.body.dataset.ppSearched")
+
+
+def _shown_total(page) -> int:
+    text = page.inner_text("#pp-status")
+    digits = "".join(ch if ch.isdigit() else " " for ch in text).split()
+    return int(digits[0]) if digits else 0
+
+
+def _all_result_urls(page) -> list[str]:
+    while page.is_visible("#pp-more"):
+        count = page.locator("#pp-results > li").count()
+        page.click("#pp-more")
+        page.wait_for_function("n => document.querySelectorAll('#pp-results > li').length > n", arg=count)
+    return [urlparse(href).path for href in page.eval_on_selector_all("#pp-results > li a.pp-item__title", "links => links.map(a => a.href)")]
+
+
+def _search(page, url, query) -> None:
+    _open(page, f"{url}search/")
+    page.fill("#pp-q", query)
+    _searched(page, lambda: page.press("#pp-q", "Enter"))
+
+
+def _text(document) -> str:
+    return "\n".join([document.title, document.summary, document.body, *document.tags, *document.topics, *document.audience])
+
+
+def test_chinese_query_finds_the_page_and_marks_the_words(base_url, browser, documents):  # noqa: F811
+    url, _ = base_url
+    page, outside = _page(browser)
+    _search(page, url, "留抵退税")
+    expected = {f"/{d.url}" for d in documents if d.status == IN_FORCE and "留抵退税" in _text(d)}
+    found = set(_all_result_urls(page))
+    assert expected and expected <= found
+    assert "留抵退税" in page.inner_text("#pp-results mark") or page.locator("#pp-results mark").count() > 0
+    assert parse_qs(urlparse(page.url).query)["q"] == ["留抵退税"]
+    page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)
+    assert outside == []
+
+
+def test_traditional_query_finds_simplified_pages(base_url, browser, documents):  # noqa: F811
+    url, _ = base_url
+    page, _ = _page(browser)
+    _search(page, url, "税收")
+    simplified = _all_result_urls(page)
+    _search(page, url, "稅收")
+    assert simplified and _all_result_urls(page) == simplified
+    assert page.locator("#pp-results mark").count() > 0  # 稅收 is marked in simplified text
+
+
+def test_synonym_query_finds_financing_and_credit_pages(base_url, browser, documents):  # noqa: F811
+    url, _ = base_url
+    page, _ = _page(browser)
+    _search(page, url, "贷款")
+    only_synonyms = {f"/{d.url}" for d in documents if d.status == IN_FORCE and "贷款" not in _text(d)
+                     and ("融资" in _text(d) or "信贷" in _text(d))}
+    assert only_synonyms and only_synonyms <= set(_all_result_urls(page))
+
+
+def _expected_browse(documents, facet: str, value: str, statuses=(IN_FORCE,), regions=None) -> int:
+    def keep(d) -> bool:
+        if d.status not in statuses:
+            return False
+        if facet == "region":
+            return d.region in regions
+        return value in {"kind": (d.kind,), "status": (d.status,), "topic": d.topics, "audience": d.audience,
+                         "department": d.department, "year": (str(d.published.year),)}[facet]
+    return sum(keep(d) for d in documents)
+
+
+@pytest.mark.parametrize("facet", ["kind", "topic", "audience", "department", "year", "region"])
+def test_each_facet_filters_counts_and_goes_into_the_url(base_url, browser, documents, facet):  # noqa: F811
+    url, site = base_url
+    page, _ = _page(browser)
+    _open(page, f"{url}search/")
+    box = page.locator(f'#pp-facets input[name="{facet}"]').nth(1)
+    value = box.get_attribute("value")
+    label_count = page.locator(f'#pp-facets input[name="{facet}"]').nth(1).locator("xpath=..").inner_text()
+    _searched(page, lambda: box.check())
+    regions = None
+    if facet == "region":  # the region, its sub-regions and the regions above it
+        taxonomy = site.content.taxonomy
+        regions = taxonomy.region_and_descendants(value) | set(taxonomy.region(value).ancestors)
+    assert _shown_total(page) == _expected_browse(documents, facet, value, regions=regions) > 0
+    if facet != "region":  # a region's count is its own and its sub-regions' documents
+        assert f"（{_shown_total(page)}）" in label_count
+    assert parse_qs(urlparse(page.url).query)[facet] == [value]
+    page.reload()  # the URL alone restores the search
+    page.wait_for_function("() => document.body.dataset.ppSearched")
+    assert page.locator(f'#pp-facets input[name="{facet}"][value="{value}"]').is_checked()
+
+
+def test_status_is_in_force_by_default_and_expired_can_be_included(base_url, browser, documents):  # noqa: F811
+    url, _ = base_url
+    page, _ = _page(browser)
+    _open(page, f"{url}search/")
+    assert page.locator('#pp-facets input[name="status"][value="现行有效"]').is_checked()
+    assert _shown_total(page) == sum(d.status == IN_FORCE for d in documents)
+    _searched(page, lambda: page.locator('#pp-facets input[name="status"][value="已失效"]').check())
+    assert _shown_total(page) == sum(d.status in (IN_FORCE, "已失效") for d in documents)
+    assert parse_qs(urlparse(page.url).query)["status"] == ["现行有效", "已失效"]
+
+
+def test_facets_combine(base_url, browser, documents):  # noqa: F811
+    url, _ = base_url
+    page, _ = _page(browser)
+    _open(page, f"{url}search/?topic=金融&audience=小微企业&status=已失效&status=现行有效")
+    expected = sum(d.status in (IN_FORCE, "已失效") and "金融" in d.topics and "小微企业" in d.audience for d in documents)
+    assert _shown_total(page) == expected > 0
+
+
+def test_keyboard_alone_searches_and_filters(base_url, browser):  # noqa: F811
+    url, _ = base_url
+    page, _ = _page(browser)
+    _open(page, f"{url}search/")
+    for _ in range(40):  # Tab from the top of the page to the search field
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "pp-q":
+            break
+    assert page.evaluate("document.activeElement.id") == "pp-q"
+    page.keyboard.type("社保")
+    _searched(page, lambda: page.keyboard.press("Enter"))
+    assert _shown_total(page) > 0
+    for _ in range(40):  # on to the first facet value
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.type") == "checkbox":
+            break
+    name = page.evaluate("document.activeElement.name")
+    _searched(page, lambda: page.keyboard.press("Space"))
+    assert page.evaluate("document.activeElement.type") == "checkbox"  # focus stays where it was
+    assert name in parse_qs(urlparse(page.url).query)
+    assert _unlabelled_controls(page) == []
+    _open(page, f"{url}match/")
+    assert _unlabelled_controls(page) == []
+
+
+def _unlabelled_controls(page) -> list[str]:
+    return page.evaluate("""[...document.querySelectorAll('form[data-pp-search] :is(input, select), form[data-pp-match] :is(input, select)')]
+        .filter(e => !e.labels.length).map(e => e.outerHTML)""")
+
+
+def test_matching_page_lists_applicable_policies_newest_first(base_url, browser):  # noqa: F811
+    url, site = base_url
+    page, outside = _page(browser)
+    _open(page, f"{url}match/")
+    page.select_option("#pp-region", "南京市")
+    page.select_option("#pp-audience", "中小企业")
+    page.get_by_label("金融").check()
+    page.get_by_label("财税").check()
+    _searched(page, lambda: page.get_by_role("button", name="查看适用的政策").click())
+    taxonomy = site.content.taxonomy
+    regions = taxonomy.region_and_descendants("南京市") | set(taxonomy.region("南京市").ancestors)
+    applies = [e for e in site.explainers if site.status[e.slug].value == IN_FORCE and e.region.name in regions
+               and (not e.audience or "中小企业" in {a.name for a in e.audience})
+               and {"金融", "财税"} & {t.name for t in e.topics}]
+    applies.sort(key=lambda e: e.published, reverse=True)
+    assert applies
+    assert _all_result_urls(page) == [f"/policies/{e.slug}/" for e in applies]
+    assert parse_qs(urlparse(page.url).query) == {"region": ["南京市"], "audience": ["中小企业"], "topic": ["金融", "财税"]}
+    page.screenshot(path=str(ARTIFACTS / "match.png"), full_page=True)
+    page.reload()
+    page.wait_for_function("() => document.body.dataset.ppSearched")
+    assert page.input_value("#pp-region") == "南京市" and page.get_by_label("财税").is_checked()
+    assert outside == []
+
+
+def test_search_and_matching_pages_fit_a_phone(base_url, browser):  # noqa: F811
+    url, _ = base_url
+    page, outside = _page(browser, width=360, height=740)
+    for path, shot in (("search/?q=社保缓缴", "search-phone.png"), ("match/?region=江苏省&topic=金融", "match-phone.png")):
+        _open(page, url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+        sizes = page.evaluate("""() => [...document.querySelectorAll('#pp-results p, #pp-results a, #pp-status, main label')]
+            .filter(e => e.offsetParent !== null && e.innerText.trim()).map(e => parseFloat(getComputedStyle(e).fontSize))""")
+        assert sizes and min(sizes) >= 16, path
+        page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+    assert outside == []

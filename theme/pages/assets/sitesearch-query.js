@@ -1,0 +1,253 @@
+// Site search, shared by the search page and the matching page: analyse a query the way
+// build_tools/sitesearch analysed the pages, run it on Pagefind, describe the results.
+//
+// The index holds our own words (the search engine's analyzer: traditional folded to
+// simplified, rjieba words and sub-words, 文号, synonym groups), each encoded as ASCII
+// letters (build_tools/sitesearch/tokens.py) so Pagefind stores and matches them as given.
+// Here the query is folded with the same character map, segmented with the browser's
+// Intl.Segmenter (as Pagefind itself would), and encoded with the same rule.
+
+const ASSETS = new URL("./", import.meta.url);
+const SITE_ROOT = new URL("../", ASSETS);
+const PAGE_SIZE = 10;
+
+export const STATUS = { inForce: "现行有效", expired: "已失效", superseded: "已被替代", upcoming: "即将生效" };
+const STATUS_LOOK = {
+  现行有效: ["in-force", "✓"], 即将生效: ["upcoming", "◷"], 已失效: ["expired", "✕"], 已被替代: ["superseded", "⇄"],
+};
+export const KIND_LABEL = { policy: "政策解读", faq: "常见问题" };
+
+export async function loadSearch() {
+  const [data, pagefind] = await Promise.all([
+    fetch(new URL("sitesearch-data.json", ASSETS)).then((response) => {
+      if (!response.ok) throw new Error(`sitesearch-data.json: ${response.status}`);
+      return response.json();
+    }),
+    import(new URL("pagefind/pagefind.js", SITE_ROOT).href),
+  ]);
+  await pagefind.options({ baseUrl: SITE_ROOT.pathname });
+  return { pagefind, analyzer: new QueryAnalyzer(data), data };
+}
+
+// --- the query: fold, segment, encode -------------------------------------------------
+
+export class QueryAnalyzer {
+  constructor(data) {
+    this.codeLetters = data.codeLetters;
+    this.groupMarker = data.groupMarker;
+    this.t2s = new Map();
+    const pairs = Array.from(data.t2s);
+    for (let i = 0; i + 1 < pairs.length; i += 2) this.t2s.set(pairs[i], pairs[i + 1]);
+    this.stopWords = new Set(data.stopWords);
+    this.groupOf = new Map();
+    for (const group of data.synonyms) for (const word of group) this.groupOf.set(word, group);
+    this.docnum = new RegExp(data.docnum, "g");
+    this.segmenter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
+  }
+
+  // Simplified, half-width, lowercase, one character for one (as search/analysis.py fold()).
+  fold(text) {
+    let out = "";
+    for (const ch of text) {
+      const code = ch.codePointAt(0);
+      let folded = code >= 0xff01 && code <= 0xff5e ? String.fromCodePoint(code - 0xfee0) : code === 0x3000 ? " " : ch;
+      folded = this.t2s.get(folded) || folded;
+      const lower = folded.toLowerCase();
+      out += lower.length === folded.length ? lower : folded;
+    }
+    return out;
+  }
+
+  encodeWord(word) {
+    let token = "";
+    for (const ch of word) {
+      let code = ch.codePointAt(0);
+      if (code >= 26 ** this.codeLetters) continue;
+      let letters = "";
+      for (let i = 0; i < this.codeLetters; i++) {
+        letters = String.fromCharCode(97 + (code % 26)) + letters;
+        code = Math.floor(code / 26);
+      }
+      token += letters;
+    }
+    return token;
+  }
+
+  // {terms: Pagefind tokens (all must match), highlights: folded words to mark in results}
+  analyse(query) {
+    let text = this.fold(query || "");
+    const words = [];
+    text = text.replace(this.docnum, (...match) => {
+      const groups = match[match.length - 1];
+      const prefix = (groups.prefix || "").slice(-3); // the index holds every ending of the issuer
+      words.push({ token: this.encodeWord(`${prefix}〔${groups.year}〕${parseInt(groups.number, 10)}号`), marks: [] });
+      return " ";
+    });
+    for (const word of this.segment(text)) {
+      if (this.stopWords.has(word)) continue;
+      const group = this.groupOf.get(word);
+      const token = group ? this.encodeWord(this.groupMarker + group[0]) : this.encodeWord(word);
+      if (token) words.push({ token, marks: group ? group : [word] });
+    }
+    const terms = [...new Set(words.map((w) => w.token))];
+    const highlights = [...new Set(words.flatMap((w) => w.marks))].sort((a, b) => b.length - a.length);
+    return { terms, highlights };
+  }
+
+  // Words of the folded text. Intl.Segmenter leaves Chinese words it does not know as single
+  // characters; a run of them is read as two-character words, which are the most common length.
+  segment(text) {
+    const pieces = this.segmenter
+      ? Array.from(this.segmenter.segment(text)).filter((s) => s.isWordLike).map((s) => s.segment)
+      : text.split(/[^\p{L}\p{N}]+/u).flatMap((piece) => (/^\p{Script=Han}+$/u.test(piece) ? Array.from(piece) : [piece]));
+    const words = [];
+    let run = "";
+    for (const piece of [...pieces, null]) {
+      const single = piece !== null && piece.length === 1 && /\p{Script=Han}/u.test(piece) && !this.stopWords.has(piece);
+      if (single) { run += piece; continue; }
+      if (run) words.push(...pairsOf(run));
+      run = "";
+      if (piece) words.push(piece); // a stop word ends a run and is dropped by analyse()
+    }
+    return words;
+  }
+}
+
+function pairsOf(run) {
+  if (run.length < 2) return [run];
+  const pairs = [];
+  for (let i = 0; i + 1 < run.length; i += 2) pairs.push(run.slice(i, i + 2));
+  if (run.length % 2) pairs.push(run.slice(-2));
+  return pairs;
+}
+
+// --- filters ----------------------------------------------------------------------------
+
+// A chosen region finds the documents of that region and its sub-regions (the `region`
+// filter lists every region above a document's own), and those of every region above it
+// (national policies apply in every province).
+export function regionFilter(regions, chosen) {
+  const above = new Set();
+  for (const name of chosen) {
+    const region = regions.find((r) => r.name === name);
+    for (const ancestor of region ? region.ancestors : []) above.add(ancestor);
+  }
+  const any = [{ region: { any: chosen } }];
+  if (above.size) any.push({ region_self: { any: [...above].sort() } });
+  return { any };
+}
+
+// Pagefind filters for a choice {facet: [values]}: facets combine with AND, values with OR.
+export function pagefindFilters(regions, choice) {
+  const all = [];
+  for (const [facet, values] of Object.entries(choice)) {
+    if (!values || !values.length) continue;
+    all.push(facet === "region" ? regionFilter(regions, values) : { [facet]: { any: values } });
+  }
+  return all.length ? { all } : {};
+}
+
+// --- running a search -------------------------------------------------------------------
+
+// Every term must match (Pagefind's rule). When no page has them all, each term is searched
+// alone and pages are ranked by how many terms they have, then by score: long questions
+// still find their page. Facet counts are then unknown (`counts` is null).
+export async function runSearch(pagefind, analysis, filters, sortByDate) {
+  const options = { filters, ...(sortByDate || !analysis.terms.length ? { sort: { date: "desc" } } : {}) };
+  if (!analysis.terms.length) {
+    const found = await pagefind.search(null, options);
+    return { results: found.results, counts: found.filters, relaxed: false };
+  }
+  const found = await pagefind.search(analysis.terms.join(" "), options);
+  if (found.results.length || analysis.terms.length === 1) {
+    return { results: found.results, counts: found.filters, relaxed: false };
+  }
+  const each = await Promise.all(analysis.terms.map((term) => pagefind.search(term, options)));
+  return { results: mergeByTermsMatched(each, sortByDate), counts: null, relaxed: true };
+}
+
+function mergeByTermsMatched(searches, sortByDate) {
+  const merged = new Map();
+  searches.forEach((search, order) => search.results.forEach((result, rank) => {
+    const entry = merged.get(result.id) || { result, matched: 0, score: 0, first: order * 1e6 + rank };
+    entry.matched += 1;
+    entry.score += result.score;
+    merged.set(result.id, entry);
+  }));
+  const entries = [...merged.values()];
+  entries.sort((a, b) => b.matched - a.matched || (sortByDate ? a.first - b.first : b.score - a.score) || a.first - b.first);
+  return entries.map((e) => e.result);
+}
+
+export async function pageOfResults(results, start, size = PAGE_SIZE) {
+  return Promise.all(results.slice(start, start + size).map((result) => result.data()));
+}
+
+// --- showing a result (DOM nodes only: titles of FAQ entries are the public's words) ----
+
+export function chineseDate(iso) {
+  const [year, month, day] = (iso || "").split("-").map(Number);
+  return year ? `${year}年${month}月${day}日` : "";
+}
+
+export function statusBadge(status) {
+  const [look, symbol] = STATUS_LOOK[status] || ["expired", "•"];
+  const badge = element("span", `pp-badge pp-badge--${look}`);
+  const mark = element("span", "", symbol);
+  mark.setAttribute("aria-hidden", "true");
+  badge.append(mark, ` ${status}`);
+  return badge;
+}
+
+export function resultItem(data, analyzer, highlights) {
+  const meta = data.meta || {};
+  const item = element("li", "pp-item pp-result");
+  const link = element("a", "pp-item__title");
+  link.href = data.url;
+  link.append(...highlighted(meta.title || data.url, analyzer, highlights));
+  item.append(link, " ", statusBadge(meta.status));
+  const facts = [meta.kind === "faq" ? KIND_LABEL.faq : "", meta.department, meta.region].filter(Boolean);
+  const line = element("p", "pp-item__meta", facts.join(" · "));
+  const time = element("time", "", chineseDate(meta.date));
+  time.dateTime = meta.date || "";
+  line.append(facts.length ? " · " : "", time);
+  const snippet = element("p", "pp-item__summary");
+  snippet.append(...highlighted(meta.summary || "", analyzer, highlights));
+  item.append(line, snippet);
+  return item;
+}
+
+// `text` as nodes with <mark> around the query's words. Folding keeps every character in
+// place, so matches found in the folded text mark the same stretch of the original.
+export function highlighted(text, analyzer, highlights) {
+  if (!highlights || !highlights.length) return [text];
+  const folded = analyzer.fold(text);
+  const original = Array.from(text);
+  const foldedChars = Array.from(folded);
+  const marked = new Array(original.length).fill(false);
+  for (const word of highlights) {
+    const wordChars = Array.from(word);
+    for (let i = folded.indexOf(word); i !== -1; i = folded.indexOf(word, i + 1)) {
+      const start = Array.from(folded.slice(0, i)).length;
+      for (let k = start; k < start + wordChars.length && k < marked.length; k++) marked[k] = true;
+    }
+  }
+  if (foldedChars.length !== original.length) return [text];
+  const nodes = [];
+  let i = 0;
+  while (i < original.length) {
+    let j = i;
+    while (j < original.length && marked[j] === marked[i]) j++;
+    const piece = original.slice(i, j).join("");
+    nodes.push(marked[i] ? element("mark", "", piece) : piece);
+    i = j;
+  }
+  return nodes;
+}
+
+export function element(tag, className = "", text = "") {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text) node.textContent = text;
+  return node;
+}
