@@ -1,0 +1,311 @@
+"""Site search on the published site: our Pagefind search vs mkdocs-material's built-in search.
+
+    .venv/bin/python bench/site_search.py [--sizes 1000 5000 20000] [--questions 0] [--json out.json]
+
+1. Synthetic sites of 1,000 / 5,000 / 20,000 explainer-like pages (bench/common.py:
+   real corpus sentences, 10 % in traditional script). For each, in Chromium:
+   bytes downloaded for the search page load plus one first query (every response,
+   raw and as a gzip-ing server would send it), time until the first results show,
+   and the index build time on the build machine.
+2. The real corpus (../shared/corpus/content): Recall@10 of every `briefing-*`
+   question (target: the session's `policies:`), and how many of the pages that
+   contain 营商环境 a search for it finds — for our search (in the search page
+   itself), stock Pagefind 1.5.2 (PyPI) and stock Pagefind 1.6.0 (npm, fetched into
+   a temporary folder only here, when npm is available) on the same text.
+
+Prints Markdown tables. Benchmarks print numbers; they pass or fail nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import gzip
+import html
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import quote
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import CORPUS, TODAY, briefing_questions, corpus_pools, load_site, markdown_table, policy_documents, rank_of, ranking_metrics, synthetic_documents, write_json  # noqa: E402
+
+from build_tools.pipeline import run_pipeline  # noqa: E402
+from build_tools.site import write_site  # noqa: E402
+from build_tools.sitesearch.pagefind import pagefind_executable  # noqa: E402
+from build_tools.sitesearch.writer import BUNDLE, write_search_bundle, write_site_search  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]
+FIRST_QUERY = "稳岗补贴"
+PAGEFIND_160 = "pagefind@1.6.0"
+
+
+# --- serving and the browser ------------------------------------------------------------
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def served(folder: Path):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@contextlib.contextmanager
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def sent_size(body: bytes) -> int:
+    """Bytes a server that gzips would send: Pagefind's files are gzipped already."""
+    return min(len(body), len(gzip.compress(body, 6)))
+
+
+def downloaded(browser, url: str, wait, width: int = 390) -> dict:
+    """Bytes of every response while loading `url` and running `wait(page)`; seconds to the answer.
+    On a phone (390 px) the search page leaves its facets closed and their data unloaded."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    started = time.perf_counter()
+    page.goto(url)
+    finished = wait(page)
+    seconds = time.perf_counter() - started
+    bodies = [r.body() for r in responses if r.status == 200]
+    context.close()
+    return {"requests": len(bodies), "raw_kb": sum(map(len, bodies)) / 1024,
+            "sent_kb": sum(map(sent_size, bodies)) / 1024, "seconds": seconds, "finished": finished}
+
+
+def wait_ours(page) -> bool:
+    page.wait_for_function("() => document.body.dataset.ppSearched", timeout=120_000)
+    return page.locator("#pp-results > li").count() > 0
+
+
+def wait_material(query: str):
+    def wait(page) -> bool:
+        page.locator("label.md-header__button[for=__search]").first.click()
+        page.fill("input.md-search__input", query)
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=300_000)
+            return True
+        except Exception:  # the index never finished building in the page (memory, time)
+            return False
+    return wait
+
+
+# --- sites ------------------------------------------------------------------------------
+
+
+def build_sample_sites(work: Path) -> tuple[Path, Path]:
+    """The sample site as we publish it, and the same site with Material's built-in search."""
+    site = run_pipeline(ROOT / "content", TODAY)
+    ours, material = work / "ours", work / "material"
+    write_site(site, ours, ROOT / "mkdocs.yml")
+    write_site_search(site, ours)
+    write_site(site, material, material_config(work))
+    return ours, material
+
+
+def material_config(work: Path) -> Path:
+    """mkdocs.yml with Material's search plugin back on (absolute folders, so it can live elsewhere)."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(ROOT / config["docs_dir"])
+    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
+    config["plugins"] = [{"search": {"lang": "zh"}}, *config["plugins"]]
+    config["plugins"][1] = {"policy": {"content_dir": str(ROOT / "content")}}
+    path = work / "mkdocs-material-search.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def material_index(documents, config: dict) -> str:
+    """Material's own SearchIndex (jieba segmentation included) over the synthetic pages."""
+    from material.plugins.search.plugin import SearchIndex
+
+    index = SearchIndex(**config)
+    for d in documents:
+        content = f"<h1 id=\"t\">{html.escape(d.title)}</h1><p>{html.escape(d.summary)}</p><p>{html.escape(d.body)}</p>"
+        index.add_entry_from_context(SimpleNamespace(meta={}, content=content, toc=[], url=d.url, title=d.title))
+    return index.generate_search_index(None)
+
+
+def synthetic_row(size: int, documents, taxonomy, ours_base: Path, material_base: Path, work: Path, browser) -> list:
+    ours, material = work / f"ours-{size}", work / f"material-{size}"
+    shutil.copytree(ours_base, ours)
+    shutil.rmtree(ours / BUNDLE)
+    started = time.perf_counter()
+    write_search_bundle(documents, taxonomy, ours)
+    ours_build = time.perf_counter() - started
+    shutil.copytree(material_base, material)
+    index_file = material / "search/search_index.json"
+    config = yaml.safe_load(index_file.read_text(encoding="utf-8"))["config"]
+    started = time.perf_counter()
+    index_file.write_text(material_index(documents, config), encoding="utf-8")
+    material_build = time.perf_counter() - started
+    with served(ours) as url:
+        our_bytes = downloaded(browser, f"{url}search/?q={quote(FIRST_QUERY)}", wait_ours)
+        our_desktop = downloaded(browser, f"{url}search/?q={quote(FIRST_QUERY)}", wait_ours, width=1280)
+    with served(material) as url:
+        material_bytes = downloaded(browser, url, wait_material(FIRST_QUERY))
+    index_mb = sum(f.stat().st_size for f in (ours / BUNDLE).rglob("*") if f.is_file()) / 1e6
+    return [size, our_bytes["sent_kb"], our_desktop["sent_kb"], our_bytes["raw_kb"], our_bytes["requests"], our_bytes["seconds"], ours_build, index_mb,
+            material_bytes["sent_kb"], material_bytes["raw_kb"], material_bytes["seconds"] if material_bytes["finished"] else "did not finish",
+            material_build, index_file.stat().st_size / 1e6]
+
+
+# --- the real corpus: recall ----------------------------------------------------------------
+
+
+def stock_records(documents, folder: Path) -> None:
+    """The explainers' own text for stock Pagefind, which segments it itself."""
+    for d in documents:
+        path = folder / d.url / "index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{html.escape(d.title)}</title></head>'
+                        f"<body><main data-pagefind-body><h1>{html.escape(d.title)}</h1><p>{html.escape(d.summary)}</p>"
+                        f"<p>{html.escape(d.body)}</p></main></body></html>", encoding="utf-8")
+    (folder / "q.html").write_text('<!doctype html><html lang="zh"><head><meta charset="utf-8"></head><body></body></html>', encoding="utf-8")
+
+
+def pagefind_160(work: Path) -> Path | None:
+    """Pagefind 1.6.0's extended binary from npm, for this measurement only; None without npm."""
+    if not shutil.which("npm"):
+        return None
+    folder = work / "npm"
+    folder.mkdir()
+    result = subprocess.run(["npm", "install", "--no-save", "--silent", "--prefix", str(folder), PAGEFIND_160], capture_output=True, text=True, timeout=600)
+    found = list(folder.glob("node_modules/@pagefind/*/bin/pagefind_extended"))
+    return found[0] if result.returncode == 0 and found else None
+
+
+def stock_search(browser, url: str, queries: list[str]) -> tuple[list[list[str]], list[str]]:
+    """Top 10 of each query and every result for 营商环境, with Pagefind's own search."""
+    page = browser.new_page()
+    page.goto(url + "q.html")
+    answers = page.evaluate("""async (queries) => {
+        const pagefind = await import('/pagefind/pagefind.js');
+        const urls = async (q, n) => {
+          const found = await pagefind.search(q);
+          return found ? (await Promise.all(found.results.slice(0, n).map(r => r.data()))).map(d => d.url) : [];
+        };
+        const top = [];
+        for (const q of queries) top.push(await urls(q, 10));
+        return [top, await urls('营商环境', 100000)]; }""", queries)
+    page.close()
+    return answers
+
+
+def our_search(browser, url: str, queries: list[str]) -> tuple[list[list[str]], list[str]]:
+    """The same, with the functions the search page runs (explainers only, every status)."""
+    page = browser.new_page()
+    page.goto(url)
+    answers = page.evaluate("""async (queries) => {
+        const m = await import('/assets/sitesearch-query.js');
+        const s = await m.loadSearch();
+        const filters = m.pagefindFilters(s.data.regions, { kind: ['policy'] });
+        const urls = async (q, n) => {
+          const found = await m.runSearch(s.pagefind, s.analyzer.analyse(q), filters, false);
+          return (await m.pageOfResults(found.results, 0, n)).map(d => new URL(d.url, location.href).pathname);
+        };
+        const top = [];
+        for (const q of queries) top.push(await urls(q, 10));
+        return [top, await urls('营商环境', 100000)]; }""", queries)
+    page.close()
+    return answers
+
+
+def recall_rows(work: Path, browser, limit: int) -> list[list]:
+    site = load_site(CORPUS)
+    questions = briefing_questions(site)
+    if limit:
+        questions = questions[:limit]
+    texts = [q.text for q in questions]
+    documents = policy_documents(site)
+    containing = {f"/{d.url}" for d in documents if "营商环境" in "\n".join([d.title, d.summary, d.body])}
+    rows = []
+    corpus_site = work / "corpus-site"
+    write_site(site, corpus_site, ROOT / "mkdocs.yml")
+    started = time.perf_counter()
+    write_site_search(site, corpus_site)
+    seconds = time.perf_counter() - started
+    with served(corpus_site) as url:
+        answers, found = our_search(browser, url, texts)
+    rows.append(_recall_row("ours: Pagefind 1.5.2 + our analysis", questions, answers, found, containing, seconds))
+    for label, binary in (("stock Pagefind 1.5.2 (PyPI)", pagefind_executable()), ("stock Pagefind 1.6.0 (npm)", pagefind_160(work))):
+        if binary is None:
+            rows.append([label, "npm not available", "", "", "", ""])
+            continue
+        folder = work / f"stock-{label.split()[2]}"
+        stock_records(documents, folder)
+        started = time.perf_counter()
+        subprocess.run([str(binary), "--site", str(folder), "--silent"], check=True, timeout=1800)
+        seconds = time.perf_counter() - started
+        with served(folder) as url:
+            answers, found = stock_search(browser, url, texts)
+        rows.append(_recall_row(label, questions, answers, found, containing, seconds))
+    return rows
+
+
+def _recall_row(label, questions, answers, found, containing, seconds) -> list:
+    ranks = [rank_of([u.strip("/").removeprefix("policies/") for u in urls], q.target) for q, urls in zip(questions, answers)]
+    metrics = ranking_metrics(ranks)
+    hits = len(containing & set(found))
+    return [label, metrics["recall@1"], metrics["recall@10"], metrics["mrr@10"], f"{hits} / {len(containing)} (+{len(found) - hits} more)", seconds]
+
+
+# --- main -------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000, 20000])
+    parser.add_argument("--questions", type=int, default=0, help="only the first N briefing questions (0: all)")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    corpus = load_site(CORPUS)
+    pools = corpus_pools(policy_documents(corpus))
+    taxonomy = corpus.content.taxonomy
+    with tempfile.TemporaryDirectory(prefix="site-search-bench-") as scratch, chromium() as browser:
+        work = Path(scratch)
+        ours_base, material_base = build_sample_sites(work)
+        sizes = []
+        for size in args.sizes:
+            sizes.append(synthetic_row(size, synthetic_documents(pools, size, seed=size), taxonomy, ours_base, material_base, work, browser))
+            print(f"… {size} pages done", file=sys.stderr, flush=True)
+        recall = recall_rows(work, browser, args.questions)
+    print(f"## First query ({FIRST_QUERY}): bytes downloaded for the search page and the query\n")
+    print(markdown_table(["pages", "ours KB (gzip, phone)", "ours KB (gzip, desktop: facets open)", "ours KB (raw, phone)", "ours requests", "ours s to results", "ours index build s", "ours index MB",
+                          "Material KB (gzip)", "Material KB (raw)", "Material s to results", "Material index build s", "Material index MB"], sizes))
+    print("\n## Real corpus: briefing questions (all statuses) and 营商环境\n")
+    print(markdown_table(["search", "Recall@1", "Recall@10", "MRR@10", "营商环境 found / pages with it", "index build s"], recall))
+    write_json(args.json, {"sizes": sizes, "recall": recall})
+
+
+if __name__ == "__main__":
+    main()
