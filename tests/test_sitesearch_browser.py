@@ -210,4 +210,10 @@ def test_search_and_matching_pages_fit_a_phone(base_url, browser):  # noqa: F811
             .filter(e => e.offsetParent !== null && e.innerText.trim()).map(e => parseFloat(getComputedStyle(e).fontSize))""")
         assert sizes and min(sizes) >= 16, path
         page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+    _open(page, url + "search/?q=贷款&topic=金融")  # on a phone the facets wait, closed, until asked for
+    assert page.locator("#pp-facets input").count() == 0
+    _searched(page, lambda: page.locator("details.pp-facets > summary").click())
+    assert page.locator('#pp-facets input[name="topic"][value="金融"]').is_checked()
+    assert page.locator('#pp-facets input[name="status"][value="现行有效"]').is_checked()
+    assert "（" in page.inner_text('#pp-facets fieldset[data-facet="topic"]')
     assert outside == []

@@ -12,7 +12,8 @@ and encodes it the same way (theme/pages/assets/sitesearch-query.js).
   tokens.py     words → ASCII tokens; a search document → weighted token lines
   records.py    a search document → the HTML record Pagefind indexes (meta, filters, sort)
   browser.py    what the browser needs to analyse a query: t2s map, stop words, synonyms, regions
-  pagefind.py   runs the Pagefind binary and makes its output byte-reproducible
+  pagefind.py   runs the Pagefind binary (PyPI, pinned)
+  canonical.py  makes its output byte-reproducible and its metadata file small
   writer.py     `write_site_search(site, folder)`: the writer `policy build` calls
   pages.py      the search page and the matching page (哪些政策适用于我)
 

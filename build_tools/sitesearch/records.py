@@ -16,10 +16,10 @@ from ..search.analysis import Analyzer
 from ..search.documents import SearchDocument
 from .tokens import weighted_texts
 
-# Filters the search page shows as facets, in this order; hidden ones serve the
-# region and audience rules of policy matching. `kind` is ready for FAQ pages.
+# Filters the search page shows as facets, in this order; `kind` is ready for FAQ pages.
+# Every value costs the first query bytes (Pagefind loads all filters to count them), so
+# the matching rules are built from these with compound filters, not extra filters.
 FACETS = ("kind", "status", "region", "topic", "audience", "department", "year")
-HIDDEN_FILTERS = ("region_self", "audience_open")
 
 
 def filters_of(document: SearchDocument) -> dict[str, tuple[str, ...]]:
@@ -29,10 +29,8 @@ def filters_of(document: SearchDocument) -> dict[str, tuple[str, ...]]:
         "kind": (document.kind,),
         "status": (document.status,),
         "region": document.region_path,
-        "region_self": (document.region,) if document.region else (),
         "topic": document.topics,
         "audience": document.audience,
-        "audience_open": () if document.audience else ("1",),
         "department": document.department,
         "year": (str(document.published.year),),
     }

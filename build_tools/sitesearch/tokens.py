@@ -10,7 +10,9 @@ characters". The browser encodes query words with the same rule
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..search.analysis import SYNONYM_PREFIX, Analyzer
 from ..search.documents import SearchDocument
@@ -19,13 +21,18 @@ CODE_LETTERS = 4
 _LIMIT = 26**CODE_LETTERS
 # A synonym group's token: this marker, then the group's canonical name.
 GROUP_MARKER = "同义"
+# Every occurrence of a word is a position in the index that a query for it downloads;
+# beyond a few, repeats barely change the ranking (BM25 saturates) but grow the index.
+MAX_REPEATS = 3
 
 
+@lru_cache(maxsize=200_000)  # words repeat: a site of 20,000 pages has tens of millions of them, few distinct
 def encode_word(word: str) -> str:
     """A word as its characters' four-letter codes; characters beyond the codes' range are dropped."""
     return "".join(_encode_char(ord(ch)) for ch in word if ord(ch) < _LIMIT)
 
 
+@lru_cache(maxsize=None)
 def _encode_char(code: int) -> str:
     letters = []
     for _ in range(CODE_LETTERS):
@@ -50,8 +57,16 @@ def token_of(term_text: str) -> str:
 
 
 def tokens_of(analyzer: Analyzer, text: str) -> str:
-    """Every search term of `text` (words, sub-words, 文号, synonym groups) as tokens, in order."""
-    return " ".join(token for term in analyzer.analyze(text) if (token := token_of(term.text)))
+    """The search terms of `text` (words, sub-words, 文号, synonym groups) as tokens, in order;
+    a token that repeats is kept only MAX_REPEATS times."""
+    seen: Counter[str] = Counter()
+    kept = []
+    for term in analyzer.analyze(text):
+        token = token_of(term.text)
+        seen[token] += 1
+        if token and seen[token] <= MAX_REPEATS:
+            kept.append(token)
+    return " ".join(kept)
 
 
 def weighted_texts(analyzer: Analyzer, document: SearchDocument) -> list[WeightedText]:

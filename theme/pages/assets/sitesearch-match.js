@@ -4,7 +4,7 @@
 // Applies = the explainer is in force; its region is the chosen one, below it or above it
 // (national policies apply everywhere); its audience includes the chosen type or names no
 // audience at all (it applies to every enterprise); it covers one of the chosen needs.
-import { STATUS, element, loadSearch, pageOfResults, regionFilter, resultItem } from "./sitesearch-query.js";
+import { STATUS, loadSearch, openAudienceFilter, pageOfResults, regionFilter, resultItem } from "./sitesearch-query.js";
 
 const form = document.querySelector("[data-pp-match]");
 const statusLine = document.getElementById("pp-status");
@@ -37,7 +37,7 @@ function urlOf(choice) {
 function filtersOf(choice) {
   const all = [{ kind: "policy" }, { status: STATUS.inForce }];
   if (choice.region) all.push(regionFilter(search.data.regions, [choice.region]));
-  if (choice.audience) all.push({ any: [{ audience: choice.audience }, { audience_open: "1" }] });
+  if (choice.audience) all.push({ any: [{ audience: choice.audience }, openAudienceFilter(search.data.audiences)] });
   if (choice.topic.length) all.push({ topic: { any: choice.topic } });
   return { all };
 }

@@ -23,6 +23,8 @@ const more = document.getElementById("pp-more");
 let search;          // {pagefind, analyzer, data}
 let current = null;  // {results, analysis, shown}
 let sequence = 0;    // drops the answer of a search a newer one has overtaken
+let lastState = null;
+let facetsReady = false; // facets (and all of Pagefind's filter data) load when first shown
 
 // --- state <-> URL ------------------------------------------------------------------------
 
@@ -54,6 +56,7 @@ function sameValues(a, b) {
 }
 
 function stateFromForm() {
+  if (!facetsReady) return { q: input.value.trim(), sort: sortSelect.value, choice: lastState.choice };
   const choice = {};
   for (const [facet] of FACETS) {
     choice[facet] = [...facetBox.querySelectorAll(`input[name="${facet}"]:checked`)].map((box) => box.value);
@@ -118,6 +121,11 @@ function facetValue(facet, value, choice) {
   return item;
 }
 
+async function showFacets() {
+  facetsReady = true;
+  buildFacets(await search.pagefind.filters(), lastState ? lastState.choice : stateFromUrl().choice);
+}
+
 function showCounts(counts) {
   for (const fieldset of facetBox.querySelectorAll("fieldset")) {
     const facetCounts = counts ? counts[fieldset.dataset.facet] || {} : null;
@@ -147,15 +155,16 @@ async function facetCounts(analysis, state, counts) {
 
 async function run(state) {
   const mine = ++sequence;
+  lastState = state;
   form.setAttribute("aria-busy", "true");
   const analysis = search.analyzer.analyse(state.q);
   const filters = pagefindFilters(search.data.regions, state.choice);
   const found = await runSearch(search.pagefind, analysis, filters, state.sort === "date");
-  const counts = found.counts && (await facetCounts(analysis, state, found.counts));
+  const counts = facetsReady && found.counts && (await facetCounts(analysis, state, found.counts));
   if (mine !== sequence) return;
   current = { results: found.results, analysis, shown: 0 };
   list.replaceChildren();
-  showCounts(counts);
+  if (facetsReady) showCounts(counts);
   statusLine.textContent = statusText(state, found);
   await showMore();
   form.removeAttribute("aria-busy");
@@ -200,10 +209,17 @@ async function start() {
     console.error(error);
     return;
   }
-  // On a phone the results come first; the facets open with one tap.
-  if (window.matchMedia("(max-width: 959px)").matches) facetBox.closest("details").open = false;
-  const totals = await search.pagefind.filters();
-  buildFacets(totals, stateFromUrl().choice);
+  // On a phone the results come first and the facets open with one tap: their data
+  // (every filter value of every page) is then downloaded only by those who use them.
+  const panel = facetBox.closest("details");
+  if (window.matchMedia("(max-width: 959px)").matches) panel.open = false;
+  if (panel.open) await showFacets();
+  panel.addEventListener("toggle", async () => {
+    if (panel.open && !facetsReady) {
+      await showFacets();
+      await run(lastState);
+    }
+  });
   form.addEventListener("submit", (event) => { event.preventDefault(); update(true); });
   facetBox.addEventListener("change", () => update(false));
   sortSelect.addEventListener("change", () => update(false));

@@ -125,7 +125,8 @@ function pairsOf(run) {
 
 // A chosen region finds the documents of that region and its sub-regions (the `region`
 // filter lists every region above a document's own), and those of every region above it
-// (national policies apply in every province).
+// (national policies apply in every province): tagged with that region, but with none of
+// its sub-regions.
 export function regionFilter(regions, chosen) {
   const above = new Set();
   for (const name of chosen) {
@@ -133,8 +134,16 @@ export function regionFilter(regions, chosen) {
     for (const ancestor of region ? region.ancestors : []) above.add(ancestor);
   }
   const any = [{ region: { any: chosen } }];
-  if (above.size) any.push({ region_self: { any: [...above].sort() } });
+  for (const ancestor of [...above].sort()) {
+    const children = regions.filter((r) => r.ancestors[r.ancestors.length - 1] === ancestor).map((r) => r.name);
+    any.push({ all: [{ region: ancestor }, { none: { region: { any: children } } }] });
+  }
   return { any };
+}
+
+// Documents for every audience: those that name none.
+export function openAudienceFilter(audiences) {
+  return { none: { audience: { any: audiences } } };
 }
 
 // Pagefind filters for a choice {facet: [values]}: facets combine with AND, values with OR.
