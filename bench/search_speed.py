@@ -16,8 +16,8 @@ short 1–3 word queries made from corpus vocabulary (社保 缓缴, 房租减�
          our Analyzer (terms joined by spaces) and indexed with tantivy's whitespace
          tokenizer (keeps our tokens intact: 同义:融资, 国办发〔2019〕6号); build timed
          with the pre-analysis and without it; queries are our query-mode terms,
-         OR'ed over the engine's FIELD_BOOSTS (title^4, number^4, summary^2, tags^2,
-         body), synonym terms × 0.5, limit 10, slug and title fetched, query analysis
+         OR'ed over the sections with the engine's SECTION_WEIGHTS as boosts (one field each, as
+         tantivy has no summed-weight field), synonym terms × 0.5, limit 10, slug and title fetched, query analysis
          included; one writer thread, as ours has one. Also p50/p95 with the
          facet counts as tantivy terms aggregations (`peer+facets`).
 
@@ -45,7 +45,7 @@ from common import (
 )
 
 from build_tools.search.analysis import Analyzer
-from build_tools.search.engine import FIELD_BOOSTS, Engine, write_index
+from build_tools.search.engine import SECTION_WEIGHTS, Engine, write_index
 from build_tools.search.request import FACETS, SearchRequest
 
 TARGETS = {"p95_ms": 50.0, "build_s": 60.0}
@@ -141,7 +141,7 @@ def tantivy_query(index, analyzer: Analyzer, text: str):
     clauses = [
         (tantivy.Occur.Should, tantivy.Query.boost_query(tantivy.Query.term_query(schema, field, term.text), boost * term.boost))
         for term in analyzer.analyze(text, "query")
-        for field, boost in FIELD_BOOSTS.items()
+        for field, boost in SECTION_WEIGHTS.items()
     ]
     return tantivy.Query.boolean_query(clauses) if clauses else tantivy.Query.empty_query()
 

@@ -78,7 +78,7 @@ def test_json_shape(engine):
     assert set(data["results"][0]) == {"slug", "kind", "title", "url", "score", "snippet", "department", "region", "status", "published"}
     first = data["results"][0]
     assert first["url"] == "policies/refund-2023/" and first["published"] == "2023-03-01" and first["kind"] == "policy"
-    assert first["snippet"] == "<mark>小微企業</mark>可<mark>按月申請</mark>"  # the original script, matches marked
+    assert first["snippet"] == "<mark>小微企業</mark>可<mark>按月申請</mark>。"  # the original script, matches marked
 
 
 def test_no_query_lists_newest_first_and_sort_by_date(engine):

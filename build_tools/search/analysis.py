@@ -89,6 +89,7 @@ class Analyzer:
         for group in self.synonym_groups:
             for word in group:
                 self._groups_of.setdefault(word, []).append(SYNONYM_PREFIX + group[0])
+        self._words_of = {SYNONYM_PREFIX + group[0]: group for group in self.synonym_groups}
         self._segmenter = None
         self._is_word: dict[str, bool] = {}
 
@@ -159,10 +160,21 @@ class Analyzer:
                 start = match.end("prefix") - len(ending) if match["prefix"] else match.start()
                 yield Term(normalise_docnum(ending, match["year"], match["number"]), pos, start, match.end())
 
-    def _synonym_terms(self, terms: list[Term]) -> list[Term]:
-        return [
-            Term(group, term.pos, term.start, term.end, SYNONYM_BOOST)
-            for term in terms
-            for group in self._groups_of.get(term.text, ())
-        ]
+    def words_to_mark(self, terms: Iterable[Term]) -> set[str]:
+        """The words a snippet should mark for these query terms: the query's own
+        words and, for a synonym group token, every word of the group."""
+        words: set[str] = set()
+        for term in terms:
+            if term.text.startswith(SYNONYM_PREFIX):
+                words.update(self._words_of.get(term.text, ()))
+            elif not DOCNUM.fullmatch(term.text):
+                words.add(term.text)
+        return words
 
+    def _synonym_terms(self, terms: list[Term]) -> list[Term]:
+        """One group token per group and position: 疫情 and 疫情防控 in one place count once."""
+        seen: dict[tuple[str, int], Term] = {}
+        for term in terms:
+            for group in self._groups_of.get(term.text, ()):
+                seen.setdefault((group, term.pos), Term(group, term.pos, term.start, term.end, SYNONYM_BOOST))
+        return list(seen.values())

@@ -1,0 +1,81 @@
+"""Snippets: the stretch of a document that best shows why it matched, matched words marked.
+
+Works on the stored text and the query's words, not on the engine, so any
+engine can use it. The text is folded the same way as for indexing (same
+length), so a traditional-script page is matched by a simplified query and
+the snippet still shows the page's own characters.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Iterable
+
+from .analysis import fold
+
+WIDTH = 160
+LEAD = 30  # characters shown before the first matched word, for context
+MAX_OCCURRENCES = 40  # per word; enough to find a good window in a long page
+
+
+def snippet(text: str, words: Iterable[str], width: int = WIDTH) -> str:
+    """Escaped HTML: the `width`-character window of `text` holding the most distinct
+    `words`, each occurrence wrapped in <mark>; the opening of the text when none occurs."""
+    text = " ".join(text.split())
+    folded = fold(text)
+    spans = _occurrences(folded, sorted(set(words), key=len, reverse=True))
+    if not spans:
+        return html.escape(_clip(text, 0, width), quote=False)
+    start = _best_window(spans, width)
+    end = min(len(text), start + width)
+    inside = [(s, e) for s, e, _ in spans if s >= start and e <= end]
+    return _marked(text, start, end, _merged(inside))
+
+
+def _occurrences(folded: str, words: list[str]) -> list[tuple[int, int, str]]:
+    spans = []
+    for word in words:
+        if not word:
+            continue
+        at = folded.find(word)
+        for _ in range(MAX_OCCURRENCES):
+            if at < 0:
+                break
+            spans.append((at, at + len(word), word))
+            at = folded.find(word, at + len(word))
+    return sorted(spans)
+
+
+def _best_window(spans: list[tuple[int, int, str]], width: int) -> int:
+    """Start of the window with the most distinct words (earliest on a tie)."""
+    best_start, best_count = max(0, spans[0][0] - LEAD), -1
+    for first, _, _ in spans:
+        start = max(0, first - LEAD)
+        count = len({word for s, e, word in spans if s >= start and e <= start + width})
+        if count > best_count:
+            best_start, best_count = start, count
+    return best_start
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _marked(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    parts, at = ["… " if start else ""], start
+    for s, e in spans:
+        parts += [html.escape(text[at:s], quote=False), "<mark>", html.escape(text[s:e], quote=False), "</mark>"]
+        at = e
+    parts.append(html.escape(text[at:end], quote=False))
+    parts.append(" …" if end < len(text) else "")
+    return "".join(parts)
+
+
+def _clip(text: str, start: int, width: int) -> str:
+    return text[start : start + width] + (" …" if len(text) > start + width else "")
