@@ -7,18 +7,31 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 TODAY  ?=
+SITE   ?= site
+# `make check CHECK_ARGS="--format github"` in CI; `CHECK_ARGS="--changed-since origin/main"` on a branch.
+CHECK_ARGS ?=
+# Reviewers of whatever no department owns (registries, explainers of departments without owners:).
+DEFAULT_OWNER ?= @policy-editors
 
-.PHONY: serve build check test golden lock clean
+.PHONY: serve build check test golden lock clean install codeowners codeowners-check
 
 serve: $(STAMP)
 	$(BIN)/policy build $(if $(TODAY),--today $(TODAY))
 	$(BIN)/policy serve --port $(PORT)
 
 build: $(STAMP)
-	$(BIN)/policy build $(if $(TODAY),--today $(TODAY))
+	$(BIN)/policy build --site $(SITE) $(if $(TODAY),--today $(TODAY))
 
 check: $(STAMP)
-	$(BIN)/policy check
+	$(BIN)/policy check $(CHECK_ARGS)
+
+install: $(STAMP)
+
+codeowners: $(STAMP)
+	$(BIN)/policy codeowners --default-owner $(DEFAULT_OWNER)
+
+codeowners-check: $(STAMP)
+	$(BIN)/policy codeowners --default-owner $(DEFAULT_OWNER) --check
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

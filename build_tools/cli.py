@@ -17,9 +17,12 @@ import click
 
 from . import report
 from .build import BuildOptions, build as build_site
+from .changes import ChangesError, affected_issues, changed_files
+from .check.external import check_external as check_external_links, external_places
+from .codeowners import CodeownersError, generate as generate_codeowners, stale_diff
 from .faq.importer import ImportProblems, import_export
-from .load import QA_DIR
-from .models import SessionKind
+from .load import QA_DIR, load_tree
+from .models import Issue, SessionKind
 from .pipeline import ContentError, check_content, run_pipeline
 from .redact import redact
 from .scaffold import ScaffoldError, new_explainer
@@ -53,20 +56,30 @@ def cli() -> None:
 @CONTENT
 @TODAY
 @click.option("--format", "output_format", type=click.Choice(sorted(report.FORMATS)), default="text", show_default=True, help="text for people, github for workflow annotations, json for tools.")
-def check(content_dir: Path, today: dt.datetime | None, output_format: str) -> None:
+@click.option("--changed-since", metavar="REF", help="Check everything, but report only files changed since the git REF (and files that reference them).")
+@click.option("--check-external", is_flag=True, help="Also request every http(s) link (needs the network; never on by default).")
+def check(content_dir: Path, today: dt.datetime | None, output_format: str, changed_since: str | None, check_external: bool) -> None:
     """Check every explainer, Q&A session and registry; list all problems.
 
     Each problem is printed as `path:line: field: message`. Exit 0 when the
     content is clean (warnings allowed), 1 when it has errors. Warnings
     include FAQ answers whose policy has expired or been superseded on the
-    --today date.
+    --today date. Broken internal links and missing images are errors;
+    external links are requested only with --check-external.
 
     Example:
 
+    \b
         policy check --content content --format github
+        policy check --changed-since origin/main
     """
     _require_folder(content_dir)
+    changed = _changed_files(changed_since, content_dir) if changed_since else None
     _, issues = check_content(content_dir, _date(today))
+    if changed is not None or check_external:
+        issues = _narrowed_or_extended(issues, content_dir, changed, check_external)
+    if changed is not None:
+        click.echo(f"只列出自 {changed_since} 以来改动的文件及引用它们的文件中的问题 / only files changed since {changed_since} and files that reference them", err=True)
     if issues:
         click.echo(report.FORMATS[output_format](issues))
     if output_format == "json" and not issues:
@@ -74,6 +87,66 @@ def check(content_dir: Path, today: dt.datetime | None, output_format: str) -> N
     if output_format == "text":
         click.echo(report.summary(issues), err=True)
     sys.exit(1 if any(i.is_error for i in issues) else 0)
+
+
+def _changed_files(ref: str, content_dir: Path) -> set[Path]:
+    try:
+        return changed_files(ref, content_dir)
+    except ChangesError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _narrowed_or_extended(issues: list[Issue], content_dir: Path, changed: set[Path] | None, check_external: bool) -> list[Issue]:
+    """The issues plus broken external links (if asked), then only those that concern the changed files."""
+    tree = load_tree(content_dir)
+    if check_external:
+        places = external_places(tree)
+        click.echo(f"正在检查 {len({p.url for p in places})} 个外部链接 / requesting {len({p.url for p in places})} external link(s)…", err=True)
+        issues = sorted([*issues, *check_external_links(places)], key=lambda i: (i.path, i.line))
+    return affected_issues(issues, tree, changed) if changed is not None else issues
+
+
+@cli.command()
+@CONTENT
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=Path(".github/CODEOWNERS"), show_default=True, help="The CODEOWNERS file (GitLab: .gitlab/CODEOWNERS).")
+@click.option("--default-owner", "default_owners", multiple=True, metavar="OWNER", help="Reviewer of everything no department owns, registries included; repeatable.")
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if the file is out of date (for CI).")
+def codeowners(content_dir: Path, output: Path, default_owners: tuple[str, ...], check_only: bool) -> None:
+    """Write CODEOWNERS from the owners: lists of departments.yml.
+
+    Each explainer and Q&A session is reviewed by the owners of its
+    departments. With --check, nothing is written: the command fails when
+    the checked-in file differs from what it would write.
+
+    Example:
+
+        policy codeowners --default-owner @policy-editors --check
+    """
+    _require_folder(content_dir)
+    content, issues = check_content(content_dir)
+    if any(issue.is_error for issue in issues):
+        click.echo(report.format_text(issues), err=True)
+        raise click.ClickException("内容有错误，请先修正再生成 CODEOWNERS / the content has errors: fix them first (policy check)")
+    try:
+        text = generate_codeowners(content, Path.cwd(), default_owners)
+    except CodeownersError as error:
+        raise click.ClickException(str(error)) from None
+    if check_only:
+        _fail_if_stale(text, output)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"已写入 {output}，请提交 / wrote {output}: commit it")
+
+
+def _fail_if_stale(text: str, output: Path) -> None:
+    diff = stale_diff(text, output)
+    if diff is None:
+        click.echo(f"{output} 是最新的 / {output} is up to date")
+        return
+    click.echo(diff, err=True)
+    click.echo(f"{output} 已过期：请运行 make codeowners（或 policy codeowners）并提交 / {output} is out of date: run make codeowners (or policy codeowners) and commit it", err=True)
+    sys.exit(1)
 
 
 @cli.command()

@@ -1,15 +1,16 @@
 """Step 2, check: raw documents → typed, validated Content plus every Issue found.
 
 Field rules run per document (documents.py), registry look-ups in
-registries.py, rules across documents in rules.py. Problems are collected,
-never raised: one bad file does not hide the problems of the others.
+registries.py, rules across documents in rules.py, links and images in
+bodies in links.py. Problems are collected, never raised: one bad file does
+not hide the problems of the others.
 """
 
 from __future__ import annotations
 
 from ..load import LoadedTree
 from ..models import Content, Issue
-from . import rules
+from . import links, rules
 from .documents import read_explainer, read_session
 from .faq_links import read_link_decisions
 from .registries import read_registry
@@ -27,6 +28,7 @@ def check_tree(tree: LoadedTree) -> tuple[Content, list[Issue]]:
     rules.existing_references(tree.policies, ("supersedes", "related"), known, issues, own_slug=True)
     rules.existing_references(tree.sessions, ("policies",), known, issues, own_slug=False)
     rules.supersede_cycles(explainers, documents, issues)
+    links.check_links(tree, issues)
     decisions = read_link_decisions(tree.faq_links, known, issues)
     content = Content(tree.root, registry.departments, registry.taxonomy, explainers, sessions, decisions)
     return content, sorted(issues, key=lambda i: (i.path, i.line))

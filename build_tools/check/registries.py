@@ -16,6 +16,7 @@ from ..models import Department, Issue, Region, Taxonomy, Term
 from .fields import FieldReader, closest, hint
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_OWNER = re.compile(r"^(?:@[A-Za-z0-9][\w.-]*(?:/[\w.-]+)*|[^@\s]+@[^@\s]+\.[^@\s]+)$")
 
 T = TypeVar("T")
 
@@ -131,10 +132,19 @@ def _read_departments(document: RawDocument, regions: Lookup[Region] | None, iss
                 reader.report("name", f"名称或别名“{alias}”已被其他部门使用 / name or alias '{alias}' is already used by another department")
             names.add(alias)
         url = reader.url("url")
-        owners = reader.text_list("owners")
+        owners = _owners(reader)
         if ident and name and region:
             departments.append(Department(ident, name, region, tuple(aliases), url, tuple(owners)))
     return departments
+
+
+def _owners(reader: FieldReader) -> list[str]:
+    """Reviewers of a department's files, as CODEOWNERS names them: @user, @org/team or an e-mail."""
+    owners = reader.text_list("owners")
+    for index, owner in enumerate(owners):
+        if not _OWNER.match(owner):
+            reader.report(f"owners.{index}", f"审核人“{owner}”格式不对，应写成 @用户名、@组织/团队 或电子邮箱，并加英文引号，例如 \"@js-fgw-editors\" / owner '{owner}' must be @user, @org/team or an e-mail address, quoted, e.g. \"@js-fgw-editors\"")
+    return [owner for owner in owners if _OWNER.match(owner)]
 
 
 def _read_taxonomy(document: RawDocument, issues: list[Issue]) -> Taxonomy:
