@@ -29,13 +29,14 @@ def assemble_faq(content: Content, published: list[Explainer], analyzer: Analyze
     decisions = decisions_by_key(content.link_decisions)
     slugs = {e.slug for e in published}
     by_slug = {e.slug: e for e in published}
+    topic_words = [(t, [fold(w) for w in (t.name, *t.synonyms)]) for t in content.taxonomy.topics]
     entries, used_ids = [], set()
     for group in groups:
         members = sorted((occurrences[i] for i in group), key=_newest_first)
         entry = FAQEntry(_entry_id(members, analyzer, used_ids), members)
         explicit = list(dict.fromkeys(slug for o in members for slug in o.session.policies))
         entry.links = entry_links(entry.id, explicit, entry.question, matcher, decisions, slugs)
-        entry.topics = _topics(entry, content, by_slug)
+        entry.topics = _topics(entry, topic_words, by_slug)
         entries.append(entry)
     return sorted(entries, key=lambda e: (-e.ask_count, -e.newest.date.toordinal(), e.id))
 
@@ -55,11 +56,11 @@ def _entry_id(members: list[Occurrence], analyzer: Analyzer, used: set[str]) -> 
     return f"q-{digest[:length]}"
 
 
-def _topics(entry: FAQEntry, content: Content, by_slug: dict[str, Explainer]) -> list[Term]:
+def _topics(entry: FAQEntry, topic_words: list[tuple[Term, list[str]]], by_slug: dict[str, Explainer]) -> list[Term]:
     """Topics of the linked explainers, plus topics the question names (or a synonym of them)."""
     question = fold(entry.question)
     found = [t for link in entry.links for t in by_slug[link.slug].topics]
-    found += [t for t in content.taxonomy.topics if any(fold(w) in question for w in (t.name, *t.synonyms))]
+    found += [t for t, words in topic_words if any(w in question for w in words)]
     return list(dict.fromkeys(found))
 
 

@@ -27,32 +27,54 @@ class ExplainerMatcher:
         self.explainers = explainers
         self.analyzer = analyzer
         self.postings: dict[str, set[int]] = defaultdict(set)
+        self.words: list[set[str]] = []
         for index, explainer in enumerate(explainers):
-            for term in analyzer.analyze(_profile(explainer)):
-                self.postings[term.text].add(index)
+            words = {term.text for term in analyzer.analyze(_profile(explainer))}
+            self.words.append(words)
+            for word in words:
+                self.postings[word].add(index)
         total = max(len(explainers), 1)
         self.weight = {word: math.log(1 + total / len(docs)) for word, docs in self.postings.items()}
 
     def best(self, question: str) -> tuple[Explainer, float] | None:
-        """The explainer the question is most likely about, with its coverage, if above the threshold."""
+        """The explainer the question is most likely about, with its coverage, if above the threshold.
+
+        Only explainers holding one of the question's rarest words can reach
+        SUGGEST_COVERAGE: words are taken rarest first until the others together
+        weigh less than the coverage needed. Those candidates are scored fully
+        in the order of their partial score, until even the words not taken
+        could not lift the next one above the best so far. So common words
+        (政策, 企业) never make every explainer a candidate.
+        """
         words = {t.text for t in self.analyzer.analyze(question, "query") if t.boost == 1}
         known = [w for w in words if w in self.weight]
         if len(known) < MIN_MATCHED_WORDS:
             return None
         total = sum(self.weight[w] for w in known) + sum(math.log(1 + len(self.explainers)) for w in words if w not in self.weight)
-        scores: dict[int, float] = defaultdict(float)
-        matched: dict[int, int] = defaultdict(int)
-        for word in known:
+        remaining = sum(self.weight[w] for w in known)
+        partial: dict[int, float] = defaultdict(float)
+        for word in sorted(known, key=lambda w: (-self.weight[w], w)):
+            if remaining < SUGGEST_COVERAGE * total:
+                break
+            remaining -= self.weight[word]
             for index in self.postings[word]:
-                scores[index] += self.weight[word]
-                matched[index] += 1
-        if not scores:
+                partial[index] += self.weight[word]
+        best_key, best_index, best_matched = None, -1, 0
+        for index in sorted(partial, key=partial.__getitem__, reverse=True):
+            if best_key is not None and partial[index] + remaining < best_key[0] - 1e-9:
+                break
+            own = self.words[index]
+            matched = [w for w in known if w in own]  # summed in the order of `known`: the same score every time
+            explainer = self.explainers[index]
+            key = (sum(self.weight[w] for w in matched), explainer.published, explainer.slug)
+            if best_key is None or key > best_key:
+                best_key, best_index, best_matched = key, index, len(matched)
+        if best_key is None:
             return None
-        index = max(scores, key=lambda i: (scores[i], self.explainers[i].published, self.explainers[i].slug))
-        coverage = scores[index] / total
-        if coverage < SUGGEST_COVERAGE or matched[index] < MIN_MATCHED_WORDS:
+        coverage = best_key[0] / total
+        if coverage < SUGGEST_COVERAGE or best_matched < MIN_MATCHED_WORDS:
             return None
-        return self.explainers[index], round(coverage, 3)
+        return self.explainers[best_index], round(coverage, 3)
 
 
 def _profile(explainer: Explainer) -> str:
