@@ -297,3 +297,5 @@ class Site:
     pages: list[Page]
     issues: list[Issue]
     faq: list[FAQEntry] = field(default_factory=list)
+    # slug → the date the explainer's file last changed (git, else the file), see history.py
+    last_changed: dict[str, dt.date] = field(default_factory=dict)

@@ -28,6 +28,9 @@ from .redact import redact
 from .sitesearch.pages import site_search_pages
 
 PAGE_SIZE = 50
+# Each department and topic has its feeds beside its list page; the site's are at the root (feeds.py).
+ATOM_FILE = "feed.xml"
+JSON_FILE = "feed.json"
 LATEST_ON_HOME = 12
 HOT_QUESTIONS = 20
 
@@ -50,13 +53,14 @@ class Listing:
     items: list
     intro: str = ""
     template: str = "listing.md.j2"
+    feed: bool = False  # has its own Atom and JSON feeds
 
 
 def generate_pages(site: Site) -> list[Page]:
     renderer = _Renderer(site)
     pages = [renderer.home()]
     pages += [renderer.explainer(e) for e in site.explainers]
-    for section in _sections(site):
+    for section in browse_sections(site):
         pages += renderer.section(*section)
     pages += renderer.sessions()
     pages += renderer.faq()
@@ -64,12 +68,13 @@ def generate_pages(site: Site) -> list[Page]:
     return pages
 
 
-def _sections(site: Site) -> list[tuple[str, str, str, list[Listing]]]:
+def browse_sections(site: Site) -> list[tuple[str, str, str, list[Listing]]]:
     """(folder, title, intro, listings) for each way of browsing explainers."""
     content, explainers = site.content, site.explainers
     by = _group_by(explainers)
-    departments = [Listing(f"departments/{d.id}", d.name, by(lambda e, d=d: d in (e.department, *e.co_departments))) for d in content.departments]
-    topics = [Listing(f"topics/{t.id}", t.name, by(lambda e, t=t: t in e.topics), _synonyms_line(t)) for t in content.taxonomy.topics]
+    departments = [Listing(f"departments/{d.id}", d.name, by(lambda e, d=d: d in (e.department, *e.co_departments)), feed=True)
+                   for d in content.departments]
+    topics = [Listing(f"topics/{t.id}", t.name, by(lambda e, t=t: t in e.topics), _synonyms_line(t), feed=True) for t in content.taxonomy.topics]
     audiences = [Listing(f"audiences/{t.id}", t.name, by(lambda e, t=t: t in e.audience), _synonyms_line(t)) for t in content.taxonomy.audiences]
     regions = [
         Listing(f"regions/{r.id}", r.name, by(lambda e, inside=content.taxonomy.region_and_descendants(r.name): e.region.name in inside), "含下辖地区的政策解读。")
@@ -174,6 +179,7 @@ class _Renderer:
             status_symbol=STATUS_SYMBOL,
             by_slug=self.by_slug,
             stale=self.stale,
+            feed_files={"atom": ATOM_FILE, "json": JSON_FILE},
             **context,
         )
         return Page(src_path, title, markdown_text)
@@ -191,7 +197,7 @@ class _Renderer:
         replacement = self.by_slug.get(self.site.superseded_by.get(explainer.slug, ""))
         linked = self.faq_of.get(explainer.slug, [])
         return self._page(f"policies/{explainer.slug}.md", explainer.title, "explainer.md.j2", e=explainer,
-                          replaces=replaces, related=related, replacement=replacement,
+                          changed=self.site.last_changed.get(explainer.slug), replaces=replaces, related=related, replacement=replacement,
                           faq_firm=[e for e, kind in linked if kind is not LinkKind.SUGGESTED],
                           faq_suggested=[e for e, kind in linked if kind is LinkKind.SUGGESTED])
 

@@ -1,4 +1,4 @@
-"""The one place that shows the order: load → check → derive (statuses, FAQ) → pages.
+"""The one place that shows the order: load → check → derive (statuses, FAQ, last changes) → pages.
 
 `run_pipeline()` gathers everything before anything is written; writers
 (site.py, search/) take the returned Site afterwards.
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .check import check_tree
 from .faq import assemble_faq, stale_warnings, unknown_entry_warnings
+from .history import last_changed
 from .load import load_tree
 from .models import Content, Explainer, Issue, Site, Status
 from .pages import generate_pages
@@ -41,8 +42,15 @@ def run_pipeline(content_dir: Path, today: dt.date) -> Site:
     if any(issue.is_error for issue in issues):
         raise ContentError(issues)
     site = derive(content, today, issues)
+    site.last_changed = changed_dates(content, site.explainers, today)
     site.pages = generate_pages(site)
     return site
+
+
+def changed_dates(content: Content, explainers: list[Explainer], today: dt.date) -> dict[str, dt.date]:
+    """Slug → when its file last changed, never before it was published nor after the build date."""
+    changed = last_changed(content.root, [e.path for e in explainers])
+    return {e.slug: min(max(changed[e.path], e.published), today) for e in explainers}
 
 
 def derive(content: Content, today: dt.date, issues: list[Issue]) -> Site:

@@ -1,4 +1,4 @@
-"""The thin MkDocs adapter: hands the pipeline's generated pages to MkDocs.
+"""The thin MkDocs adapter: hands the pipeline's generated pages, feeds and sitemap to MkDocs.
 
 Enabled in mkdocs.yml as `plugins: [policy]`. With `policy build` the
 pipeline has already run and its Site is handed over (`prepared_site`); with
@@ -22,11 +22,14 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .atomic import staged_folder
+from .feeds import feed_files
 from .models import Issue, Page, Site
+from .pages import ATOM_FILE, JSON_FILE
 from .pipeline import ContentError, run_pipeline
 from .report import format_text
 from .search import index_site
 from .search.api import wsgi_middleware
+from .sitemap import SITEMAP_FILE, sitemap
 from .sitesearch import SiteSearchError, write_site_search
 
 log = logging.getLogger("mkdocs.plugins.policy")
@@ -60,11 +63,21 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         if not config.use_directory_urls:
             raise PluginError("policy: set use_directory_urls: true in mkdocs.yml; page links assume it")
         self.pages = self._pages(config)
+        config.theme.static_templates.discard(SITEMAP_FILE)  # ours has real dates: see on_files
+        config.extra["policy_feeds"] = {"atom": ATOM_FILE, "json": JSON_FILE}  # for the <link>s in main.html
         return config
 
     def on_files(self, files: Files, config) -> Files:
         for page in self.pages:
             files.append(File.generated(config, page.src_path, content=page.markdown))
+        if theme_sitemap := files.get_file_from_path(SITEMAP_FILE):
+            files.remove(theme_sitemap)  # the theme's template, no longer rendered by MkDocs
+        built = self.site or self.prepared_site
+        if built is not None:
+            for path, data in feed_files(built, config.site_name, config.site_url).items():
+                files.append(File.generated(config, path, content=data))
+            if config.site_url:
+                files.append(File.generated(config, SITEMAP_FILE, content=sitemap(built, config.site_url)))
         return files
 
     def on_post_build(self, config) -> None:

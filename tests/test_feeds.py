@@ -1,0 +1,279 @@
+"""feeds.py, sitemap.py, history.py: feeds and sitemap valid against their schemas, last-change dates.
+
+Schemas in tests/schemas/: RFC 4287 Appendix B as RELAX NG (atom.rng),
+JSON Feed 1.1 as JSON Schema, the sitemaps.org 0.9 XSD.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+from lxml import etree
+
+from build_tools import history
+from build_tools.build import BuildOptions, build
+from build_tools.feeds import MAX_ENTRIES, feed_files
+from build_tools.pipeline import run_pipeline
+from conftest import MINI, ROOT, VALID_EXPLAINER, write
+
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+TODAY = dt.date(2026, 11, 23)
+SITE_URL = "https://zhengce.example.gov.cn/jiedu/"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+ATOM_SCHEMA = etree.RelaxNG(etree.parse(str(SCHEMAS / "atom.rng")))
+SITEMAP_SCHEMA = etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap-0.9.xsd")))
+JSON_FEED_SCHEMA = jsonschema.Draft202012Validator(
+    json.loads((SCHEMAS / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8")),
+    format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+)
+
+
+def assert_valid_atom(data: bytes, name: str) -> etree._Element:
+    root = etree.fromstring(data)
+    assert ATOM_SCHEMA.validate(root), f"{name}: {ATOM_SCHEMA.error_log}"
+    # RFC 4287's Schematron rules, which RELAX NG does not express:
+    for entry in root.iter(f"{ATOM}entry"):
+        assert entry.find(f"{ATOM}author") is not None or root.find(f"{ATOM}author") is not None
+        assert entry.find(f"{ATOM}content") is not None or entry.find(f"{ATOM}link[@rel='alternate']") is not None
+    return root
+
+
+def assert_valid_json_feed(data: bytes, name: str) -> dict:
+    document = json.loads(data)
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in JSON_FEED_SCHEMA.iter_errors(document)]
+    assert not errors, f"{name}: {errors}"
+    return document
+
+
+def dates_of(content: Path, count: int) -> list[dt.date]:
+    """Write `count` explainers of one department and topic, one a day up to yesterday; return their dates."""
+    days = [TODAY - dt.timedelta(days=count - n) for n in range(count)]  # newer than the mini explainers
+    for n, day in enumerate(days):
+        write(content, f"policies/many/p{n:02d}.md", VALID_EXPLAINER.replace("2023-01-01", day.isoformat()))
+    return days
+
+
+def git(folder: Path, *args: str, date: str = "2025-01-10T10:00:00+08:00") -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "editor", "GIT_AUTHOR_EMAIL": "editor@example.gov.cn",
+           "GIT_COMMITTER_NAME": "editor", "GIT_COMMITTER_EMAIL": "editor@example.gov.cn",
+           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_CONFIG_GLOBAL": os.devnull}
+    subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def mini_site():
+    return run_pipeline(MINI, TODAY)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The mini site built by `policy build` with a site_url in mkdocs.yml."""
+    folder = tmp_path_factory.mktemp("feeds")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (folder / "mkdocs.yml").write_text(config.replace("site_name: 政策解读\n", f"site_name: 政策解读\nsite_url: {SITE_URL}\n"), encoding="utf-8")
+    shutil.copytree(ROOT / "theme", folder / "theme")
+    build(BuildOptions(MINI, folder / "site", folder / "index", folder / "mkdocs.yml", TODAY))
+    return folder / "site"
+
+
+# --- feeds -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("site_url", [None, SITE_URL])
+def test_every_feed_is_valid_against_its_schema(mini_site, site_url):
+    files = feed_files(mini_site, "政策解读", site_url)
+    assert {"feed.xml", "feed.json", "departments/js-fgw/feed.xml", "topics/tax/feed.json"} <= set(files)
+    assert not any(name.startswith(("audiences/", "regions/", "years/")) for name in files)
+    for name, data in files.items():
+        if name.endswith(".xml"):
+            assert_valid_atom(data, name)
+        else:
+            assert_valid_json_feed(data, name)
+
+
+def test_feeds_in_the_built_site_are_valid_and_absolute(built):
+    names = sorted(str(p.relative_to(built)) for p in built.rglob("feed.*"))
+    assert len(names) == 2 * (1 + 3 + 2)  # the site, 3 departments, 2 topics with explainers
+    for name in names:
+        data = (built / name).read_bytes()
+        if name.endswith(".xml"):
+            root = assert_valid_atom(data, name)
+            assert root.findtext(f"{ATOM}id") == SITE_URL + name
+            assert all(link.get("href").startswith(SITE_URL) for link in root.iter(f"{ATOM}link"))
+        else:
+            feed = assert_valid_json_feed(data, name)
+            assert feed["feed_url"] == SITE_URL + name
+            assert all(item["url"] == item["id"] and item["url"].startswith(SITE_URL + "policies/") for item in feed["items"])
+
+
+def test_feed_entries_carry_summary_department_and_status(mini_site):
+    files = feed_files(mini_site, "政策解读", SITE_URL)
+    root = etree.fromstring(files["departments/js-fgw/feed.xml"])
+    entries = root.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}id") for e in entries] == [SITE_URL + "policies/economy-2023/", SITE_URL + "policies/economy-2022/"]
+    first = entries[0]
+    assert first.findtext(f"{ATOM}summary") == "42条措施降低企业生产经营成本，重点是财政、金融、税收支持。"
+    assert first.findtext(f"{ATOM}author/{ATOM}name") == "江苏省发展改革委"
+    assert first.findtext(f"{ATOM}contributor/{ATOM}name") == "江苏省财政厅"
+    assert "现行有效" in [c.get("term") for c in first.findall(f"{ATOM}category")]
+    assert first.findtext(f"{ATOM}published") == "2023-02-16T00:00:00+08:00"
+    assert "已被替代" in [c.get("term") for c in entries[1].findall(f"{ATOM}category")]
+    item = json.loads(files["feed.json"])["items"][0]
+    assert item["_policy"] == {"department": "江苏省财政厅", "status": "即将生效", "region": "江苏省"}
+    assert item["summary"] and "即将生效" in item["tags"]
+
+
+def test_relative_links_without_a_site_url(mini_site):
+    files = feed_files(mini_site, "政策解读", None)
+    root = etree.fromstring(files["topics/tax/feed.xml"])
+    assert root.find(f"{ATOM}link[@rel='self']").get("href") == "feed.xml"
+    assert root.find(f"{ATOM}entry/{ATOM}link").get("href") == "../../policies/refund-2023/"
+    assert root.findtext(f"{ATOM}entry/{ATOM}id").startswith("urn:uuid:")
+    feed = json.loads(files["feed.json"])
+    assert "feed_url" not in feed and "home_page_url" not in feed
+    assert feed["items"][0]["url"] == feed["items"][0]["id"] == "policies/loan-2027/"
+
+
+def test_feeds_hold_the_latest_50_newest_first(content):
+    days = dates_of(content, MAX_ENTRIES + 5)
+    site = run_pipeline(content, TODAY)
+    files = feed_files(site, "政策解读", SITE_URL)
+    for name in ("feed.json", "departments/js-czt/feed.json", "topics/tax/feed.json"):
+        items = assert_valid_json_feed(files[name], name)["items"]
+        assert len(items) == MAX_ENTRIES
+        published = [item["date_published"][:10] for item in items]
+        assert published == sorted(published, reverse=True)
+        assert published[0] == days[-1].isoformat() and days[0].isoformat() not in published
+    entries = assert_valid_atom(files["topics/tax/feed.xml"], "topics/tax/feed.xml").findall(f"{ATOM}entry")
+    assert len(entries) == MAX_ENTRIES
+    assert entries[0].findtext(f"{ATOM}id") == SITE_URL + f"policies/p{MAX_ENTRIES + 4}/"
+
+
+def test_feed_dates_and_bytes_follow_the_content_not_the_clock(mini_site):
+    again = run_pipeline(MINI, TODAY)
+    assert feed_files(mini_site, "政策解读", SITE_URL) == feed_files(again, "政策解读", SITE_URL)
+    root = etree.fromstring(feed_files(mini_site, "政策解读", None)["feed.xml"])
+    newest_change = max(mini_site.last_changed.values())
+    assert root.findtext(f"{ATOM}updated") == f"{newest_change.isoformat()}T00:00:00+08:00"
+
+
+def test_feed_text_is_escaped(content):
+    title = 'A & B <script>alert("x")</script>'
+    write(content, "policies/odd.md", VALID_EXPLAINER.replace("测试解读", title).replace("一句话摘要。", "<b>摘要</b>"))
+    files = feed_files(run_pipeline(content, TODAY), "政策解读", SITE_URL)
+    root = assert_valid_atom(files["feed.xml"], "feed.xml")
+    entry = next(e for e in root.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == title)
+    assert "<b>" not in entry.findtext(f"{ATOM}content") and "&lt;b&gt;摘要" in entry.findtext(f"{ATOM}content")
+    item = next(i for i in json.loads(files["feed.json"])["items"] if i["title"] == title)
+    assert "<b>" not in item["content_html"] and "<script>" not in item["content_html"]
+
+
+# --- links to the feeds ----------------------------------------------------
+
+
+def test_list_pages_link_their_feeds(mini_site):
+    pages = {page.src_path: page.markdown for page in mini_site.pages}
+    for src, folder in (("departments/js-fgw.md", "departments/js-fgw/"), ("topics/tax.md", "topics/tax/")):
+        assert f'feed_atom: "{folder}feed.xml"' in pages[src] and f'feed_json: "{folder}feed.json"' in pages[src]
+        assert '<a href="feed.xml" type="application/atom+xml">Atom</a>' in pages[src]
+        assert '<a href="feed.json" type="application/feed+json">JSON Feed</a>' in pages[src]
+    assert '<a href="feed.xml" type="application/atom+xml">' in pages["index.md"]
+    assert "feed_atom" not in pages["audiences/sme.md"] and "pp-feeds" not in pages["audiences/sme.md"]
+
+
+def test_built_pages_announce_feeds_in_the_head(built):
+    def alternates(page: str) -> dict[str, str]:
+        html = (built / page).read_text(encoding="utf-8")
+        head = html[: html.index("</head>")]
+        return {m.group(2): m.group(1) for m in re.finditer(r'<link rel="alternate" type="([^"]+)" title="[^"]+" href="([^"]+)">', head)}
+
+    department = alternates("departments/js-fgw/index.html")
+    assert department == {"../../feed.xml": "application/atom+xml", "../../feed.json": "application/feed+json",
+                          "feed.xml": "application/atom+xml", "feed.json": "application/feed+json"}
+    for href in department:
+        assert (built / "departments/js-fgw" / href).resolve().is_file()
+    assert set(alternates("policies/economy-2023/index.html")) == {"../../feed.xml", "../../feed.json"}
+    assert set(alternates("index.html")) == {"feed.xml", "feed.json"}
+
+
+# --- sitemap ---------------------------------------------------------------
+
+
+def test_sitemap_is_valid_and_has_real_dates(built, mini_site):
+    data = (built / "sitemap.xml").read_bytes()
+    root = etree.fromstring(data)
+    assert SITEMAP_SCHEMA.validate(root), SITEMAP_SCHEMA.error_log
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    lastmod = {url.findtext(f"{ns}loc"): url.findtext(f"{ns}lastmod") for url in root.iter(f"{ns}url")}
+    assert len(lastmod) == len(mini_site.pages)
+    for slug, day in mini_site.last_changed.items():
+        assert lastmod[f"{SITE_URL}policies/{slug}/"] == day.isoformat()
+    assert lastmod[SITE_URL] is None and lastmod[f"{SITE_URL}topics/tax/"] is None  # lists: no made-up date
+    assert not (built / "sitemap.xml.gz").exists()
+
+
+def test_no_sitemap_without_a_site_url(tmp_path):
+    """A sitemap needs absolute URLs: without site_url there is none (MkDocs's would have relative ones)."""
+    build(BuildOptions(MINI, tmp_path / "site", tmp_path / "index", ROOT / "mkdocs.yml", TODAY))
+    assert not list((tmp_path / "site").glob("sitemap.xml*"))
+    assert (tmp_path / "site/feed.xml").is_file()
+
+
+# --- last change -----------------------------------------------------------
+
+
+def test_last_change_comes_from_git_in_one_call(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    shutil.copytree(MINI, repo / "content")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "first", date="2025-01-10T10:00:00+08:00")
+    page = repo / "content/policies/economy-2023.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("加大信贷投放。", "加大信贷投放力度。"), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "second", date="2025-06-01T09:30:00+08:00")
+    new = write(repo / "content", "policies/not-committed.md", VALID_EXPLAINER)
+    os.utime(new, (calendar.timegm((2025, 8, 8, 12, 0, 0)),) * 2)
+
+    calls = []
+    run = subprocess.run
+    monkeypatch.setattr(history.subprocess, "run", lambda *a, **k: calls.append(a) or run(*a, **k))
+    site = run_pipeline(repo / "content", TODAY)
+    assert len(calls) == 1
+
+    assert site.last_changed["economy-2023"] == dt.date(2025, 6, 1)
+    assert site.last_changed["refund-2023"] == dt.date(2025, 1, 10)
+    assert site.last_changed["loan-2027"] == dt.date(2026, 11, 1)  # not before it was published
+    assert site.last_changed["not-committed"] == dt.date(2025, 8, 8)  # git does not know it: the file's time
+    explainer = next(p for p in site.pages if p.src_path == "policies/economy-2023.md").markdown
+    assert '<dt>最后更新</dt><dd><time datetime="2025-06-01">2025年6月1日</time></dd>' in explainer
+
+
+def test_last_change_outside_git_is_the_file_time(content):
+    os.utime(content / "policies/refund-2023.md", (calendar.timegm((2025, 2, 3, 12, 0, 0)),) * 2)
+    os.utime(content / "policies/economy-2023.md", (calendar.timegm((2030, 1, 1, 0, 0, 0)),) * 2)
+    assert history._git_dates(content) == {}
+    site = run_pipeline(content, TODAY)
+    assert site.last_changed["refund-2023"] == dt.date(2025, 2, 3)
+    assert site.last_changed["economy-2023"] == TODAY  # never after the build date
+
+
+# --- supersedes, both ways -------------------------------------------------
+
+
+def test_superseding_and_superseded_pages_link_to_each_other(mini_site):
+    pages = {page.src_path: page.markdown for page in mini_site.pages}
+    new, old = pages["policies/economy-2023.md"], pages["policies/economy-2022.md"]
+    replaced = new[new.index("## 替代的政策"):]
+    assert 'href="../economy-2022/"' in replaced.split("##")[1]
+    notice = old[old.index('<p class="admonition-title">已被替代</p>'):]
+    assert 'href="../economy-2023/"' in notice.split("</div>")[0]
