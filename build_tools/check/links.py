@@ -167,6 +167,7 @@ def _site_map(tree: LoadedTree) -> SiteMap:
     pages |= {"index.md", "qa/index.md", "faq/index.md", "search/index.md", "match/index.md"}
     pages |= {f"{section}/index.md" for section in _SECTIONS}
     pages |= {f"{section}/{ident}.md" for section, ident in _registry_ids(tree)}
+    pages |= {f"years/{published.year}.md" for d in tree.policies if isinstance(d.data, dict) and hasattr(published := d.data.get("published"), "year")}
     static_dir = _static_folder(tree.root)
     static = {p.relative_to(static_dir).as_posix() for p in static_dir.rglob("*") if p.is_file()} if static_dir.is_dir() else set()
     return SiteMap(pages, static, shown_path(static_dir))
