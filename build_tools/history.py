@@ -20,9 +20,10 @@ _COMMIT = "\x1fcommit "
 def last_changed(root: Path, paths: list[Path]) -> dict[Path, dt.date]:
     """Path → the date it was last changed: its last commit's date, or its modification time."""
     committed = _git_dates(root)
+    base = root.resolve()
     changed: dict[Path, dt.date] = {}
     for path in paths:
-        relative = path.resolve().relative_to(root.resolve()).as_posix()
+        relative = path.resolve().relative_to(base).as_posix()
         changed[path] = committed.get(relative) or _modified(path)
     return changed
 
