@@ -70,3 +70,13 @@ def test_analyzer_pickles_by_its_synonym_groups():
     analyzer.analyze("贷款")  # loads the segmenter, which must not be pickled
     copy = pickle.loads(pickle.dumps(analyzer))
     assert copy == analyzer and texts("贷款", analyzer=copy) == texts("贷款", analyzer=analyzer)
+
+
+def test_term_counts_are_the_index_terms_counted():
+    analyzer = Analyzer([["金融", "融资", "贷款", "信贷"], ["疫情", "疫情防控"]])
+    text = "國辦發〔2019〕6号明确，中小企业融资担保贷款贴息；疫情防控期间，小微企业可申请贷款贴息。"
+    expected: dict[str, tuple[int, float]] = {}
+    for term in analyzer.analyze(text, "index"):
+        count, weight = expected.get(term.text, (0, 0.0))
+        expected[term.text] = (count + 1, weight + term.boost)
+    assert analyzer.term_counts(text) == expected

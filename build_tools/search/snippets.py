@@ -8,6 +8,7 @@ the snippet still shows the page's own characters.
 
 from __future__ import annotations
 
+import bisect
 import html
 from typing import Iterable
 
@@ -16,6 +17,7 @@ from .analysis import fold
 WIDTH = 160
 LEAD = 30  # characters shown before the first matched word, for context
 MAX_OCCURRENCES = 40  # per word; enough to find a good window in a long page
+MAX_WINDOWS = 100
 
 
 def snippet(text: str, words: Iterable[str], width: int = WIDTH) -> str:
@@ -47,11 +49,14 @@ def _occurrences(folded: str, words: list[str]) -> list[tuple[int, int, str]]:
 
 
 def _best_window(spans: list[tuple[int, int, str]], width: int) -> int:
-    """Start of the window with the most distinct words (earliest on a tie)."""
+    """Start of the window with the most distinct words (earliest on a tie);
+    windows start a little before an occurrence, among the first MAX_WINDOWS."""
+    starts = [s for s, _, _ in spans]
     best_start, best_count = max(0, spans[0][0] - LEAD), -1
-    for first, _, _ in spans:
+    for first in starts[:MAX_WINDOWS]:
         start = max(0, first - LEAD)
-        count = len({word for s, e, word in spans if s >= start and e <= start + width})
+        inside = spans[bisect.bisect_left(starts, start) : bisect.bisect_right(starts, start + width)]
+        count = len({word for _, e, word in inside if e <= start + width})
         if count > best_count:
             best_start, best_count = start, count
     return best_start
