@@ -13,7 +13,7 @@ CHECK_ARGS ?=
 # Reviewers of whatever no department owns (registries, explainers of departments without owners:).
 DEFAULT_OWNER ?= @policy-editors
 
-.PHONY: serve build check test golden lock clean install codeowners codeowners-check
+.PHONY: serve build check test golden lock clean bench-scale install codeowners codeowners-check
 
 serve: $(STAMP)
 	$(BIN)/policy build $(if $(TODAY),--today $(TODAY))
@@ -40,6 +40,12 @@ test: $(STAMP)
 golden: $(STAMP)
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_pages.py
 	git status --short tests/golden
+
+# Cost against size beside plain MkDocs + Pagefind (long: SIZES=1000 RUNS=1 for a quick look).
+SIZES ?= 1000,5000,20000
+RUNS  ?= 3
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale.py --sizes $(SIZES) --runs $(RUNS)
 
 # The lock file pins every package with its hash, so a build in a year installs
 # the same versions. Installing needs only pip; regenerating it needs uv.

@@ -24,6 +24,7 @@ from .faq.importer import ImportProblems, import_export
 from .load import QA_DIR, load_tree
 from .models import Issue, SessionKind
 from .pipeline import ContentError, check_content, run_pipeline
+from .progress import Progress
 from .redact import redact
 from .scaffold import ScaffoldError, new_explainer
 from .search.engine import Engine, IndexMissing
@@ -169,7 +170,7 @@ def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path,
     started = time.monotonic()
     options = BuildOptions(content_dir, site_dir, index_dir, config_file, _date(today))
     try:
-        site = build_site(options)
+        site = build_site(options, Progress.for_stream(sys.stderr))
     except ContentError as error:
         click.echo(report.format_text(error.issues), err=True)
         click.echo(f"{report.summary(error.issues)}：未写入任何文件，原有网站保持不变 / nothing was written; the previous site is unchanged", err=True)

@@ -94,15 +94,31 @@ def shown_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-def load_tree(root: Path) -> LoadedTree:
-    """Read every content file under `root`; collect problems, never stop at the first."""
+def load_tree(root: Path, cache: dict | None = None) -> LoadedTree:
+    """Read every content file under `root`; collect problems, never stop at the first.
+
+    With a `cache` (a dict kept between calls, as the preview does), a Markdown
+    file whose modification time and size are unchanged is not read again.
+    """
     issues: list[Issue] = []
     departments = _load_registry(root / DEPARTMENTS_FILE, issues)
     taxonomy = _load_registry(root / TAXONOMY_FILE, issues)
-    policies = [load_markdown(p, issues) for p in _markdown_files(root / POLICIES_DIR)]
-    sessions = [load_markdown(p, issues) for p in _markdown_files(root / QA_DIR)]
+    read = load_markdown if cache is None else (lambda path, found: _load_cached(path, found, cache))
+    policies = [read(p, issues) for p in _markdown_files(root / POLICIES_DIR)]
+    sessions = [read(p, issues) for p in _markdown_files(root / QA_DIR)]
     faq_links = _load_registry(root / FAQ_LINKS_FILE, issues) if (root / FAQ_LINKS_FILE).exists() else None
     return LoadedTree(root, departments, taxonomy, policies, sessions, issues, faq_links)
+
+
+def _load_cached(path: Path, issues: list[Issue], cache: dict) -> RawDocument:
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = cache.get(path)
+    if cached is None or cached[0] != stamp:
+        own: list[Issue] = []
+        cached = cache[path] = (stamp, load_markdown(path, own), own)
+    issues.extend(cached[2])
+    return cached[1]
 
 
 def _markdown_files(folder: Path) -> list[Path]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .check import check_tree
 from .faq import assemble_faq, stale_warnings, unknown_entry_warnings
@@ -15,6 +16,9 @@ from .history import last_changed
 from .load import load_tree
 from .models import Content, Explainer, Issue, Site, Status
 from .pages import generate_pages
+
+if TYPE_CHECKING:
+    from .preview import PreviewState
 
 
 class ContentError(Exception):
@@ -36,12 +40,15 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
     return content, issues
 
 
-def run_pipeline(content_dir: Path, today: dt.date) -> Site:
-    """Check the content and derive the site as of `today`; raise ContentError on errors."""
-    content, issues = check_tree(load_tree(content_dir))
+def run_pipeline(content_dir: Path, today: dt.date, preview: PreviewState | None = None) -> Site:
+    """Check the content and derive the site as of `today`; raise ContentError on errors.
+
+    `preview` (policy serve) keeps what did not change since the last run: files, the FAQ.
+    """
+    content, issues = check_tree(load_tree(content_dir, preview.files if preview else None))
     if any(issue.is_error for issue in issues):
         raise ContentError(issues)
-    site = derive(content, today, issues)
+    site = derive(content, today, issues, preview)
     site.last_changed = changed_dates(content, site.explainers, today)
     site.pages = generate_pages(site)
     return site
@@ -53,12 +60,12 @@ def changed_dates(content: Content, explainers: list[Explainer], today: dt.date)
     return {e.slug: min(max(changed[e.path], e.published), today) for e in explainers}
 
 
-def derive(content: Content, today: dt.date, issues: list[Issue]) -> Site:
+def derive(content: Content, today: dt.date, issues: list[Issue], preview: PreviewState | None = None) -> Site:
     """Everything that follows from the content and the date: what is out, statuses, the FAQ."""
     explainers = published_explainers(content, today)
     superseded_by = replacements(explainers)
     status = {e.slug: status_on(e, today, superseded_by) for e in explainers}
-    faq = assemble_faq(content, explainers)
+    faq = preview.faq(content, explainers) if preview else assemble_faq(content, explainers)
     issues = [*issues, *stale_warnings(faq, status, superseded_by), *unknown_entry_warnings(content, faq)]
     return Site(content, today, explainers, status, superseded_by, pages=[], issues=issues, faq=faq)
 

@@ -21,13 +21,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .atomic import staged_folder
 from .feeds import feed_files
 from .models import Issue, Page, Site
 from .pages import ATOM_FILE, JSON_FILE
 from .pipeline import ContentError, run_pipeline
+from .preview import PreviewState
 from .report import format_text
-from .search import index_site
 from .search.api import wsgi_middleware
 from .sitemap import SITEMAP_FILE, sitemap
 from .sitesearch import SiteSearchError, write_site_search
@@ -52,6 +51,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         # Defining on_startup also keeps this instance alive across `serve` rebuilds.
         self.serving = command == "serve"
         self.site: Site | None = None
+        self.preview = PreviewState() if self.serving else None  # what a rebuild can reuse
         if self.serving:  # the preview keeps its own search index for /api/search
             self.preview_folder = Path(tempfile.mkdtemp(prefix="policy-preview-"))
 
@@ -68,8 +68,12 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
+        changed = self.preview.changed_pages(self.pages) if getattr(self, "preview", None) else None
         for page in self.pages:
-            files.append(File.generated(config, page.src_path, content=page.markdown))
+            file = File.generated(config, page.src_path, content=page.markdown)
+            if changed is not None and page.src_path not in changed:
+                file.is_modified = _unmodified  # the preview's dirty build keeps its page as built
+            files.append(file)
         if theme_sitemap := files.get_file_from_path(SITEMAP_FILE):
             files.remove(theme_sitemap)  # the theme's template, no longer rendered by MkDocs
         built = self.site or self.prepared_site
@@ -81,11 +85,10 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         return files
 
     def on_post_build(self, config) -> None:
-        if self.site is not None:  # `policy build` writes the site search itself, into its staged folder
+        if getattr(self, "serving", False) and self.site is not None:  # after the pages are served
+            self.preview.write_search(self.site, Path(config.site_dir), self.preview_folder)
+        elif self.site is not None:  # `policy build` writes the site search itself, into its staged folder
             self._write_site_search(Path(config.site_dir))
-        if getattr(self, "serving", False) and self.site is not None:
-            with staged_folder(self.preview_folder / "search_index") as folder:
-                index_site(self.site, folder)
 
     def _write_site_search(self, site_dir: Path) -> None:
         try:
@@ -115,13 +118,17 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         if self.prepared_site is not None:
             return self.prepared_site.pages
         try:
-            self.site = run_pipeline(self._content_dir(config), self._today())
+            self.site = run_pipeline(self._content_dir(config), self._today(), getattr(self, "preview", None))
             return self.site.pages
         except ContentError as error:
             self.site = None
             if getattr(self, "serving", False):
                 return [_error_page(error.issues)]
             raise PluginError("policy: the content has errors:\n" + format_text(error.issues)) from None
+
+
+def _unmodified() -> bool:
+    return False
 
 
 def _error_page(issues: list[Issue]) -> Page:

@@ -84,4 +84,11 @@ def serve_site(config_file: Path, content_dir: Path, port: int, today: dt.date |
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
-    serve(str(config_file), livereload=True, dev_addr=f"127.0.0.1:{port}")
+    handler.addFilter(_not_dirty_warning)
+    # dirty: MkDocs rebuilds only the pages the policy plugin reports as changed (build_tools/preview.py)
+    serve(str(config_file), livereload=True, build_type="dirty", dev_addr=f"127.0.0.1:{port}")
+
+
+def _not_dirty_warning(record: logging.LogRecord) -> bool:
+    """The preview builds dirty on purpose: MkDocs' warning about it would follow every save."""
+    return "'dirty' build" not in record.getMessage()

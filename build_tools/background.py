@@ -1,0 +1,67 @@
+"""Run a function in a forked child process while this one does other work: the 2nd core.
+
+`policy build` writes the search indexes (Pagefind records and Whoosh, both
+mostly Python, so a thread would wait on the GIL) while MkDocs renders the
+pages. The child inherits the pipeline's Site by fork, so nothing large is
+pickled; it returns only its result. Where fork does not exist the function
+runs at once, in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import traceback
+from typing import Any, Callable
+
+
+class Background:
+    """`Background(f, *args)` starts f(*args); `.result()` waits and returns it or raises its error."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any):
+        self._value: tuple[bool, Any] | None = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self._value = _call(function, args)
+            self.process = None
+            return
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(target=_child, args=(send, function, args), daemon=True)
+        self.process.start()
+        send.close()
+
+    def result(self) -> Any:
+        if self._value is None:
+            try:
+                self._value = self._receive.recv()
+            except EOFError:
+                self._value = (False, RuntimeError(f"background process ended without a result (exit code {self.process.exitcode})"))
+            finally:
+                self.process.join()
+                self._receive.close()
+        ok, value = self._value
+        if not ok:
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs (the parent failed; its output is discarded)."""
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+def _call(function: Callable[..., Any], args: tuple) -> tuple[bool, Any]:
+    try:
+        return True, function(*args)
+    except BaseException as error:  # handed to the parent, which raises it (an interrupt too)
+        try:
+            pickle.dumps(error)
+            return False, error
+        except Exception:
+            return False, RuntimeError(f"{type(error).__name__}: {error}\n{traceback.format_exc()}")
+
+
+def _child(send, function: Callable[..., Any], args: tuple) -> None:
+    send.send(_call(function, args))
+    send.close()

@@ -1,0 +1,85 @@
+"""The corpus generator of bench/corpus.py: complete, valid, deterministic content at any size."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from build_tools.pipeline import check_content
+
+from conftest import CORPUS, ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+corpus = pytest.importorskip("corpus")
+
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the project")
+EXPLAINERS = 40
+
+
+@pytest.fixture(scope="module")
+def sources():
+    return corpus.read_sources(CORPUS)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory, sources) -> tuple[Path, object]:
+    out = tmp_path_factory.mktemp("generated") / "content"
+    return out, corpus.generate(out, EXPLAINERS, seed=3, sources=sources)
+
+
+def digest(folder: Path) -> str:
+    sha = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            sha.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return sha.hexdigest()
+
+
+def test_passes_policy_check_with_no_errors(generated):
+    out, _ = generated
+    content, issues = check_content(out, dt.date(2026, 11, 23))
+    assert [i for i in issues if i.is_error] == []
+    assert len(content.explainers) == EXPLAINERS
+    assert (out / "departments.yml").read_bytes() == (CORPUS / "departments.yml").read_bytes()
+    assert (out / "taxonomy.yml").read_bytes() == (CORPUS / "taxonomy.yml").read_bytes()
+
+
+def test_has_four_questions_per_explainer(generated):
+    out, summary = generated
+    content, _ = check_content(out)
+    assert sum(len(s.pairs) for s in content.sessions) == 4 * EXPLAINERS == summary.questions
+
+
+def test_has_traditional_script_and_questions_asked_again(generated):
+    import opencc
+
+    out, summary = generated
+    content, _ = check_content(out)
+    to_simplified = opencc.OpenCC("t2s").convert
+    questions = [p.question for s in content.sessions for p in s.pairs]
+    assert summary.traditional_questions > 0 and summary.repeated_questions > 0
+    assert any(to_simplified(q) != q for q in questions)
+    assert any("## 問：" in path.read_text(encoding="utf-8") for path in (out / "qa").rglob("*.md"))
+    assert Counter(questions).most_common(1)[0][1] >= 2 or summary.repeated_questions > 0
+
+
+def test_same_seed_same_files_other_seed_other_files(generated, sources, tmp_path):
+    out, _ = generated
+    corpus.generate(tmp_path / "again", EXPLAINERS, seed=3, sources=sources)
+    corpus.generate(tmp_path / "other", EXPLAINERS, seed=4, sources=sources)
+    assert digest(tmp_path / "again") == digest(out)
+    assert digest(tmp_path / "other") != digest(out)
+
+
+def test_explainer_metadata_comes_from_the_corpus(generated, sources):
+    out, _ = generated
+    content, _ = check_content(out)
+    real_departments = {e.department.name for e in sources.explainers}
+    assert {e.department.name for e in content.explainers} <= real_departments
+    bodies = sorted(len(e.body) for e in content.explainers)
+    assert bodies[len(bodies) // 2] > 500  # realistic lengths, not stubs
