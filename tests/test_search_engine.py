@@ -8,6 +8,7 @@ import pytest
 
 from build_tools.pipeline import run_pipeline
 from build_tools.search import index_site
+from build_tools.search.analysis import Analyzer
 from build_tools.search.engine import Engine, IndexMissing
 from build_tools.search.request import BadRequest, SearchRequest
 from conftest import MINI
@@ -129,3 +130,25 @@ def test_faq_entries_are_searchable_by_kind(engine):
     faq = engine.search(SearchRequest(query="资金支持打折扣", kind="faq"))
     assert faq.results[0].kind == "faq" and faq.results[0].url.startswith("faq/q-")
     assert faq.results[0].extra["ask_count"] == 1 and faq.results[0].extra["sources"][0]["session"] == "live-2023"
+
+
+def test_an_index_written_by_several_workers_answers_as_one_written_by_one(tmp_path, monkeypatch):
+    from build_tools.search import engine as engine_module
+    from build_tools.search.documents import SearchDocument
+
+    documents = [
+        SearchDocument(id=f"policy:p{i}", kind="policy", slug=f"p{i}", url=f"policies/p{i}/", title=f"第{i}号 稳岗补贴",
+                       summary="", body=("稳岗补贴 中小企业" if i % 3 else "房租减免") + f" 编号{i}", published=dt.date(2024, 1, 1 + i % 28),
+                       status="现行有效", department=("人社厅",), region="江苏省", region_path=("江苏省",))
+        for i in range(12)
+    ]
+    monkeypatch.setattr(engine_module, "PARALLEL_FROM", 4)
+    answers = []
+    for workers in (1, 2):
+        folder = tmp_path / f"w{workers}"
+        folder.mkdir()
+        engine_module.write_index(documents, Analyzer(), {}, folder, workers=workers)
+        engine = Engine(folder)
+        answers.append([(hit.slug, hit.score) for hit in engine.search(SearchRequest(query="稳岗补贴", limit=20)).results])
+        engine.close()
+    assert answers[0] == answers[1] and len(answers[0]) == 8

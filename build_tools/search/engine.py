@@ -7,6 +7,9 @@ replace it without touching documents, requests, the CLI or the API.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from array import array
 import json
 from collections import Counter, defaultdict
@@ -15,6 +18,7 @@ from typing import Callable, Iterable
 
 import numpy
 from whoosh import analysis, fields, index
+from whoosh.writing import SegmentWriter
 from whoosh.system import pack_uint
 
 from .analysis import Analyzer, Term, fold
@@ -99,18 +103,50 @@ def make_schema(analyzer: Analyzer) -> fields.Schema:
     )
 
 
-def write_index(documents: list[SearchDocument], analyzer: Analyzer, regions: dict[str, list[str]], folder: Path) -> None:
+PARALLEL_FROM = 2000  # documents; below this, starting worker processes costs more than it saves
+
+
+def write_index(documents: list[SearchDocument], analyzer: Analyzer, regions: dict[str, list[str]], folder: Path,
+                workers: int | None = None) -> None:
     """Write a new index of `documents` into the empty `folder`.
 
-    `regions` maps each region to its ancestors, for region filters.
+    `regions` maps each region to its ancestors, for region filters. With
+    several `workers` (default: one per core), each writes one segment of
+    consecutive documents in its own process, so the documents keep their
+    order and numbers whatever the timing.
     """
     store = index.create_in(str(folder), make_schema(analyzer))
-    writer = store.writer()
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and len(documents) >= PARALLEL_FROM:
+        size = -(-len(documents) // workers)
+        chunks = [documents[start : start + size] for start in range(0, len(documents), size)]
+        with ProcessPoolExecutor(len(chunks), mp_context=multiprocessing.get_context("spawn")) as pool:
+            segments = list(pool.map(_write_segment_of, [str(folder)] * len(chunks), chunks))
+    else:
+        segments = [_write_segment(store, documents)]
+    _commit_segments(store, segments)
+    (folder / REGIONS_FILE).write_text(json.dumps(regions, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def _write_segment_of(folder: str, documents: list[SearchDocument]):
+    return _write_segment(index.open_dir(folder), documents)
+
+
+def _write_segment(store, documents: list[SearchDocument]):
+    """One segment of `documents`, not yet listed in the index (the caller commits it)."""
+    writer = SegmentWriter(store, _lk=False)
     writer.pool = MemoryPostingPool()
     for document in documents:
         writer.add_document(**_fields_of(document))
-    writer.commit()
-    (folder / REGIONS_FILE).write_text(json.dumps(regions, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    return writer._finalize_segment()
+
+
+def _commit_segments(store, segments: list) -> None:
+    """List the segments in the index, in order: their documents are numbered in that order."""
+    writer = store.writer()
+    writer._close_segment()
+    writer._commit_toc(segments)
+    writer._finish()
 
 
 class MemoryPostingPool:
