@@ -151,4 +151,4 @@ def test_an_index_written_by_several_workers_answers_as_one_written_by_one(tmp_p
         engine = Engine(folder)
         answers.append([(hit.slug, hit.score) for hit in engine.search(SearchRequest(query="稳岗补贴", limit=20)).results])
         engine.close()
-    assert answers[0] == answers[1] and len(answers[0]) == 8
+    assert answers[0] == answers[1] and len(answers[0]) == 12
