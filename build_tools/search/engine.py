@@ -111,12 +111,14 @@ def write_index(documents: list[SearchDocument], analyzer: Analyzer, regions: di
     """Write a new index of `documents` into the empty `folder`.
 
     `regions` maps each region to its ancestors, for region filters. With
-    several `workers` (default: one per core), each writes one segment of
+    several `workers` (default: one per core, one in a background process), each writes one segment of
     consecutive documents in its own process, so the documents keep their
     order and numbers whatever the timing.
     """
     store = index.create_in(str(folder), make_schema(analyzer))
-    workers = workers or os.cpu_count() or 1
+    if workers is None:
+        # A background process of `policy build` already shares the cores with MkDocs (and may not fork).
+        workers = 1 if multiprocessing.current_process().daemon else os.cpu_count() or 1
     if workers > 1 and len(documents) >= PARALLEL_FROM:
         size = -(-len(documents) // workers)
         chunks = [documents[start : start + size] for start in range(0, len(documents), size)]
