@@ -63,5 +63,17 @@ def _call(function: Callable[..., Any], args: tuple) -> tuple[bool, Any]:
 
 
 def _child(send, function: Callable[..., Any], args: tuple) -> None:
+    _end_with_parent()
     send.send(_call(function, args))
     send.close()
+
+
+def _end_with_parent() -> None:
+    """Linux: the child gets SIGTERM when its parent ends, however it ends (a stopped preview)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass

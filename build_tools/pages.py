@@ -12,6 +12,7 @@ answers, written by departments, are rendered and sanitised.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import posixpath
@@ -127,6 +128,7 @@ def public_text(value: str | None) -> Markup:
     return Markup(html.escape(redact(value or "")))
 
 
+@functools.lru_cache(maxsize=100_000)  # an answer shows on its session's page and its FAQ entry's, and again on every preview rebuild
 def department_answer(value: str) -> Markup:
     """A department's answer: Markdown, rendered, with anything executable removed."""
     rendered = _answer_markdown.reset().convert(value)
