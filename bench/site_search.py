@@ -32,7 +32,7 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 import yaml
 
@@ -62,10 +62,13 @@ class _Quiet(SimpleHTTPRequestHandler):
 def served(folder: Path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    SERVED[base] = Path(folder)
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield base
     finally:
         server.shutdown()
+        del SERVED[base]
 
 
 @contextlib.contextmanager
@@ -78,6 +81,19 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+SERVED: dict[str, Path] = {}  # base URL → the folder it serves
+
+
+def served_file(url: str) -> bytes:
+    """The bytes behind a URL of a folder `served` serves, read from disk: the browser
+    driver would have to carry every body otherwise (Material's index is 200 MB at 20,000 pages)."""
+    for base, folder in SERVED.items():
+        if url.startswith(base):
+            path = folder / unquote(urlsplit(url).path.lstrip("/"))
+            return (path / "index.html" if path.is_dir() else path).read_bytes()
+    raise ValueError(f"{url} is not served here")
 
 
 def sent_size(body: bytes) -> int:
@@ -96,7 +112,7 @@ def downloaded(browser, url: str, wait, width: int = 390) -> dict:
     page.goto(url)
     finished = wait(page)
     seconds = time.perf_counter() - started
-    bodies = [r.body() for r in responses if r.status == 200]
+    bodies = [served_file(r.url) for r in responses if r.status == 200]
     context.close()
     return {"requests": len(bodies), "raw_kb": sum(map(len, bodies)) / 1024,
             "sent_kb": sum(map(sent_size, bodies)) / 1024, "seconds": seconds, "finished": finished}
