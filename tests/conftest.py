@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import shutil
 from pathlib import Path
 
@@ -51,3 +53,17 @@ def project(content: Path) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", content.parent / "mkdocs.yml")
     shutil.copytree(ROOT / "theme", content.parent / "theme")
     return content.parent
+
+
+def run_policy(folder: Path, *args: str):
+    """`policy ARGS` run in `folder`, as a user would type it there."""
+    from click.testing import CliRunner
+
+    from build_tools.cli import cli
+
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(cwd)

@@ -7,10 +7,8 @@ import shutil
 import subprocess
 
 import pytest
-from click.testing import CliRunner
 
-from build_tools.cli import cli
-from conftest import MINI, VALID_EXPLAINER, write
+from conftest import MINI, VALID_EXPLAINER, run_policy, write
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "editor@example.gov.cn",
            "GIT_COMMITTER_NAME": "编辑", "GIT_COMMITTER_EMAIL": "editor@example.gov.cn"}
@@ -23,12 +21,7 @@ def git(repo, *args: str) -> str:
 
 
 def check(folder, *args: str):
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
-        return CliRunner().invoke(cli, ["check", *args], catch_exceptions=False)
-    finally:
-        os.chdir(cwd)
+    return run_policy(folder, "check", *args)
 
 
 def reported(result) -> set[str]:

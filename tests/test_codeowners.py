@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import os
 
-from click.testing import CliRunner
-
-from build_tools.cli import cli
-from conftest import ROOT, write
+from conftest import ROOT, run_policy, write
 
 OWNERS = {"js-fgw": '["@js-fgw-editors"]', "js-czt": '["@org/js-czt", "czt@example.gov.cn"]'}
 
 
 def run(folder, *args: str):
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
-        return CliRunner().invoke(cli, ["codeowners", *args], catch_exceptions=False)
-    finally:
-        os.chdir(cwd)
+    return run_policy(folder, "codeowners", *args)
 
 
 def with_owners(content, owners=OWNERS) -> None:

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import http.server
-import os
 import threading
 
 import pytest
-from click.testing import CliRunner
 
-from build_tools.cli import cli
-from conftest import VALID_EXPLAINER, write
+from conftest import VALID_EXPLAINER, run_policy, write
 
 
 def run_check(folder, *args: str):
-    """`policy check ARGS` in `folder`, as a user would type it."""
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
-        return CliRunner().invoke(cli, ["check", *args], catch_exceptions=False)
-    finally:
-        os.chdir(cwd)
+    return run_policy(folder, "check", *args)
 
 
 BODY = """\
