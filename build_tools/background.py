@@ -20,6 +20,7 @@ class Background:
 
     def __init__(self, function: Callable[..., Any], *args: Any):
         self._value: tuple[bool, Any] | None = None
+        self.cancelled = False
         if "fork" not in multiprocessing.get_all_start_methods():
             self._value = _call(function, args)
             self.process = None
@@ -46,6 +47,7 @@ class Background:
 
     def cancel(self) -> None:
         """Stop the child if it still runs (the parent failed; its output is discarded)."""
+        self.cancelled = True
         if self.process is not None and self.process.is_alive():
             self.process.terminate()
             self.process.join()

@@ -81,7 +81,7 @@ class PreviewState:
             search.result()
             log.info("policy: search indexes of the preview written")
         except Exception as error:  # a newer save stopped it, or Pagefind failed: the preview keeps running
-            if search is self._search:
+            if not search.cancelled:
                 log.error("policy: the preview's search could not be written: %s", error)
 
 
