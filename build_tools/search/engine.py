@@ -18,6 +18,7 @@ from typing import Callable, Iterable
 
 import numpy
 from whoosh import analysis, fields, index
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.writing import SegmentWriter
 from whoosh.system import pack_uint
 
@@ -447,16 +448,29 @@ class Postings:
         for reader, offset in self.searcher.reader().leaf_readers():
             if not reader.doc_frequency("text", word):
                 continue
-            matcher = reader.postings("text", word)
-            while matcher.is_active():
-                docnums.append(offset + matcher.id())
-                weights.append(matcher.weight())
-                matcher.next()
+            _read_matcher(reader.postings("text", word), offset, docnums, weights)
         return docnums, weights
 
     def facet_counts(self, matched: int) -> dict[str, dict[str, int]]:
         return {name: _sorted_counts({value: (bits & matched).bit_count() for value, bits in self._values_of(name).items()})
                 for name in FACETS}
+
+
+def _read_matcher(matcher, offset: int, docnums: list[int], weights: list[float]) -> None:
+    """Append a word's postings; block by block where the matcher is Whoosh 3's own
+    (a block holds up to 128 postings already decoded as arrays), else one by one."""
+    if isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            docnums.extend(offset + docnum for docnum in matcher._ids)
+            weights.extend(matcher._weights)
+            matcher._next_block()
+        return
+    while matcher.is_active():
+        docnums.append(offset + matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
 
 
 def _mask(bits: int, size: int) -> numpy.ndarray:
