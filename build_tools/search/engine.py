@@ -436,41 +436,49 @@ class Postings:
         cached = self._words.get(word)
         if cached is None:
             docnums, weights = self._read(word)
-            cached = (numpy.array(docnums, dtype=numpy.int64), numpy.array(weights, dtype=numpy.float64), _bits(docnums))
+            cached = (docnums, weights, _bits(docnums))
             if len(self._words) >= self.WORD_CACHE:
                 self._words.pop(next(iter(self._words)))
             self._words[word] = cached
         return cached
 
-    def _read(self, word: str) -> tuple[list[int], list[float]]:
-        docnums: list[int] = []
-        weights: list[float] = []
+    def _read(self, word: str) -> tuple[numpy.ndarray, numpy.ndarray]:
+        docnums: list[numpy.ndarray] = []
+        weights: list[numpy.ndarray] = []
         for reader, offset in self.searcher.reader().leaf_readers():
-            if not reader.doc_frequency("text", word):
-                continue
-            _read_matcher(reader.postings("text", word), offset, docnums, weights)
-        return docnums, weights
+            if reader.doc_frequency("text", word):
+                for block_docnums, block_weights in _blocks(reader.postings("text", word)):
+                    docnums.append(block_docnums + offset)
+                    weights.append(block_weights)
+        if not docnums:
+            return numpy.zeros(0, dtype=numpy.int64), numpy.zeros(0, dtype=numpy.float64)
+        return numpy.concatenate(docnums), numpy.concatenate(weights)
 
     def facet_counts(self, matched: int) -> dict[str, dict[str, int]]:
         return {name: _sorted_counts({value: (bits & matched).bit_count() for value, bits in self._values_of(name).items()})
                 for name in FACETS}
 
 
-def _read_matcher(matcher, offset: int, docnums: list[int], weights: list[float]) -> None:
-    """Append a word's postings; block by block where the matcher is Whoosh 3's own
-    (a block holds up to 128 postings already decoded as arrays), else one by one."""
-    if isinstance(matcher, W3LeafMatcher):
+def _blocks(matcher):
+    """A word's postings as (document numbers, weights) arrays, one pair per block of up to
+    128 postings, decoded with numpy where the matcher is Whoosh 3's own, else one by one."""
+    if not isinstance(matcher, W3LeafMatcher):
+        pairs = []
         while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            docnums.extend(offset + docnum for docnum in matcher._ids)
-            weights.extend(matcher._weights)
-            matcher._next_block()
+            pairs.append((matcher.id(), matcher.weight()))
+            matcher.next()
+        yield numpy.array([p[0] for p in pairs], dtype=numpy.int64), numpy.array([p[1] for p in pairs], dtype=numpy.float64)
         return
     while matcher.is_active():
-        docnums.append(offset + matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
+        if matcher._data is None:
+            matcher._read_data()
+        raw = matcher._data[0]
+        docnums = (numpy.frombuffer(raw, dtype=numpy.uint8) if isinstance(raw, (bytes, bytearray)) else numpy.asarray(raw)).astype(numpy.int64)
+        if not matcher._byteids:  # stored as differences from the previous number
+            docnums = numpy.cumsum(docnums)
+        matcher._read_weights()
+        yield docnums, numpy.asarray(matcher._weights, dtype=numpy.float64)
+        matcher._next_block()
 
 
 def _mask(bits: int, size: int) -> numpy.ndarray:
@@ -491,13 +499,12 @@ def _unique_per_position(terms: list[Term]) -> list[Term]:
 
 def _bits(docnums) -> int:
     """A set of document numbers as an int whose bit n is set for document n."""
-    flags = bytearray()
-    for docnum in docnums:
-        index = docnum >> 3
-        if index >= len(flags):
-            flags.extend(bytes(index - len(flags) + 1))
-        flags[index] |= 1 << (docnum & 7)
-    return int.from_bytes(flags, "little")
+    numbers = docnums if isinstance(docnums, numpy.ndarray) else numpy.fromiter(docnums, dtype=numpy.int64)
+    if not len(numbers):
+        return 0
+    flags = numpy.zeros(int(numbers.max()) + 1, dtype=bool)
+    flags[numbers] = True
+    return int.from_bytes(numpy.packbits(flags, bitorder="little").tobytes(), "little")
 
 
 def _text(value) -> str:
