@@ -37,6 +37,9 @@ _BRACKETS_CLOSE = "〕]］)）】>〉」}"
 DOCNUM = re.compile(
     rf"(?P<prefix>[\u4e00-\u9fff]{{1,10}}?)?\s*[{re.escape(_BRACKETS_OPEN)}]\s*(?P<year>(?:19|20)\d{{2}})\s*[{re.escape(_BRACKETS_CLOSE)}]\s*第?\s*(?P<number>\d{{1,5}})\s*号"
 )
+# The bracketed year alone: cheap to scan for, and where it is not, no 文号 is.
+_DOCNUM_YEAR = re.compile(rf"[{re.escape(_BRACKETS_OPEN)}]\s*(?:19|20)\d{{2}}\s*[{re.escape(_BRACKETS_CLOSE)}]")
+_PREFIX_REACH = 12  # the issuer prefix (at most 10 characters) and spaces before the bracket
 _WORDLIKE = re.compile(r"[\w\u4e00-\u9fff]")
 
 
@@ -171,7 +174,7 @@ class Analyzer:
         the prefix may be glued to the words before it (根据国办发…). A query
         leaves out the one-character and bare endings, which would match other issuers."""
         starts = [w.start for w in words]
-        for match in DOCNUM.finditer(folded):
+        for match in _docnum_matches(folded):
             prefix = match["prefix"] or ""
             endings = [prefix[i:] for i in range(len(prefix))] + [""]
             if mode == "query":
@@ -199,3 +202,16 @@ class Analyzer:
             for term in terms
             for group in self._groups_of.get(term.text, ())
         ]
+
+
+def _docnum_matches(folded: str) -> Iterable[re.Match]:
+    """DOCNUM.finditer(folded), but the full pattern is tried only around a bracketed year:
+    tried at every character of a long page, it was a sixth of the analysis time."""
+    end = 0
+    for year in _DOCNUM_YEAR.finditer(folded):
+        if year.start() < end:
+            continue
+        match = DOCNUM.search(folded, max(end, year.start() - _PREFIX_REACH), year.end() + _PREFIX_REACH)
+        if match:
+            end = match.end()
+            yield match
