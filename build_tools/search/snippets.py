@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import re
 from typing import Iterable
 
 from .analysis import fold
@@ -23,7 +24,7 @@ MAX_WINDOWS = 100
 def snippet(text: str, words: Iterable[str], width: int = WIDTH) -> str:
     """Escaped HTML: the `width`-character window of `text` holding the most distinct
     `words`, each occurrence wrapped in <mark>; the opening of the text when none occurs."""
-    text = " ".join(text.split())
+    text = " ".join(readable(text).split())
     folded = fold(text)
     spans = _occurrences(folded, sorted(set(words), key=len, reverse=True))
     if not spans:
@@ -32,6 +33,22 @@ def snippet(text: str, words: Iterable[str], width: int = WIDTH) -> str:
     end = min(len(text), start + width)
     inside = [(s, e) for s, e, _ in spans if s >= start and e <= end]
     return _marked(text, start, end, _merged(inside))
+
+
+_MARKUP = [
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),        # links and images: their text
+    (re.compile(r"<[^>]+>"), ""),                                # HTML tags
+    (re.compile(r"^[ \t]*(?:#{1,6}|[-*+>]|\d+\.)[ \t]+", re.M), ""),  # headings, list and quote markers
+    (re.compile(r"\*{1,3}|`+|^[ \t]*\|?[-:| ]{3,}$", re.M), ""),   # emphasis, code, table rules
+    (re.compile(r"\|"), " "),                                   # table cells
+]
+
+
+def readable(markdown_text: str) -> str:
+    """Markdown as the words a reader sees: cheap enough for every hit, unlike rendering it."""
+    for pattern, replacement in _MARKUP:
+        markdown_text = pattern.sub(replacement, markdown_text)
+    return markdown_text
 
 
 def _occurrences(folded: str, words: list[str]) -> list[tuple[int, int, str]]:
