@@ -55,7 +55,7 @@ def body_links(document: RawDocument) -> Iterator[Link]:
         if _FENCE.match(line):
             in_code = not in_code
             continue
-        if in_code:
+        if in_code or ("[" not in line and "<" not in line):  # every link form needs one of these
             continue
         yield from _links_in_line(_CODE_SPAN.sub("", line), number)
 

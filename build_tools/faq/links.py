@@ -29,7 +29,7 @@ class ExplainerMatcher:
         self.postings: dict[str, set[int]] = defaultdict(set)
         self.words: list[set[str]] = []
         for index, explainer in enumerate(explainers):
-            words = {term.text for term in analyzer.analyze(_profile(explainer))}
+            words = set(analyzer.term_counts(_profile(explainer)))
             self.words.append(words)
             for word in words:
                 self.postings[word].add(index)
