@@ -133,7 +133,7 @@ def test_faq_entries_are_searchable_by_kind(engine):
 
 
 def test_an_index_written_by_several_workers_answers_as_one_written_by_one(tmp_path, monkeypatch):
-    from build_tools.search import engine as engine_module
+    from build_tools.search.engine import writing as engine_module
     from build_tools.search.documents import SearchDocument
 
     documents = [

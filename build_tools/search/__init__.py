@@ -3,7 +3,8 @@
   analysis.py   Chinese analysis, the same at index and at query time
   documents.py  Site → SearchDocument (what is indexed)
   request.py    SearchRequest / SearchResponse, validated for CLI and API alike
-  engine.py     the engine (Whoosh): write an index, answer requests
+  engine/       the engine (Whoosh): schema, writing an index, answering requests
+  snippets.py   the stretch of a hit that shows why it matched
   api.py        GET /api/search, as an ASGI app and inside `policy serve`
 """
 

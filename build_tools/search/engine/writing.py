@@ -1,0 +1,163 @@
+"""`write_index`: search documents → a Whoosh index, one segment per core.
+
+Whoosh's own writer keeps every posting as a tuple and pickles sorted runs to
+disk; here postings are gathered in arrays per word (MemoryPostingPool) and
+each process writes the segment of a run of consecutive documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+import os
+from array import array
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from whoosh import index
+from whoosh.writing import SegmentWriter
+
+from ..analysis import Analyzer
+from ..documents import SearchDocument
+from .schema import REGIONS_FILE, SECTION_WEIGHTS, make_schema
+
+PARALLEL_FROM = 2000  # documents; below this, starting worker processes costs more than it saves
+
+
+def write_index(documents: list[SearchDocument], analyzer: Analyzer, regions: dict[str, list[str]], folder: Path,
+                workers: int | None = None) -> None:
+    """Write a new index of `documents` into the empty `folder`.
+
+    `regions` maps each region to its ancestors, for region filters. With
+    several `workers` (default: one per core, one in a background process), each writes one segment of
+    consecutive documents in its own process, so the documents keep their
+    order and numbers whatever the timing.
+    """
+    store = index.create_in(str(folder), make_schema(analyzer))
+    if workers is None:
+        # A background process of `policy build` already shares the cores with MkDocs (and may not fork).
+        workers = 1 if multiprocessing.current_process().daemon else os.cpu_count() or 1
+    if workers > 1 and len(documents) >= PARALLEL_FROM:
+        size = -(-len(documents) // workers)
+        chunks = [documents[start : start + size] for start in range(0, len(documents), size)]
+        with ProcessPoolExecutor(len(chunks), mp_context=multiprocessing.get_context("spawn")) as pool:
+            segments = list(pool.map(_write_segment_of, [str(folder)] * len(chunks), chunks))
+    else:
+        segments = [_write_segment(store, documents)]
+    _commit_segments(store, segments)
+    (folder / REGIONS_FILE).write_text(json.dumps(regions, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def _write_segment_of(folder: str, documents: list[SearchDocument]):
+    return _write_segment(index.open_dir(folder), documents)
+
+
+def _write_segment(store, documents: list[SearchDocument]):
+    """One segment of `documents`, not yet listed in the index (the caller commits it)."""
+    writer = _SegmentWriter(store, _lk=False, compound=False)  # one file per part: no copy into a compound file
+    writer.pool = MemoryPostingPool()
+    for document in documents:
+        writer.add_document(**_fields_of(document))
+    return writer._finalize_segment()
+
+
+class _SegmentWriter(SegmentWriter):
+    """Whoosh's segment writer, handing the posting writer document lengths from a list:
+    it asks for one per posting, and the column lookup was a tenth of the build time."""
+
+    def per_document_reader(self):
+        return _ListedLengths(super().per_document_reader())
+
+
+class _ListedLengths:
+    def __init__(self, reader):
+        self.reader = reader
+        self._lengths: dict[str, list[int]] = {}
+
+    def doc_field_length_reader(self, fieldname: str):
+        if fieldname not in self._lengths:
+            self._lengths[fieldname] = [self.reader.doc_field_length(n, fieldname) for n in range(self.reader.doc_count_all())]
+        return self._lengths[fieldname].__getitem__
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        return self.doc_field_length_reader(fieldname)(docnum)
+
+    def close(self) -> None:
+        self.reader.close()
+
+
+def _commit_segments(store, segments: list) -> None:
+    """List the segments in the index, in order: their documents are numbered in that order."""
+    writer = store.writer()
+    writer._close_segment()
+    writer._commit_toc(segments)
+    writer._finish()
+
+
+class MemoryPostingPool:
+    """Postings gathered in compact arrays per word, in place of Whoosh's pool.
+
+    Whoosh's pool keeps every posting as a tuple, sorts them all and, past its
+    memory limit, pickles runs to disk and merges them: most of the index build
+    time at 5,000 documents. Documents arrive in order, so per word the
+    postings are already sorted; only the words need sorting. About 12 bytes per
+    posting: 11 million postings (20,000 pages) take about 150 MB.
+    """
+
+    def __init__(self):
+        self.fieldnames: set[str] = set()
+        self._terms: dict[tuple[str, bytes], _TermPostings] = {}
+
+    def add(self, item) -> None:
+        fieldname, word, docnum, weight, value = item
+        postings = self._terms.get((fieldname, word))
+        if postings is None:
+            postings = self._terms[(fieldname, word)] = _TermPostings(len(value or b""))
+            self.fieldnames.add(fieldname)
+        # a million calls per 2,000 pages: appended here, not through a method
+        postings.docnums.append(docnum)
+        postings.weights.append(weight)
+        if value:
+            postings.values += value
+
+    def iter_postings(self):
+        for (fieldname, word), postings in sorted(self._terms.items(), key=lambda item: item[0]):
+            for docnum, weight, value in postings:
+                yield fieldname, word, docnum, weight, value
+
+    def cleanup(self) -> None:
+        self._terms.clear()
+
+
+class _TermPostings:
+    """One word's postings: document numbers, weights, fixed-size values (packed frequencies)."""
+
+    __slots__ = ("docnums", "weights", "values", "value_size")
+
+    def __init__(self, value_size: int):
+        self.docnums, self.weights, self.values, self.value_size = array("I"), array("f"), bytearray(), value_size
+
+    def __iter__(self):
+        size = self.value_size
+        if len(self.values) != size * len(self.docnums):
+            raise ValueError("posting values of different sizes for one word")
+        for i, docnum in enumerate(self.docnums):
+            yield docnum, self.weights[i], bytes(self.values[i * size : (i + 1) * size])
+
+
+def _fields_of(d: SearchDocument) -> dict:
+    sections = {"title": f"{d.title} {d.policy_title}", "number": d.number, "summary": d.summary,
+                "tags": " ".join(d.tags), "body": d.body}
+    return dict(
+        id=d.id, kind=d.kind, slug=d.slug, url=d.url, display_title=d.title, extra=d.extra,
+        text=[(text, SECTION_WEIGHTS[name]) for name, text in sections.items() if text.strip()],
+        number=d.number, summary=d.summary, body=d.body,
+        department=",".join(d.department), region=d.region, region_path=",".join(d.region_path),
+        topics=",".join(d.topics), audience=",".join(d.audience), status=d.status, year=str(d.published.year),
+        published=_datetime(d.published), effective=_datetime(d.effective), expires=_datetime(d.expires),
+    )
+
+
+def _datetime(value: dt.date | None) -> dt.datetime | None:
+    return dt.datetime.combine(value, dt.time()) if value else None
