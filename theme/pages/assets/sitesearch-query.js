@@ -159,8 +159,10 @@ export function pagefindFilters(regions, choice) {
 // --- running a search -------------------------------------------------------------------
 
 // Every term must match (Pagefind's rule). When no page has them all, each term is searched
-// alone and pages are ranked by how many terms they have, then by score: long questions
-// still find their page. Facet counts are then unknown (`counts` is null).
+// alone and pages are ranked by the sum of their scores, as the search engine ranks an OR of
+// the words (bench/site_search.py: ranking by how many terms a page has first found fewer
+// answers to real questions): long questions still find their page. Facet counts are then
+// unknown (`counts` is null).
 export async function runSearch(pagefind, analysis, filters, sortByDate) {
   const options = { filters, ...(sortByDate || !analysis.terms.length ? { sort: { date: "desc" } } : {}) };
   if (!analysis.terms.length) {
@@ -184,7 +186,7 @@ function mergeByTermsMatched(searches, sortByDate) {
     merged.set(result.id, entry);
   }));
   const entries = [...merged.values()];
-  entries.sort((a, b) => b.matched - a.matched || (sortByDate ? a.first - b.first : b.score - a.score) || a.first - b.first);
+  entries.sort((a, b) => (sortByDate ? b.matched - a.matched || a.first - b.first : b.score - a.score) || a.first - b.first);
   return entries.map((e) => e.result);
 }
 
