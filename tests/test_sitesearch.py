@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from build_tools.sitesearch.records import filters_of, record_html
 from build_tools.sitesearch.tokens import encode_word, tokens_of
 from build_tools.sitesearch.writer import write_site_search
 from conftest import MINI
-from test_build import TODAY, options
+from test_build import TODAY, digest, options
 
 
 @pytest.fixture(scope="module")
@@ -62,16 +61,12 @@ def test_browser_data_maps_traditional_characters_of_the_site_only(mini_site):
     assert ["金融", "融资", "贷款", "信贷"] in data["synonyms"]
 
 
-def _digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def test_two_runs_write_the_same_bytes(mini_site, tmp_path):
     write_site_search(mini_site, tmp_path / "one")
     write_site_search(mini_site, tmp_path / "two")
-    first = _digest(tmp_path / "one")
+    first = digest(tmp_path / "one")
     assert any(name.endswith(".pf_filter") for name in first) and (tmp_path / "one/assets/sitesearch-data.json").is_file()
-    assert first == _digest(tmp_path / "two")
+    assert first == digest(tmp_path / "two")
 
 
 def test_a_failing_pagefind_is_reported_in_both_languages(mini_site, tmp_path, monkeypatch):
@@ -82,7 +77,7 @@ def test_a_failing_pagefind_is_reported_in_both_languages(mini_site, tmp_path, m
 
 def test_a_failed_site_search_leaves_the_previous_site_untouched(content, tmp_path, monkeypatch):
     build(options(tmp_path, content))
-    before = _digest(tmp_path / "site")
+    before = digest(tmp_path / "site")
 
     def failing(site, folder):
         raise SiteSearchError("Pagefind 生成搜索索引失败 / Pagefind failed to write the search index")
@@ -90,7 +85,7 @@ def test_a_failed_site_search_leaves_the_previous_site_untouched(content, tmp_pa
     monkeypatch.setattr(build_module, "write_site_search", failing)
     with pytest.raises(SiteSearchError):
         build(options(tmp_path, content))
-    assert _digest(tmp_path / "site") == before
+    assert digest(tmp_path / "site") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site", "site_index"]
 
 

@@ -4,7 +4,7 @@
 // Applies = the explainer is in force; its region is the chosen one, below it or above it
 // (national policies apply everywhere); its audience includes the chosen type or names no
 // audience at all (it applies to every enterprise); it covers one of the chosen needs.
-import { STATUS, loadSearch, openAudienceFilter, pageOfResults, regionFilter, resultItem } from "./sitesearch-query.js";
+import { STATUS, loadSearchOrSay, focusResult, openAudienceFilter, pageOfResults, regionFilter, resultItem } from "./sitesearch-query.js";
 
 const form = document.querySelector("[data-pp-match]");
 const statusLine = document.getElementById("pp-status");
@@ -71,13 +71,8 @@ function restore() {
 }
 
 async function start() {
-  try {
-    search = await loadSearch();
-  } catch (error) {
-    statusLine.textContent = "匹配功能暂时无法使用，请稍后再试，或按地区、主题浏览。";
-    console.error(error);
-    return;
-  }
+  search = await loadSearchOrSay(statusLine, "匹配功能暂时无法使用，请稍后再试，或按地区、主题浏览。");
+  if (!search) return;
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const choice = choiceFromForm();
@@ -87,8 +82,7 @@ async function start() {
   more.addEventListener("click", async () => {
     const first = current.shown;
     await showMore();
-    const next = list.children[first] && list.children[first].querySelector("a");
-    if (next) next.focus();
+    focusResult(list, first);
   });
   window.addEventListener("popstate", restore);
   await restore();

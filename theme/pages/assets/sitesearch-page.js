@@ -1,7 +1,7 @@
 // The search page (search/): query, facets with counts, results; everything is kept in the
 // URL, so a search can be shared, bookmarked and browsed without a query.
 import {
-  KIND_LABEL, STATUS, element, loadSearch, pageOfResults, pagefindFilters, resultItem, runSearch,
+  KIND_LABEL, STATUS, element, loadSearchOrSay, focusResult, pageOfResults, pagefindFilters, resultItem, runSearch,
 } from "./sitesearch-query.js";
 
 const FACETS = [
@@ -202,13 +202,8 @@ function restore() {
 }
 
 async function start() {
-  try {
-    search = await loadSearch();
-  } catch (error) {
-    statusLine.textContent = "搜索暂时无法使用，请稍后再试，或按主题、部门浏览。";
-    console.error(error);
-    return;
-  }
+  search = await loadSearchOrSay(statusLine, "搜索暂时无法使用，请稍后再试，或按主题、部门浏览。");
+  if (!search) return;
   // On a phone the results come first and the facets open with one tap: their data
   // (every filter value of every page) is then downloaded only by those who use them.
   const panel = facetBox.closest("details");
@@ -226,8 +221,7 @@ async function start() {
   more.addEventListener("click", async () => {
     const first = current.shown;
     await showMore();
-    const next = list.children[first] && list.children[first].querySelector("a");
-    if (next) next.focus(); // keyboard users continue where the new results start
+    focusResult(list, first);
   });
   window.addEventListener("popstate", restore);
   await restore();

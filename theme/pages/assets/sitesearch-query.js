@@ -17,7 +17,7 @@ const STATUS_LOOK = {
 };
 export const KIND_LABEL = { policy: "政策解读", faq: "常见问题" };
 
-export async function loadSearch() {
+async function loadSearch() {
   const [data, pagefind] = await Promise.all([
     fetch(new URL("sitesearch-data.json", ASSETS)).then((response) => {
       if (!response.ok) throw new Error(`sitesearch-data.json: ${response.status}`);
@@ -27,6 +27,23 @@ export async function loadSearch() {
   ]);
   await pagefind.options({ baseUrl: SITE_ROOT.pathname });
   return { pagefind, analyzer: new QueryAnalyzer(data), data };
+}
+
+// The search, or null after telling the visitor in `statusLine` (a page with no search still browses).
+export async function loadSearchOrSay(statusLine, message) {
+  try {
+    return await loadSearch();
+  } catch (error) {
+    statusLine.textContent = message;
+    console.error(error);
+    return null;
+  }
+}
+
+// After "more results", keyboard users continue where the new results start.
+export function focusResult(list, index) {
+  const next = list.children[index] && list.children[index].querySelector("a");
+  if (next) next.focus();
 }
 
 // --- the query: fold, segment, encode -------------------------------------------------
