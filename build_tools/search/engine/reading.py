@@ -80,7 +80,7 @@ class Engine:
             if len(docnums):
                 idf = self.searcher.idf("text", term.text)
                 scores[docnums] += term.boost * idf * factor * weights / (weights + self._norms[docnums])
-        candidates = numpy.flatnonzero(_mask(matched, len(scores)) & (scores > 0))
+        candidates = numpy.flatnonzero(_mask(matched, len(scores)))  # each holds a query word: its score is above 0
         order = numpy.lexsort((candidates, -scores[candidates]))[:wanted]  # ties: lower docnum first
         return [(int(candidates[i]), scores[candidates[i]]) for i in order]
 
