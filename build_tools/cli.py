@@ -1,6 +1,10 @@
 """The `policy` command: one thin function per subcommand over the library.
 
 Exit codes: 0 success, 1 the content has errors, 2 wrong usage.
+
+Modules only some subcommands need (MkDocs, the search engine, Pagefind,
+templates, the CSV importer) are imported inside those subcommands, so that
+`policy check`, which runs on every commit and in every CI job, starts fast.
 """
 
 from __future__ import annotations
@@ -16,21 +20,13 @@ from pathlib import Path
 import click
 
 from . import report
-from .build import BuildOptions, build as build_site
 from .changes import ChangesError, affected_issues, changed_files
-from .check.external import check_external as check_external_links, external_places
 from .codeowners import CodeownersError, generate as generate_codeowners, stale_diff
-from .faq.importer import ImportProblems, import_export
 from .load import QA_DIR, load_tree
 from .models import Issue, SessionKind
 from .pipeline import ContentError, check_content, run_pipeline
-from .progress import Progress
 from .redact import redact
-from .scaffold import ScaffoldError, new_explainer
-from .search.engine import Engine, IndexMissing
 from .search.request import KINDS, MAX_LIMIT, SORTS, STATUS_NAMES, BadRequest, SearchRequest, SearchResponse
-from .site import SiteConfigError, serve_site
-from .sitesearch import SiteSearchError
 
 CONTENT = click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"), show_default=True, help="Folder with policies/, qa/ and the registries.")
 CONFIG = click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"), show_default=True, help="The site's MkDocs configuration.")
@@ -101,6 +97,8 @@ def _narrowed_or_extended(issues: list[Issue], content_dir: Path, changed: set[P
     """The issues plus broken external links (if asked), then only those that concern the changed files."""
     tree = load_tree(content_dir)
     if check_external:
+        from .check.external import check_external as check_external_links, external_places
+
         places = external_places(tree)
         click.echo(f"正在检查 {len({p.url for p in places})} 个外部链接 / requesting {len({p.url for p in places})} external link(s)…", err=True)
         issues = sorted([*issues, *check_external_links(places)], key=lambda i: (i.path, i.line))
@@ -166,6 +164,11 @@ def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path,
 
         policy build --today 2026-11-23
     """
+    from .build import BuildOptions, build as build_site
+    from .progress import Progress
+    from .site import SiteConfigError
+    from .sitesearch import SiteSearchError
+
     _require_folder(content_dir)
     started = time.monotonic()
     options = BuildOptions(content_dir, site_dir, index_dir, config_file, _date(today))
@@ -201,6 +204,8 @@ def serve(content_dir: Path, port: int, config_file: Path, today: dt.datetime | 
 
         policy serve --port 8000
     """
+    from .site import SiteConfigError, serve_site
+
     _require_folder(content_dir)
     try:
         serve_site(config_file, content_dir, port, today.date() if today else None)
@@ -224,6 +229,8 @@ def new(slug: str, department: str, content_dir: Path) -> None:
 
         policy new sucrong-credit-loan --department 江苏省发展改革委
     """
+    from .scaffold import ScaffoldError, new_explainer
+
     _require_folder(content_dir)
     content, issues = check_content(content_dir)
     try:
@@ -257,6 +264,8 @@ def search(query: str, index_dir: Path, as_json: bool, **filters) -> None:
 
         policy search 疫情期间社保能缓缴吗 --region 江苏省 --status 现行有效
     """
+    from .search.engine import Engine, IndexMissing
+
     try:
         request = SearchRequest(query=query.strip(), **filters)
         request.validate()
@@ -332,6 +341,8 @@ def faq_ask(question: str, index_dir: Path, limit: int, as_json: bool) -> None:
 
         policy faq ask "疫情期间社保可以缓缴吗？" --limit 3
     """
+    from .search.engine import Engine, IndexMissing
+
     try:
         engine = Engine(index_dir)
     except IndexMissing as error:
@@ -401,6 +412,8 @@ def faq_import(csv_file: Path, kind: str, content_dir: Path, slug: str | None, t
 
         policy faq import export.csv --kind board --title "市长信箱留言答复（2024年3月）"
     """
+    from .faq.importer import ImportProblems, import_export
+
     _require_folder(content_dir)
     content, _ = check_content(content_dir)
     try:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-from pypinyin import lazy_pinyin
-
 from ..load import RawDocument
 from ..models import Explainer, Issue, PolicyDocument, QAPair, QASession, SessionKind, Severity
 from .fields import FieldReader
@@ -30,6 +28,8 @@ SESSION_FIELDS = ("title", "date", "kind", "host", "departments", "policies", "s
 
 def suggest_slug(stem: str) -> str:
     """A valid slug for a file name: pinyin for Chinese, lowercase, hyphens."""
+    from pypinyin import lazy_pinyin  # its dictionaries take 0.3 s to load, and most runs need no suggestion
+
     words = lazy_pinyin(stem)
     slug = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
     return re.sub(r"-{2,}", "-", slug) or "new-explainer"

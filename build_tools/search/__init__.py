@@ -11,15 +11,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..models import Site
-from .analysis import Analyzer
-from .documents import documents_of
-from .engine import write_index
+if TYPE_CHECKING:
+    from ..models import Site
 
 
 def index_site(site: Site, folder: Path) -> None:
     """Write the search index of `site` into the empty `folder`."""
+    # Imported here, not above: `policy check` uses analysis.py (for the FAQ) and
+    # must not pay for loading Whoosh, numpy and Markdown, a third of its start-up.
+    from .analysis import Analyzer
+    from .documents import documents_of
+    from .engine import write_index
+
     taxonomy = site.content.taxonomy
     ancestors = {region.name: list(region.ancestors) for region in taxonomy.regions}
     write_index(documents_of(site), Analyzer(taxonomy.synonym_groups()), ancestors, folder)
