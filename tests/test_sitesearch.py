@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import shutil
 from pathlib import Path
 
+import cbor2
 import pytest
 from click.testing import CliRunner
 
@@ -15,6 +19,7 @@ from build_tools.search.analysis import Analyzer
 from build_tools.search.documents import documents_of
 from build_tools.sitesearch import SiteSearchError, pagefind as pagefind_module
 from build_tools.sitesearch.browser import browser_data
+from build_tools.sitesearch.canonical import SIGNATURE, canonicalise_bundle
 from build_tools.sitesearch.records import filters_of, record_html
 from build_tools.sitesearch.tokens import encode_word, tokens_of
 from build_tools.sitesearch.writer import write_site_search
@@ -45,6 +50,7 @@ def test_records_carry_filters_meta_and_no_readable_words(mini_site):
     document = next(d for d in documents_of(mini_site) if d.kind == "policy")
     filters = filters_of(document)
     assert filters["region"] == document.region_path and filters["audience"] == document.audience
+    assert filters["status"] == (() if document.status == "现行有效" else (document.status,))
     record = record_html(analyzer, document)
     body = record.split("<main data-pagefind-body>")[1]
     assert body.replace("</main></body></html>", "").strip() and not any("\u4e00" <= ch <= "\u9fff" for ch in body)
@@ -67,6 +73,36 @@ def test_two_runs_write_the_same_bytes(mini_site, tmp_path):
     first = digest(tmp_path / "one")
     assert any(name.endswith(".pf_filter") for name in first) and (tmp_path / "one/assets/sitesearch-data.json").is_file()
     assert first == digest(tmp_path / "two")
+
+
+def _read(path: Path) -> bytes:
+    return gzip.decompress(path.read_bytes()).removeprefix(SIGNATURE)
+
+
+def _bundle(folder: Path):
+    """(metadata, fragments by page number, {word: set of page URLs}) of a Pagefind bundle."""
+    meta = cbor2.loads(_read(next(folder.glob("*.pf_meta"))))
+    fragments = [json.loads(_read(folder / "fragment" / f"{name}.pf_fragment")) for name, _ in meta[1]]
+    words = {}
+    for *_, chunk in meta[2]:
+        for word, pages, _ in cbor2.loads(_read(folder / "index" / f"{chunk}.pf_index"))[0]:
+            numbers = [sum(page[0] for page in pages[: i + 1]) for i in range(len(pages))]  # differences
+            words[word] = {fragments[n]["url"] for n in numbers}
+    return meta, fragments, words
+
+
+def test_pages_are_renumbered_oldest_first_and_every_word_finds_the_same_pages(mini_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(pagefind_module, "canonicalise_bundle", lambda bundle: None)
+    write_site_search(mini_site, tmp_path / "raw")
+    shutil.copytree(tmp_path / "raw", tmp_path / "canonical")
+    canonicalise_bundle(tmp_path / "canonical" / "pagefind")
+    _, _, raw_words = _bundle(tmp_path / "raw" / "pagefind")
+    meta, fragments, words = _bundle(tmp_path / "canonical" / "pagefind")
+    assert words == raw_words and len(words) > 100
+    dates = [fragment["meta"]["date"] for fragment in fragments]
+    assert dates == sorted(dates) and meta[4] == []  # date order is page number order
+    assert [int(name.rsplit("-", 1)[1], 16) for name, _ in meta[1]] == list(range(len(fragments)))
+    assert all(fragment["content"] == "" and fragment["meta"]["title"] for fragment in fragments)
 
 
 def test_a_failing_pagefind_is_reported_in_both_languages(mini_site, tmp_path, monkeypatch):

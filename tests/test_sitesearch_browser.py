@@ -7,7 +7,7 @@ Screenshots: tests/artifacts/search*.png, match*.png.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
@@ -74,6 +74,17 @@ def test_chinese_query_finds_the_page_and_marks_the_words(base_url, browser, doc
     assert outside == []
 
 
+def test_sorting_by_date_keeps_the_results_and_puts_the_newest_first(base_url, browser):  # noqa: F811
+    url, _ = base_url
+    page, _ = _page(browser)
+    _open(page, f"{url}search/?q={quote('企业')}&status=全部")
+    by_score = _all_result_urls(page)
+    _open(page, f"{url}search/?q={quote('企业')}&status=全部&sort=date")
+    dates = page.eval_on_selector_all("#pp-results time", "times => times.map(t => t.dateTime)")
+    assert sorted(_all_result_urls(page)) == sorted(by_score) and len(by_score) > 10
+    assert dates == sorted(dates, reverse=True) and len(set(dates)) > 1
+
+
 def test_traditional_query_finds_simplified_pages(base_url, browser, documents):  # noqa: F811
     url, _ = base_url
     page, _ = _page(browser)
@@ -130,11 +141,20 @@ def test_status_is_in_force_by_default_and_expired_can_be_included(base_url, bro
     url, _ = base_url
     page, _ = _page(browser)
     _open(page, f"{url}search/")
+    in_force, expired = (sum(d.status == status for d in documents) for status in (IN_FORCE, "已失效"))
     assert page.locator('#pp-facets input[name="status"][value="现行有效"]').is_checked()
-    assert _shown_total(page) == sum(d.status == IN_FORCE for d in documents)
+    assert _shown_total(page) == in_force
+    assert _facet_label(page, "status", "现行有效").endswith(f"（{in_force}）")  # counted, not listed in the index
+    assert _facet_label(page, "status", "已失效").endswith(f"（{expired}）")
     _searched(page, lambda: page.locator('#pp-facets input[name="status"][value="已失效"]').check())
-    assert _shown_total(page) == sum(d.status in (IN_FORCE, "已失效") for d in documents)
+    assert _shown_total(page) == in_force + expired
     assert parse_qs(urlparse(page.url).query)["status"] == ["现行有效", "已失效"]
+    dates = page.eval_on_selector_all("#pp-results time", "times => times.map(t => t.dateTime)")
+    assert len(dates) > 1 and dates == sorted(dates, reverse=True)  # browsing: newest first
+
+
+def _facet_label(page, facet: str, value: str) -> str:
+    return page.locator(f'#pp-facets input[name="{facet}"][value="{value}"]').locator("xpath=..").inner_text().strip()
 
 
 def test_facets_combine(base_url, browser, documents):  # noqa: F811

@@ -2,17 +2,25 @@
 
 Pagefind 1.5.2 writes each filter's values in hash-map order, which changes
 from run to run; the file names are hashes of the contents, so the metadata
-file that lists them and `pagefind-entry.json` change too. Everything else
-(index chunks, fragments) is already stable. Here the filter files are
-rewritten with their values sorted, renamed by a hash of the new contents,
-and the two files that name them are rewritten to match. (Pagefind 1.6.0,
-npm only, writes these in a stable order.)
+file that lists them and `pagefind-entry.json` change too. Here every data
+file is rewritten in a stable order, renamed by a hash of its new contents,
+and the files that name them are rewritten to match. (Pagefind 1.6.0, npm
+only, writes filters in a stable order.)
 
-The metadata file, which every first query downloads, also lists every page's
-fragment by a random-looking 7-digit hash: at 20,000 pages that is most of its
-size and does not compress. Fragments are renamed `<language>_<build>-<n>`
-(`build`: a hash of all fragments, so a changed site gets new names and no
-cache serves an old fragment), which compresses to a fraction.
+Every first query downloads the metadata file, the filters it uses and the
+fragments of the results shown, so they are made smaller on the way:
+
+- Pages are renumbered oldest first, and the date sort (a list of every page
+  number, 42 KB at 20,000 pages even in order) is dropped: page number order is
+  date order, and a result's id is its fragment's name, which ends in the page
+  number (`pageNumber` in sitesearch-query.js sorts by it).
+- Fragments are renamed `<language>_<build>-<n>` (n: the page number in hex)
+  instead of a random-looking 7-digit hash each (`build`: a hash of all
+  fragments, so a changed site gets new names and no cache serves an old
+  fragment).
+- A fragment's `content` (the page's search tokens, for Pagefind's excerpts)
+  is emptied: results show the page's summary from its metadata, so the
+  tokens were downloaded for nothing, about 3 KB per result.
 """
 
 from __future__ import annotations
@@ -20,25 +28,42 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import cbor2
 
 SIGNATURE = b"pagefind_dcd"
-_META_PAGES = 1    # position of the [fragment hash, word count] list in the metadata file
-_META_FILTERS = 3  # position of the [filter name, file hash] list
+# Positions in the metadata file.
+_META_PAGES = 1    # [fragment name, word count] per page, by page number
+_META_CHUNKS = 2   # [first word, last word, index chunk hash] per index chunk
+_META_FILTERS = 3  # [filter name, filter file hash]
+_META_SORTS = 4    # [sort name, page numbers in ascending order of the sort's value]
+DATE_SORT = "date"
+# Pagefind names index chunks and filters by 7 hex digits; ours have 8, so a new file never
+# overwrites an old one not yet rewritten.
+_HASH_LENGTH = 8
 
 
 class BundleFormatError(Exception):
     """The Pagefind output is not in the 1.5.2 format this module knows."""
 
 
+@dataclass(frozen=True)
+class _Renumbering:
+    """Old page number → new page number."""
+
+    new_of: list[int]
+
+    def pages(self, numbers: list[int]) -> list[int]:
+        return sorted(self.new_of[n] for n in numbers)
+
+
 def canonicalise_bundle(bundle: Path) -> None:
     entry_file = bundle / "pagefind-entry.json"
     entry = json.loads(entry_file.read_text(encoding="utf-8"))
     for language in entry["languages"].values():
-        renamed = {old: _rewrite_filter(bundle / "filter", old) for old in _filter_hashes(bundle, language["hash"])}
-        language["hash"] = _rewrite_meta(bundle, language["hash"], renamed)
+        language["hash"] = _rewrite_meta(bundle, language["hash"])
     entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
@@ -46,53 +71,92 @@ def _read(path: Path):
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(SIGNATURE):
         raise BundleFormatError(f"{path.name}: not a Pagefind data file")
-    return cbor2.loads(data[len(SIGNATURE):])
+    return data[len(SIGNATURE):]
 
 
-def _write(folder: Path, prefix: str, hash_length: int, suffix: str, value) -> str:
-    """Write `value` under a name made of a hash of its contents; return that hash."""
-    data = SIGNATURE + cbor2.dumps(value)
-    language = prefix.split("_")[0]
-    new_hash = f"{language}_{hashlib.sha256(data).hexdigest()[:hash_length]}"
-    (folder / suffix.format(hash=new_hash)).write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
-    return new_hash
+def _write(path_of, language: str, hash_length: int, payload: bytes) -> str:
+    """Write `payload` under a name made of a hash of its contents; return that name."""
+    data = SIGNATURE + payload
+    name = f"{language}_{hashlib.sha256(data).hexdigest()[:hash_length]}"
+    path_of(name).write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    return name
 
 
-def _meta_path(bundle: Path, meta_hash: str) -> Path:
-    return bundle / f"pagefind.{meta_hash}.pf_meta"
-
-
-def _filter_hashes(bundle: Path, meta_hash: str) -> list[str]:
-    filters = _read(_meta_path(bundle, meta_hash))[_META_FILTERS]
-    if not all(isinstance(f, list) and len(f) == 2 and (bundle / "filter" / f"{f[1]}.pf_filter").is_file() for f in filters):
-        raise BundleFormatError("unexpected Pagefind metadata: filters not found")
-    return [file_hash for _, file_hash in filters]
-
-
-def _rewrite_filter(folder: Path, old_hash: str) -> str:
-    path = folder / f"{old_hash}.pf_filter"
-    name, values = _read(path)
+def _rewrite_meta(bundle: Path, old_name: str) -> str:
+    path = bundle / f"pagefind.{old_name}.pf_meta"
+    meta = cbor2.loads(_read(path))
+    language = old_name.split("_")[0]
+    order = _date_order(meta)
+    renumbering = _Renumbering(new_of=_inverse(order))
+    meta[_META_PAGES] = _rename_fragments(bundle / "fragment", [meta[_META_PAGES][old] for old in order])
+    meta[_META_SORTS] = []  # the only sort was the date: now the page numbers' order
+    meta[_META_CHUNKS] = [[first, last, _rewrite_chunk(bundle / "index", chunk, renumbering)] for first, last, chunk in meta[_META_CHUNKS]]
+    meta[_META_FILTERS] = sorted([name, _rewrite_filter(bundle / "filter", file, renumbering)] for name, file in meta[_META_FILTERS])
     path.unlink()
-    return _write(folder, old_hash, 7, "{hash}.pf_filter", [name, sorted(values, key=lambda v: v[0])])
+    return _write(lambda name: bundle / f"pagefind.{name}.pf_meta", language, 10, cbor2.dumps(meta))
 
 
-def _rewrite_meta(bundle: Path, old_hash: str, renamed: dict[str, str]) -> str:
-    path = _meta_path(bundle, old_hash)
-    meta = _read(path)
-    meta[_META_FILTERS] = sorted([name, renamed[file_hash]] for name, file_hash in meta[_META_FILTERS])
-    meta[_META_PAGES] = _rename_fragments(bundle / "fragment", meta[_META_PAGES])
+def _date_order(meta: list) -> list[int]:
+    """Old page numbers, oldest page first (every record has a date to sort by)."""
+    page_count = len(meta[_META_PAGES])
+    for name, numbers in meta[_META_SORTS]:
+        if name == DATE_SORT and sorted(numbers) == list(range(page_count)):
+            return list(numbers)
+    raise BundleFormatError("unexpected Pagefind metadata: no date sort listing every page once")
+
+
+def _inverse(order: list[int]) -> list[int]:
+    new_of = [0] * len(order)
+    for new, old in enumerate(order):
+        new_of[old] = new
+    return new_of
+
+
+def _rewrite_chunk(folder: Path, old_name: str, renumbering: _Renumbering) -> str:
+    """An index chunk: words, each with [page number, locations, meta locations] per page,
+    where a page number is written as the difference to the previous page's."""
+    path = _existing(folder / f"{old_name}.pf_index", "index chunk")
+    chunk = cbor2.loads(_read(path))
+    for word in chunk[0]:
+        number = 0
+        for page in word[1]:
+            number += page[0]
+            page[0] = renumbering.new_of[number]
+        word[1].sort(key=lambda page: page[0])
+        previous = 0
+        for page in word[1]:
+            page[0], previous = page[0] - previous, page[0]
     path.unlink()
-    return _write(bundle, old_hash, 10, "pagefind.{hash}.pf_meta", meta)
+    return _write(lambda name: folder / f"{name}.pf_index", old_name.split("_")[0], _HASH_LENGTH, cbor2.dumps(chunk))
+
+
+def _rewrite_filter(folder: Path, old_name: str, renumbering: _Renumbering) -> str:
+    path = _existing(folder / f"{old_name}.pf_filter", "filter")
+    name, values = cbor2.loads(_read(path))
+    path.unlink()
+    values = sorted([value, renumbering.pages(pages)] for value, pages in values)
+    return _write(lambda new: folder / f"{new}.pf_filter", old_name.split("_")[0], _HASH_LENGTH, cbor2.dumps([name, values]))
 
 
 def _rename_fragments(folder: Path, pages: list) -> list:
-    """Short sequential fragment names; index chunks, filters and sorts refer to pages by number."""
-    if not all(isinstance(p, list) and len(p) == 2 and (folder / f"{p[0]}.pf_fragment").is_file() for p in pages):
-        raise BundleFormatError("unexpected Pagefind metadata: fragments not found")
+    """Fragments under short sequential names, in the new page order, without their content."""
+    for old_name, _ in pages:
+        _existing(folder / f"{old_name}.pf_fragment", "fragment")
     build = hashlib.sha256(" ".join(p[0] for p in pages).encode()).hexdigest()[:4]
     renamed = []
     for number, (old_name, word_count) in enumerate(pages):
         new_name = f"{old_name.split('_')[0]}_{build}-{number:x}"  # the hyphen: never the name of a fragment not yet renamed
-        (folder / f"{old_name}.pf_fragment").rename(folder / f"{new_name}.pf_fragment")
+        old_path = folder / f"{old_name}.pf_fragment"
+        fragment = json.loads(_read(old_path))
+        fragment["content"] = ""
+        (folder / f"{new_name}.pf_fragment").write_bytes(
+            gzip.compress(SIGNATURE + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode(), compresslevel=9, mtime=0))
+        old_path.unlink()
         renamed.append([new_name, word_count])
     return renamed
+
+
+def _existing(path: Path, what: str) -> Path:
+    if not path.is_file():
+        raise BundleFormatError(f"unexpected Pagefind metadata: {what} {path.name} not found")
+    return path

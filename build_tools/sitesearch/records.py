@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from typing import Iterable
 
+from ..models import Status
 from ..search.analysis import Analyzer
 from ..search.documents import SearchDocument
 from .tokens import weighted_texts
@@ -24,10 +25,12 @@ FACETS = ("kind", "status", "region", "topic", "audience", "department", "year")
 
 def filters_of(document: SearchDocument) -> dict[str, tuple[str, ...]]:
     """Filter values of a document; `region` holds the region and every region above it,
-    so choosing a region also finds the documents of its sub-regions."""
+    so choosing a region also finds the documents of its sub-regions. `status` is left
+    out for documents in force: the search page's default (in force) is "none of the other
+    statuses", so the first query downloads the list of the few lapsed pages, not of all."""
     return {
         "kind": (document.kind,),
-        "status": (document.status,),
+        "status": () if document.status == Status.IN_FORCE.value else (document.status,),
         "region": document.region_path,
         "topic": document.topics,
         "audience": document.audience,

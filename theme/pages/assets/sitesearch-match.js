@@ -4,7 +4,9 @@
 // Applies = the explainer is in force; its region is the chosen one, below it or above it
 // (national policies apply everywhere); its audience includes the chosen type or names no
 // audience at all (it applies to every enterprise); it covers one of the chosen needs.
-import { STATUS, loadSearchOrSay, focusResult, openAudienceFilter, pageOfResults, regionFilter, resultItem } from "./sitesearch-query.js";
+import {
+  STATUS, loadSearchOrSay, focusResult, newestFirst, openAudienceFilter, pageOfResults, regionFilter, resultItem, statusFilter,
+} from "./sitesearch-query.js";
 
 const form = document.querySelector("[data-pp-match]");
 const statusLine = document.getElementById("pp-status");
@@ -35,7 +37,7 @@ function urlOf(choice) {
 }
 
 function filtersOf(choice) {
-  const all = [{ kind: "policy" }, { status: STATUS.inForce }];
+  const all = [{ kind: "policy" }, statusFilter([STATUS.inForce])];
   if (choice.region) all.push(regionFilter(search.data.regions, [choice.region]));
   if (choice.audience) all.push({ any: [{ audience: choice.audience }, openAudienceFilter(search.data.audiences)] });
   if (choice.topic.length) all.push({ topic: { any: choice.topic } });
@@ -44,9 +46,9 @@ function filtersOf(choice) {
 
 async function run(choice) {
   const mine = ++sequence;
-  const found = await search.pagefind.search(null, { filters: filtersOf(choice), sort: { date: "desc" } });
+  const found = await search.pagefind.search(null, { filters: filtersOf(choice) });
   if (mine !== sequence) return;
-  current = { results: found.results, shown: 0 };
+  current = { results: newestFirst(found.results), shown: 0 };
   list.replaceChildren();
   statusLine.textContent = found.results.length
     ? `共有 ${found.results.length} 项现行有效的政策适用，按发布时间从新到旧排列。`

@@ -2,6 +2,7 @@
 // URL, so a search can be shared, bookmarked and browsed without a query.
 import {
   KIND_LABEL, STATUS, element, loadSearchOrSay, focusResult, pageOfResults, pagefindFilters, resultItem, runSearch,
+  withInForceCount,
 } from "./sitesearch-query.js";
 
 const FACETS = [
@@ -123,7 +124,7 @@ function facetValue(facet, value, choice) {
 
 async function showFacets() {
   facetsReady = true;
-  buildFacets(await search.pagefind.filters(), lastState ? lastState.choice : stateFromUrl().choice);
+  buildFacets(withInForceCount(await search.pagefind.filters()), lastState ? lastState.choice : stateFromUrl().choice);
 }
 
 function showCounts(counts) {
@@ -146,7 +147,7 @@ async function facetCounts(analysis, state, counts) {
     const without = { ...state.choice, [facet]: [] };
     const options = { filters: pagefindFilters(search.data.regions, without) };
     const found = await search.pagefind.search(analysis.terms.length ? analysis.terms.join(" ") : null, options);
-    adjusted[facet] = found.filters[facet] || {};
+    adjusted[facet] = withInForceCount(found.filters)[facet] || {};
   }
   return adjusted;
 }

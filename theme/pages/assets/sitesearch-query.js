@@ -163,14 +163,48 @@ export function openAudienceFilter(audiences) {
   return { none: { audience: { any: audiences } } };
 }
 
+// Pages in force carry no `status` filter value (build_tools/sitesearch/records.py): the
+// default choice downloads the short list of lapsed pages, and "in force" is none of them.
+const LAPSED = [STATUS.upcoming, STATUS.expired, STATUS.superseded];
+
+export function statusFilter(chosen) {
+  const lapsed = chosen.filter((status) => status !== STATUS.inForce);
+  const any = lapsed.length ? [{ status: { any: lapsed } }] : [];
+  if (chosen.includes(STATUS.inForce)) any.push({ none: { status: { any: LAPSED } } });
+  return { any };
+}
+
+// Filter counts as Pagefind gives them, with the count of pages in force added: every page
+// has exactly one kind and at most one (lapsed) status. (Pagefind counts only the filters
+// it has loaded: the facets load them all before they show counts.)
+export function withInForceCount(counts) {
+  if (!counts || !counts.kind) return counts;
+  const sum = (values) => Object.values(values || {}).reduce((a, b) => a + b, 0);
+  const status = { ...(counts.status || {}) };
+  status[STATUS.inForce] = sum(counts.kind) - sum(counts.status);
+  return { ...counts, status };
+}
+
 // Pagefind filters for a choice {facet: [values]}: facets combine with AND, values with OR.
 export function pagefindFilters(regions, choice) {
   const all = [];
   for (const [facet, values] of Object.entries(choice)) {
     if (!values || !values.length) continue;
-    all.push(facet === "region" ? regionFilter(regions, values) : { [facet]: { any: values } });
+    if (facet === "region") all.push(regionFilter(regions, values));
+    else if (facet === "status") all.push(statusFilter(values));
+    else all.push({ [facet]: { any: values } });
   }
   return all.length ? { all } : {};
+}
+
+// Pages are numbered oldest first, and a result's id (its fragment's name) ends in the
+// page number in hex (build_tools/sitesearch/canonical.py): date order without a sort file.
+function pageNumber(result) {
+  return parseInt(result.id.slice(result.id.lastIndexOf("-") + 1), 16);
+}
+
+export function newestFirst(results) {
+  return [...results].sort((a, b) => pageNumber(b) - pageNumber(a));
 }
 
 // --- running a search -------------------------------------------------------------------
@@ -181,14 +215,15 @@ export function pagefindFilters(regions, choice) {
 // answers to real questions): long questions still find their page. Facet counts are then
 // unknown (`counts` is null).
 export async function runSearch(pagefind, analysis, filters, sortByDate) {
-  const options = { filters, ...(sortByDate || !analysis.terms.length ? { sort: { date: "desc" } } : {}) };
+  const options = { filters };
   if (!analysis.terms.length) {
     const found = await pagefind.search(null, options);
-    return { results: found.results, counts: found.filters, relaxed: false };
+    return { results: newestFirst(found.results), counts: withInForceCount(found.filters), relaxed: false };
   }
   const found = await pagefind.search(analysis.terms.join(" "), options);
   if (found.results.length || analysis.terms.length === 1) {
-    return { results: found.results, counts: found.filters, relaxed: false };
+    const results = sortByDate ? newestFirst(found.results) : found.results;
+    return { results, counts: withInForceCount(found.filters), relaxed: false };
   }
   const each = await Promise.all(analysis.terms.map((term) => pagefind.search(term, options)));
   return { results: mergeByTermsMatched(each, sortByDate), counts: null, relaxed: true };
@@ -203,8 +238,10 @@ function mergeByTermsMatched(searches, sortByDate) {
     merged.set(result.id, entry);
   }));
   const entries = [...merged.values()];
-  entries.sort((a, b) => (sortByDate ? b.matched - a.matched || a.first - b.first : b.score - a.score) || a.first - b.first);
-  return entries.map((e) => e.result);
+  const order = sortByDate
+    ? (a, b) => b.matched - a.matched || pageNumber(b.result) - pageNumber(a.result)
+    : (a, b) => b.score - a.score || a.first - b.first;
+  return entries.sort(order).map((e) => e.result);
 }
 
 export async function pageOfResults(results, start, size = PAGE_SIZE) {
