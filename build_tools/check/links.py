@@ -50,9 +50,13 @@ class Link:
 
 def body_links(document: RawDocument) -> Iterator[Link]:
     """Every link and image of a document's body, outside code blocks and code spans."""
+    body = document.body
+    fenced = "```" in body or "~~~" in body
+    if not fenced and "[" not in body and "<" not in body:  # most bodies: nothing to look at line by line
+        return
     in_code = False
-    for number, line in enumerate(document.body.split("\n"), start=document.body_line):
-        if _FENCE.match(line):
+    for number, line in enumerate(body.split("\n"), start=document.body_line):
+        if fenced and _FENCE.match(line):
             in_code = not in_code
             continue
         if in_code or ("[" not in line and "<" not in line):  # every link form needs one of these

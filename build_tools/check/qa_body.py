@@ -43,14 +43,15 @@ def parse_body(body: str, first_line: int) -> tuple[list[ParsedPair], list[BodyP
     current: ParsedPair | None = None
     for number, line in enumerate(body.split("\n"), start=first_line):
         stripped = line.strip()
-        if match := _QUESTION.match(stripped):
+        heading = stripped.startswith("#")  # each pattern needs its first character: most lines are tested by none
+        if heading and (match := _QUESTION.match(stripped)):
             current = ParsedPair(match["text"], number)
             pairs.append(current)
             if not current.question:
                 problems.append(BodyProblem(number, "问题标题为空，请在“问：”后写出问题 / empty question: write the question after '问：'"))
-        elif _OTHER_HEADING.match(stripped):
+        elif heading and _OTHER_HEADING.match(stripped):
             current = None
-        elif (match := _ANSWER.match(stripped)) and (current is None or current.answer_line is None):
+        elif stripped.startswith("答") and (match := _ANSWER.match(stripped)) and (current is None or current.answer_line is None):
             if current is None:
                 problems.append(BodyProblem(number, "这条答复前面没有问题，请在它之前加一行“## 问：…” / answer without a question: add a heading '## 问：…' before it"))
                 continue
@@ -61,7 +62,7 @@ def parse_body(body: str, first_line: int) -> tuple[list[ParsedPair], list[BodyP
             continue
         elif current.answer_line is not None:
             current.answer.append(line)
-        elif (match := _ASKER.match(stripped)) and current.asker is None:
+        elif stripped.startswith("提问") and (match := _ASKER.match(stripped)) and current.asker is None:
             current.asker = match["text"].strip()
         else:
             current.details.append(line)
