@@ -35,7 +35,7 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
     """
     content, issues = check_tree(load_tree(content_dir))
     if today and not any(issue.is_error for issue in issues):
-        issues = sorted(derive(content, today, issues).issues, key=lambda i: (i.path, i.line))
+        issues = sorted(derive(content, today, issues, suggest=False).issues, key=lambda i: (i.path, i.line))
     return content, issues
 
 
@@ -61,12 +61,15 @@ def changed_dates(content: Content, explainers: list[Explainer], today: dt.date)
     return {e.slug: min(max(changed[e.path], e.published), today) for e in explainers}
 
 
-def derive(content: Content, today: dt.date, issues: list[Issue], preview: PreviewState | None = None) -> Site:
-    """Everything that follows from the content and the date: what is out, statuses, the FAQ."""
+def derive(content: Content, today: dt.date, issues: list[Issue], preview: PreviewState | None = None, suggest: bool = True) -> Site:
+    """Everything that follows from the content and the date: what is out, statuses, the FAQ.
+
+    `suggest` off leaves out the FAQ's suggested links and topics, which no check reads (see assemble_faq).
+    """
     explainers = published_explainers(content, today)
     superseded_by = replacements(explainers)
     status = {e.slug: status_on(e, today, superseded_by) for e in explainers}
-    faq = preview.faq(content, explainers) if preview else assemble_faq(content, explainers)
+    faq = preview.faq(content, explainers) if preview else assemble_faq(content, explainers, suggest=suggest)
     issues = [*issues, *stale_warnings(faq, status, superseded_by), *unknown_entry_warnings(content, faq)]
     return Site(content, today, explainers, status, superseded_by, pages=[], issues=issues, faq=faq)
 

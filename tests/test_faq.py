@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import random
+from collections import Counter
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from build_tools.cli import cli
+from build_tools.faq import links
 from build_tools.faq.merge import cluster
-from build_tools.models import LinkKind
+from build_tools.models import Explainer, LinkKind
 from build_tools.pipeline import check_content, run_pipeline
 from build_tools.search.analysis import Analyzer
 from conftest import write
@@ -131,3 +136,49 @@ def test_explainer_page_lists_its_faq_entries(content):
     site = run_pipeline(content, TODAY)
     page = next(p for p in site.pages if p.src_path == "policies/economy-2023.md").markdown
     assert "## 常见问答" in page and "中小企业能否继续享受优惠政策？" in page
+
+
+WORDS = "政策 企业 申请 办理 条件 补贴 标准 流程 材料 期限 社保 缓缴 增值税 留抵 退税 稳岗 租金 减免 贷款 贴息 担保 创业 就业 培训 出口 物流 研发 专利".split()
+
+
+def explainer(slug: str, title: str, published: dt.date) -> Explainer:
+    return Explainer(slug, Path(f"{slug}.md"), title, "", None, None, [], published, "")
+
+
+def every_explainer_scored(explainers: list[Explainer], question: str, analyzer: Analyzer) -> tuple[str, float] | None:
+    """The suggestion as links.py defines it, by scoring every explainer: the reference for the index."""
+    profiles = {e.slug: set(analyzer.term_counts(e.title)) for e in explainers}
+    frequency = Counter(word for words in profiles.values() for word in words)
+    weight = {word: math.log(1 + len(explainers) / count) for word, count in frequency.items()}
+    words = {t.text for t in analyzer.analyze(question, "query") if t.boost == 1}
+    known = [w for w in words if w in weight]
+    total = sum(weight[w] for w in known) + math.log(1 + len(explainers)) * (len(words) - len(known))
+    scored = [(math.fsum(weight[w] for w in known if w in profiles[e.slug]), e.published, e.slug) for e in explainers]
+    score, _, slug = max(scored)
+    matched = sum(w in profiles[slug] for w in known)
+    if len(known) < 2 or score / total < links.SUGGEST_COVERAGE or matched < 2:
+        return None
+    return slug, round(score / total, 3)
+
+
+@pytest.mark.parametrize("dense", [0, links.DENSE, 10**9])
+def test_suggestions_are_the_best_scoring_explainer_whether_words_are_kept_as_bit_sets_or_lists(dense, monkeypatch):
+    # 300 explainers: the commonest words are in over a hundred of them, the rarest in a few;
+    # many share a title, so ties (newest, then the greater slug) are decided too.
+    monkeypatch.setattr(links, "DENSE", dense)
+    rng = random.Random(7)
+    analyzer = Analyzer()
+    explainers = [explainer(f"p{n}", "".join(rng.sample(WORDS[: rng.choice((6, 12, 28))], 4)), dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(40)))
+                  for n in range(300)]
+    questions = ["".join(rng.sample(WORDS[: rng.choice((6, 12, 28))], rng.randint(2, 5))) + "吗" for _ in range(300)]
+    matcher = links.ExplainerMatcher(explainers, analyzer)
+    found = [(m[0].slug, m[1]) if (m := matcher.best(q)) else None for q in questions]
+    assert found == [every_explainer_scored(explainers, q, analyzer) for q in questions]
+    assert sum(f is not None for f in found) > 50  # the questions do find explainers
+
+
+def test_a_suggestion_among_many_alike_is_the_newest():
+    analyzer = Analyzer()
+    explainers = [explainer(f"refund-{n:03}", "增值税留抵退税办理流程", dt.date(2023, 1, 1) + dt.timedelta(days=n % 50)) for n in range(200)]
+    best = links.ExplainerMatcher(explainers, analyzer).best("增值税留抵退税怎么办理？")
+    assert best and best[0].slug == "refund-199"  # the newest date (day 49: refund-049 … -199), then the greatest slug

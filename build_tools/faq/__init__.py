@@ -11,32 +11,41 @@ never here: the entries keep the content as the sessions state it.
 from __future__ import annotations
 
 import hashlib
+import re
 
 from ..load import FAQ_LINKS_FILE, shown_path
 from ..models import Content, Explainer, FAQEntry, Issue, Occurrence, Severity, Status, Term
 from ..search.analysis import Analyzer, fold
 from .links import ExplainerMatcher, decisions_by_key, entry_links
-from .merge import cluster, question_key
+from .merge import cluster_words, question_words, words_key
 
 
-def assemble_faq(content: Content, published: list[Explainer], analyzer: Analyzer | None = None) -> list[FAQEntry]:
-    """One entry per distinct question, most asked first."""
+def assemble_faq(content: Content, published: list[Explainer], analyzer: Analyzer | None = None, suggest: bool = True) -> list[FAQEntry]:
+    """One entry per distinct question, most asked first.
+
+    With `suggest` off, entries get only the links the content states
+    (explicit, confirmed) and no topics: all that `policy check` needs (the
+    ids faq-links.yml names, the firm links of stale answers), without
+    searching the explainers for every question.
+    """
     analyzer = analyzer or Analyzer(content.taxonomy.synonym_groups())
     occurrences = [Occurrence(s, p) for s in content.sessions for p in s.pairs]
+    words = [question_words(o.pair.question, analyzer) for o in occurrences]  # once: for merging and for ids
     audiences = frozenset(w for t in content.taxonomy.audiences for w in (t.name, *t.synonyms))
-    groups = cluster([o.pair.question for o in occurrences], analyzer, audiences)
-    matcher = ExplainerMatcher(published, analyzer)
+    groups = cluster_words(words, audiences)
+    matcher = ExplainerMatcher(published, analyzer) if suggest else None
     decisions = decisions_by_key(content.link_decisions)
     slugs = {e.slug for e in published}
     by_slug = {e.slug: e for e in published}
-    topic_words = [(t, [fold(w) for w in (t.name, *t.synonyms)]) for t in content.taxonomy.topics]
+    topic_patterns = [(t, _any_of(fold(w) for w in (t.name, *t.synonyms))) for t in content.taxonomy.topics]
     entries, used_ids = [], set()
     for group in groups:
         members = sorted((occurrences[i] for i in group), key=_newest_first)
-        entry = FAQEntry(_entry_id(members, analyzer, used_ids), members)
+        entry = FAQEntry(_entry_id(_earliest(group, occurrences), words, used_ids), members)
         explicit = list(dict.fromkeys(slug for o in members for slug in o.session.policies))
         entry.links = entry_links(entry.id, explicit, entry.question, matcher, decisions, slugs)
-        entry.topics = _topics(entry, topic_words, by_slug)
+        if suggest:
+            entry.topics = _topics(entry, topic_patterns, by_slug)
         entries.append(entry)
     return sorted(entries, key=lambda e: (-e.ask_count, -e.newest.date.toordinal(), e.id))
 
@@ -45,10 +54,13 @@ def _newest_first(occurrence: Occurrence):
     return (-occurrence.date.toordinal(), occurrence.session.slug, occurrence.pair.line)
 
 
-def _entry_id(members: list[Occurrence], analyzer: Analyzer, used: set[str]) -> str:
-    """Stable across rebuilds: from the key of the earliest asking, which later askings do not change."""
-    earliest = min(members, key=lambda o: (o.date, o.session.slug, o.pair.line))
-    digest = hashlib.sha1(question_key(earliest.pair.question, analyzer).encode("utf-8")).hexdigest()
+def _earliest(group: list[int], occurrences: list[Occurrence]) -> int:
+    return min(group, key=lambda i: (occurrences[i].date, occurrences[i].session.slug, occurrences[i].pair.line))
+
+
+def _entry_id(earliest: int, words: list[frozenset[str]], used: set[str]) -> str:
+    """Stable across rebuilds: from the words of the earliest asking, which later askings do not change."""
+    digest = hashlib.sha1(words_key(words[earliest]).encode("utf-8")).hexdigest()
     length = 10
     while f"q-{digest[:length]}" in used:
         length += 2
@@ -56,11 +68,16 @@ def _entry_id(members: list[Occurrence], analyzer: Analyzer, used: set[str]) -> 
     return f"q-{digest[:length]}"
 
 
-def _topics(entry: FAQEntry, topic_words: list[tuple[Term, list[str]]], by_slug: dict[str, Explainer]) -> list[Term]:
+def _any_of(words) -> re.Pattern:
+    """A pattern found wherever one of `words` is: one search instead of a test per word."""
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+def _topics(entry: FAQEntry, topic_patterns: list[tuple[Term, re.Pattern]], by_slug: dict[str, Explainer]) -> list[Term]:
     """Topics of the linked explainers, plus topics the question names (or a synonym of them)."""
     question = fold(entry.question)
     found = [t for link in entry.links for t in by_slug[link.slug].topics]
-    found += [t for t, words in topic_words if any(w in question for w in words)]
+    found += [t for t, pattern in topic_patterns if pattern.search(question)]
     return list(dict.fromkeys(found))
 
 

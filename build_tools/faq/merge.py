@@ -25,6 +25,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 from ..search.analysis import Analyzer, fold
 
@@ -35,17 +36,24 @@ NEGATIONS = frozenset("非 不 未 无 没 没有 免 不得 不能 不予 禁�
 ROLES = frozenset("企业 个人 单位 职工 员工 家庭 法人 自然人 个体户 农户 学生 老人 外地人".split())
 _WORD = re.compile(r"[\w\u4e00-\u9fff]")
 _DIGITS = re.compile(r"\d+")
-_PLACE = re.compile(r"^\w{1,8}[省市县区镇乡村州盟旗]$")
+_PLACE_ENDINGS = "省市县区镇乡村州盟旗"
+_PLACE = re.compile(rf"^\w{{1,8}}[{_PLACE_ENDINGS}]$")
 
 
 def question_words(question: str, analyzer: Analyzer) -> frozenset[str]:
-    words = (MODALS.get(w, w) for w in analyzer.segment(fold(question)))
-    return frozenset(w for w in words if w not in PARTICLES and _WORD.search(w))
+    return frozenset(filter(None, map(_kept, analyzer.segment(fold(question)))))
 
 
-def question_key(question: str, analyzer: Analyzer) -> str:
+@cache  # words repeat across questions: each is judged once
+def _kept(word: str) -> str | None:
+    """The word as merging compares it (modal words unified), or None for particles and punctuation."""
+    word = MODALS.get(word, word)
+    return word if word not in PARTICLES and _WORD.search(word) else None
+
+
+def words_key(words: frozenset[str]) -> str:
     """A stable text for a question's word set (the same for reordered words)."""
-    return " ".join(sorted(question_words(question, analyzer)))
+    return " ".join(sorted(words))
 
 
 @dataclass
@@ -64,7 +72,12 @@ def cluster(questions: list[str], analyzer: Analyzer, roles: frozenset[str] = fr
 
     `roles` adds words naming who asks (e.g. the taxonomy's audiences) to ROLES.
     """
-    records = _records(questions, analyzer, ROLES | {fold(r) for r in roles})
+    return cluster_words([question_words(q, analyzer) for q in questions], roles, threshold)
+
+
+def cluster_words(word_sets: list[frozenset[str]], roles: frozenset[str] = frozenset(), threshold: float = SIMILARITY) -> list[list[int]]:
+    """cluster() of questions already turned into words by question_words()."""
+    records = _records(word_sets, ROLES | {fold(r) for r in roles})
     weights = _weights(records)
     parent = list(range(len(records)))
 
@@ -82,10 +95,9 @@ def cluster(questions: list[str], analyzer: Analyzer, roles: frozenset[str] = fr
     return sorted(sorted(members) for members in groups.values())
 
 
-def _records(questions: list[str], analyzer: Analyzer, roles: frozenset[str]) -> list[_Record]:
+def _records(word_sets: list[frozenset[str]], roles: frozenset[str]) -> list[_Record]:
     by_words: dict[frozenset[str], _Record] = {}
-    for index, question in enumerate(questions):
-        words = question_words(question, analyzer)
+    for index, words in enumerate(word_sets):
         record = by_words.get(words)
         if record is None:
             record = by_words[words] = _Record(words, _decisive(words, roles), [])
@@ -95,8 +107,8 @@ def _records(questions: list[str], analyzer: Analyzer, roles: frozenset[str]) ->
 
 def _decisive(words: frozenset[str], roles: frozenset[str]) -> frozenset[str]:
     """The words two questions must share to be one: numbers, places, negations, roles."""
-    numbers = {n for w in words for n in _DIGITS.findall(w)}
-    places = {w for w in words if _PLACE.match(w)}
+    numbers = set(_DIGITS.findall(" ".join(words)))  # one search over all words (a space ends a number)
+    places = {w for w in words if w[-1] in _PLACE_ENDINGS and _PLACE.match(w)}
     return frozenset(numbers | places | (words & NEGATIONS) | (words & roles))
 
 
