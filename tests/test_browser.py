@@ -6,6 +6,7 @@ Screenshots are kept in tests/artifacts/.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import threading
@@ -29,16 +30,30 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serving(folder: Path):
+    """A local server for `folder`; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def built(tmp_path_factory):
+    """The sample site built as `policy build` builds it: (site folder, Site)."""
     folder = tmp_path_factory.mktemp("browser")
     site = build(BuildOptions(ROOT / "content", folder / "site", folder / "index", ROOT / "mkdocs.yml", dt.date(2026, 11, 23)))
-    handler = functools.partial(_QuietHandler, directory=str(folder / "site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", site
-    server.shutdown()
+    return folder / "site", site
+
+
+@pytest.fixture(scope="module")
+def base_url(built):
+    folder, site = built
+    with serving(folder) as url:
+        yield url, site
 
 
 @pytest.fixture(scope="module")

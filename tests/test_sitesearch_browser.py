@@ -7,12 +7,14 @@ Screenshots: tests/artifacts/search*.png, match*.png.
 
 from __future__ import annotations
 
+import shutil
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
 from build_tools.search.documents import documents_of
-from test_browser import ARTIFACTS, CHROMIUM, _page, base_url, browser  # noqa: F401  (fixtures)
+from build_tools.sitesearch.writer import BUNDLE, write_search_bundle
+from test_browser import ARTIFACTS, CHROMIUM, _page, base_url, browser, built, serving  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 
@@ -155,6 +157,24 @@ def test_status_is_in_force_by_default_and_expired_can_be_included(base_url, bro
 
 def _facet_label(page, facet: str, value: str) -> str:
     return page.locator(f'#pp-facets input[name="{facet}"][value="{value}"]').locator("xpath=..").inner_text().strip()
+
+
+def test_a_site_with_every_page_in_force_still_finds_them(built, browser, documents, tmp_path):  # noqa: F811
+    """Pagefind finds nothing when a filter is named that no page has: here no page has a status value."""
+    folder, site = built
+    shutil.copytree(folder, tmp_path / "site")
+    shutil.rmtree(tmp_path / "site" / BUNDLE)
+    in_force = [d for d in documents if d.status == IN_FORCE]
+    write_search_bundle(in_force, site.content.taxonomy, tmp_path / "site")
+    with serving(tmp_path / "site") as url:
+        page, _ = _page(browser)
+        _open(page, f"{url}search/")
+        assert _shown_total(page) == len(in_force) > 0
+        assert _facet_label(page, "status", IN_FORCE).endswith(f"（{len(in_force)}）")
+        _search(page, url, "企业")
+        assert page.locator("#pp-results > li").count() > 0
+        _open(page, f"{url}match/")
+        assert page.locator("#pp-results > li").count() > 0
 
 
 def test_facets_combine(base_url, browser, documents):  # noqa: F811

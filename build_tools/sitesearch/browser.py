@@ -4,26 +4,29 @@ Written next to the site as `assets/sitesearch-data.json` and loaded by the
 search and matching pages: a traditional → simplified character map (only
 characters whose simplified form occurs in the site: no other character can
 match anything), the stop words, the synonym groups, the 文号 pattern and the
-region tree. Generated from the very functions the index used, so the two
-cannot drift apart.
+region tree, and the statuses the `status` filter holds (pages in force are
+not listed there). Generated from the very functions the index used, so the
+two cannot drift apart.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..models import Taxonomy
 from ..search.analysis import DOCNUM, STOP_WORDS, Analyzer, fold
 from ..search.documents import SearchDocument
+from .records import filters_of
 from .tokens import CODE_LETTERS, GROUP_MARKER
 
 # Ranges searched for traditional characters: CJK Extension A, Unified Ideographs, Compatibility Ideographs.
 _HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 
 
-def browser_data(documents: Iterable[SearchDocument], analyzer: Analyzer, taxonomy: Taxonomy) -> dict:
+def browser_data(documents: Sequence[SearchDocument], analyzer: Analyzer, taxonomy: Taxonomy) -> dict:
     return {
+        "lapsed": sorted({status for d in documents for status in filters_of(d)["status"]}),
         "codeLetters": CODE_LETTERS,
         "groupMarker": GROUP_MARKER,
         "t2s": folding_map(site_characters(documents, taxonomy)),
@@ -36,7 +39,7 @@ def browser_data(documents: Iterable[SearchDocument], analyzer: Analyzer, taxono
     }
 
 
-def browser_data_json(documents: Iterable[SearchDocument], analyzer: Analyzer, taxonomy: Taxonomy) -> str:
+def browser_data_json(documents: Sequence[SearchDocument], analyzer: Analyzer, taxonomy: Taxonomy) -> str:
     return json.dumps(browser_data(documents, analyzer, taxonomy), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 

@@ -37,7 +37,7 @@ function urlOf(choice) {
 }
 
 function filtersOf(choice) {
-  const all = [{ kind: "policy" }, statusFilter([STATUS.inForce])];
+  const all = [{ kind: "policy" }, statusFilter([STATUS.inForce], search.data.lapsed)].filter(Boolean);
   if (choice.region) all.push(regionFilter(search.data.regions, [choice.region]));
   if (choice.audience) all.push({ any: [{ audience: choice.audience }, openAudienceFilter(search.data.audiences)] });
   if (choice.topic.length) all.push({ topic: { any: choice.topic } });

@@ -145,7 +145,7 @@ async function facetCounts(analysis, state, counts) {
   for (const [facet] of FACETS) {
     if (!(state.choice[facet] || []).length) continue;
     const without = { ...state.choice, [facet]: [] };
-    const options = { filters: pagefindFilters(search.data.regions, without) };
+    const options = { filters: pagefindFilters(search.data, without) };
     const found = await search.pagefind.search(analysis.terms.length ? analysis.terms.join(" ") : null, options);
     adjusted[facet] = withInForceCount(found.filters)[facet] || {};
   }
@@ -159,7 +159,7 @@ async function run(state) {
   lastState = state;
   form.setAttribute("aria-busy", "true");
   const analysis = search.analyzer.analyse(state.q);
-  const filters = pagefindFilters(search.data.regions, state.choice);
+  const filters = pagefindFilters(search.data, state.choice);
   const found = await runSearch(search.pagefind, analysis, filters, state.sort === "date");
   const counts = facetsReady && found.counts && (await facetCounts(analysis, state, found.counts));
   if (mine !== sequence) return;

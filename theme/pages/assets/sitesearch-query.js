@@ -165,13 +165,14 @@ export function openAudienceFilter(audiences) {
 
 // Pages in force carry no `status` filter value (build_tools/sitesearch/records.py): the
 // default choice downloads the short list of lapsed pages, and "in force" is none of them.
-const LAPSED = [STATUS.upcoming, STATUS.expired, STATUS.superseded];
-
-export function statusFilter(chosen) {
-  const lapsed = chosen.filter((status) => status !== STATUS.inForce);
-  const any = lapsed.length ? [{ status: { any: lapsed } }] : [];
-  if (chosen.includes(STATUS.inForce)) any.push({ none: { status: { any: LAPSED } } });
-  return { any };
+// `lapsed`: the statuses the site has besides "in force" (Pagefind finds nothing at all
+// when a filter is named that no page has).
+export function statusFilter(chosen, lapsed) {
+  const chosenLapsed = chosen.filter((status) => lapsed.includes(status));
+  if (!chosen.includes(STATUS.inForce)) return { status: { any: chosen } };
+  if (!lapsed.length) return null; // every page is in force
+  const inForce = { none: { status: { any: lapsed } } };
+  return chosenLapsed.length ? { any: [inForce, { status: { any: chosenLapsed } }] } : inForce;
 }
 
 // Filter counts as Pagefind gives them, with the count of pages in force added: every page
@@ -186,15 +187,17 @@ export function withInForceCount(counts) {
 }
 
 // Pagefind filters for a choice {facet: [values]}: facets combine with AND, values with OR.
-export function pagefindFilters(regions, choice) {
+// `data`: the site's browser data (regions, lapsed statuses).
+export function pagefindFilters(data, choice) {
   const all = [];
   for (const [facet, values] of Object.entries(choice)) {
     if (!values || !values.length) continue;
-    if (facet === "region") all.push(regionFilter(regions, values));
-    else if (facet === "status") all.push(statusFilter(values));
+    if (facet === "region") all.push(regionFilter(data.regions, values));
+    else if (facet === "status") all.push(statusFilter(values, data.lapsed));
     else all.push({ [facet]: { any: values } });
   }
-  return all.length ? { all } : {};
+  const clauses = all.filter(Boolean);
+  return clauses.length ? { all: clauses } : {};
 }
 
 // Pages are numbered oldest first, and a result's id (its fragment's name) ends in the
