@@ -43,6 +43,9 @@ DATE_SORT = "date"
 # Pagefind names index chunks and filters by 7 hex digits; ours have 8, so a new file never
 # overwrites an old one not yet rewritten.
 _HASH_LENGTH = 8
+# gzip level: 9 for the few files every first query downloads; 6 for the thousands of index
+# chunks and fragments (measured: 1.7 % larger, 2.8 × faster to write).
+_FEW, _MANY = 9, 6
 
 
 class BundleFormatError(Exception):
@@ -74,11 +77,11 @@ def _read(path: Path):
     return data[len(SIGNATURE):]
 
 
-def _write(path_of, language: str, hash_length: int, payload: bytes) -> str:
+def _write(path_of, language: str, hash_length: int, payload: bytes, level: int = _FEW) -> str:
     """Write `payload` under a name made of a hash of its contents; return that name."""
     data = SIGNATURE + payload
     name = f"{language}_{hashlib.sha256(data).hexdigest()[:hash_length]}"
-    path_of(name).write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    path_of(name).write_bytes(gzip.compress(data, compresslevel=level, mtime=0))
     return name
 
 
@@ -127,7 +130,7 @@ def _rewrite_chunk(folder: Path, old_name: str, renumbering: _Renumbering) -> st
         for page in word[1]:
             page[0], previous = page[0] - previous, page[0]
     path.unlink()
-    return _write(lambda name: folder / f"{name}.pf_index", old_name.split("_")[0], _HASH_LENGTH, cbor2.dumps(chunk))
+    return _write(lambda name: folder / f"{name}.pf_index", old_name.split("_")[0], _HASH_LENGTH, cbor2.dumps(chunk), _MANY)
 
 
 def _rewrite_filter(folder: Path, old_name: str, renumbering: _Renumbering) -> str:
@@ -150,7 +153,7 @@ def _rename_fragments(folder: Path, pages: list) -> list:
         fragment = json.loads(_read(old_path))
         fragment["content"] = ""
         (folder / f"{new_name}.pf_fragment").write_bytes(
-            gzip.compress(SIGNATURE + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode(), compresslevel=9, mtime=0))
+            gzip.compress(SIGNATURE + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode(), compresslevel=_MANY, mtime=0))
         old_path.unlink()
         renamed.append([new_name, word_count])
     return renamed

@@ -10,7 +10,6 @@ characters". The browser encodes query words with the same rule
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -57,15 +56,14 @@ def token_of(term_text: str) -> str:
 
 
 def tokens_of(analyzer: Analyzer, text: str) -> str:
-    """The search terms of `text` (words, sub-words, 文号, synonym groups) as tokens, in order;
-    a token that repeats is kept only MAX_REPEATS times."""
-    seen: Counter[str] = Counter()
+    """The search terms of `text` (words, sub-words, 文号, synonym groups) as tokens; a term
+    that repeats is kept only MAX_REPEATS times. Grouped by term, not in text order:
+    Pagefind ranks by counts and weights, and excerpts come from the page's summary."""
     kept = []
-    for term in analyzer.analyze(text):
-        token = token_of(term.text)
-        seen[token] += 1
-        if token and seen[token] <= MAX_REPEATS:
-            kept.append(token)
+    for term, (occurrences, _) in analyzer.term_counts(text).items():
+        token = token_of(term)
+        if token:
+            kept += [token] * min(occurrences, MAX_REPEATS)
     return " ".join(kept)
 
 
