@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, quote, urlparse
 import pytest
 
 from build_tools.search.documents import documents_of
+from build_tools.sitesearch.tokens import encode_word
 from build_tools.sitesearch.writer import BUNDLE, write_search_bundle
 from test_browser import ARTIFACTS, CHROMIUM, _page, base_url, browser, built, serving  # noqa: F401  (fixtures)
 
@@ -85,6 +86,20 @@ def test_sorting_by_date_keeps_the_results_and_puts_the_newest_first(base_url, b
     dates = page.eval_on_selector_all("#pp-results time", "times => times.map(t => t.dateTime)")
     assert sorted(_all_result_urls(page)) == sorted(by_score) and len(by_score) > 10
     assert dates == sorted(dates, reverse=True) and len(set(dates)) > 1
+
+
+def test_the_browser_encodes_words_as_the_index_does(base_url, browser):  # noqa: F811
+    url, _ = base_url
+    page, _ = _page(browser)
+    _open(page, f"{url}search/")
+    words = ["营商环境", "稅收", "〔2023〕12号", "ABC-1", "\U00020000税", "é"]
+    encoded = page.evaluate("""async (words) => {
+        const { QueryAnalyzer } = await import("../assets/sitesearch-query.js");
+        const data = await (await fetch("../assets/sitesearch-data.json")).json();
+        const analyzer = new QueryAnalyzer(data);
+        return words.map((w) => analyzer.encodeWord(w));
+    }""", words)
+    assert encoded == [encode_word(word) for word in words]
 
 
 def test_traditional_query_finds_simplified_pages(base_url, browser, documents):  # noqa: F811

@@ -18,7 +18,7 @@ from ..models import Taxonomy
 from ..search.analysis import DOCNUM, STOP_WORDS, Analyzer, fold
 from ..search.documents import SearchDocument
 from .records import filters_of
-from .tokens import CODE_LETTERS, GROUP_MARKER
+from .tokens import CODE, GROUP_MARKER
 
 # Ranges searched for traditional characters: CJK Extension A, Unified Ideographs, Compatibility Ideographs.
 _HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
@@ -27,7 +27,7 @@ _HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 def browser_data(documents: Sequence[SearchDocument], analyzer: Analyzer, taxonomy: Taxonomy) -> dict:
     return {
         "lapsed": sorted({status for d in documents for status in filters_of(d)["status"]}),
-        "codeLetters": CODE_LETTERS,
+        "code": CODE,
         "groupMarker": GROUP_MARKER,
         "t2s": folding_map(site_characters(documents, taxonomy)),
         "stopWords": sorted(STOP_WORDS),

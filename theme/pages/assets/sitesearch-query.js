@@ -3,7 +3,7 @@
 //
 // The index holds our own words (the search engine's analyzer: traditional folded to
 // simplified, rjieba words and sub-words, 文号, synonym groups), each encoded as ASCII
-// letters (build_tools/sitesearch/tokens.py) so Pagefind stores and matches them as given.
+// letters and digits (build_tools/sitesearch/tokens.py) so Pagefind stores and matches them as given.
 // Here the query is folded with the same character map, segmented with the browser's
 // Intl.Segmenter (as Pagefind itself would), and encoded with the same rule.
 
@@ -50,7 +50,7 @@ export function focusResult(list, index) {
 
 export class QueryAnalyzer {
   constructor(data) {
-    this.codeLetters = data.codeLetters;
+    this.code = data.code;
     this.groupMarker = data.groupMarker;
     this.t2s = new Map();
     const pairs = Array.from(data.t2s);
@@ -75,17 +75,20 @@ export class QueryAnalyzer {
     return out;
   }
 
+  // build_tools/sitesearch/tokens.py: three base-36 symbols per character, the last symbol
+  // as the first of a code being the escape to four more.
   encodeWord(word) {
+    const { symbols, short, long } = this.code;
+    const base = symbols.length;
+    const digits = (number, length) => {
+      let out = "";
+      for (let i = 0; i < length; i++, number = Math.floor(number / base)) out = symbols[number % base] + out;
+      return out;
+    };
     let token = "";
     for (const ch of word) {
-      let code = ch.codePointAt(0);
-      if (code >= 26 ** this.codeLetters) continue;
-      let letters = "";
-      for (let i = 0; i < this.codeLetters; i++) {
-        letters = String.fromCharCode(97 + (code % 26)) + letters;
-        code = Math.floor(code / 26);
-      }
-      token += letters;
+      const code = ch.codePointAt(0);
+      token += code < (base - 1) * base ** (short - 1) ? digits(code, short) : symbols[base - 1] + digits(code, long);
     }
     return token;
   }
