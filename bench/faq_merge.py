@@ -64,7 +64,7 @@ def make_questions(base: list[str], regions: list[str], size: int, seed: int) ->
 
 def brute_force(questions: list[str], analyzer: Analyzer) -> list[list[int]]:
     """All pairs compared with the same similarity: the peer, quadratic by design."""
-    records = merge._records(questions, analyzer, merge.ROLES)
+    records = merge._records([merge.question_words(q, analyzer) for q in questions], merge.ROLES)
     weights = merge._weights(records)
     parent = list(range(len(records)))
 
