@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 
 from .check import check_tree
 from .faq import assemble_faq, stale_warnings, unknown_entry_warnings
+from .heap import collector_paused
 from .history import last_changed
 from .load import load_tree
 from .models import Content, Explainer, Issue, Site, Status
+from .search.analysis import prepare_segmenter
 
 if TYPE_CHECKING:
     from .preview import PreviewState
@@ -33,9 +35,12 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
 
     With `today`, also warn about FAQ answers whose policy is no longer in force.
     """
-    content, issues = check_tree(load_tree(content_dir))
-    if today and not any(issue.is_error for issue in issues):
-        issues = sorted(derive(content, today, issues, suggest=False).issues, key=lambda i: (i.path, i.line))
+    if today:
+        prepare_segmenter()  # the FAQ segments every question: its dictionary is read while the files are
+    with collector_paused():
+        content, issues = check_tree(load_tree(content_dir))
+        if today and not any(issue.is_error for issue in issues):
+            issues = sorted(derive(content, today, issues, suggest=False).issues, key=lambda i: (i.path, i.line))
     return content, issues
 
 

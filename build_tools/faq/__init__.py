@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from ..heap import collector_paused
 from ..load import FAQ_LINKS_FILE, shown_path
 from ..models import Content, Explainer, FAQEntry, Issue, Occurrence, Severity, Status, Term
 from ..search.analysis import Analyzer, fold
@@ -28,6 +29,11 @@ def assemble_faq(content: Content, published: list[Explainer], analyzer: Analyze
     ids faq-links.yml names, the firm links of stale answers), without
     searching the explainers for every question.
     """
+    with collector_paused():  # word sets and entries for every question: see heap.py
+        return _assemble(content, published, analyzer, suggest)
+
+
+def _assemble(content: Content, published: list[Explainer], analyzer: Analyzer | None, suggest: bool) -> list[FAQEntry]:
     analyzer = analyzer or Analyzer(content.taxonomy.synonym_groups())
     occurrences = [Occurrence(s, p) for s in content.sessions for p in s.pairs]
     words = [question_words(o.pair.question, analyzer) for o in occurrences]  # once: for merging and for ids

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from collections import Counter
 from functools import lru_cache
 from typing import Iterable, NamedTuple
@@ -109,9 +110,7 @@ class Analyzer:
     @property
     def segmenter(self):
         if self._segmenter is None:
-            import rjieba
-
-            self._segmenter = rjieba.Jieba()
+            self._segmenter = _new_segmenter()
             for word in self._groups_of:
                 if len(word) > 1:
                     self._segmenter.add_word(word, None, None)
@@ -202,6 +201,39 @@ class Analyzer:
             for term in terms
             for group in self._groups_of.get(term.text, ())
         ]
+
+
+_ahead: list = []  # a segmenter built by prepare_segmenter(), for the next Analyzer
+_preparing: threading.Thread | None = None
+
+
+def prepare_segmenter() -> None:
+    """Start building a segmenter in a thread, for the next Analyzer that needs one.
+
+    rjieba reads its dictionary (a quarter of a second) without holding the
+    GIL, so `policy check` calls this first and reads the content meanwhile.
+    """
+    global _preparing
+    if _preparing is None:
+        _preparing = threading.Thread(target=lambda: _ahead.append(_jieba()), daemon=True)
+        _preparing.start()
+
+
+def _new_segmenter():
+    """The segmenter prepared ahead if there is one, else a new one."""
+    global _preparing
+    if _preparing is not None:
+        _preparing.join()
+        _preparing = None
+        if _ahead:
+            return _ahead.pop()
+    return _jieba()
+
+
+def _jieba():
+    import rjieba
+
+    return rjieba.Jieba()
 
 
 def _docnum_matches(folded: str) -> Iterable[re.Match]:
