@@ -19,7 +19,7 @@ from build_tools.search.analysis import Analyzer
 from build_tools.search.documents import documents_of
 from build_tools.sitesearch import SiteSearchError, pagefind as pagefind_module
 from build_tools.sitesearch.browser import browser_data
-from build_tools.sitesearch.canonical import SIGNATURE, canonicalise_bundle
+from build_tools.sitesearch.canonical import BUILD_LENGTH, SIGNATURE, canonicalise_bundle
 from build_tools.sitesearch.records import filters_of, record_html
 from build_tools.sitesearch.tokens import encode_word, tokens_of
 from build_tools.sitesearch.writer import write_site_search
@@ -104,7 +104,10 @@ def test_pages_are_renumbered_oldest_first_and_every_word_finds_the_same_pages(m
     assert words == raw_words and len(words) > 100
     dates = [fragment["meta"]["date"] for fragment in fragments]
     assert dates == sorted(dates) and meta[4] == []  # date order is page number order
-    assert [int(name.rsplit("-", 1)[1], 16) for name, _ in meta[1]] == list(range(len(fragments)))
+    assert [int(name[BUILD_LENGTH:][::-1], 36) for name, _ in meta[1]] == list(range(len(fragments)))
+    raw_meta, raw_fragments, _ = _bundle(tmp_path / "raw" / "pagefind")
+    raw_counts = {fragment["url"]: count for fragment, (_, count) in zip(raw_fragments, raw_meta[1])}
+    assert all(abs(count - raw_counts[fragment["url"]]) <= 0.025 * raw_counts[fragment["url"]] + 0.5 for fragment, (_, count) in zip(fragments, meta[1]))
     assert all(fragment["content"] == "" and fragment["meta"]["title"] for fragment in fragments)
 
 

@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 from ..models import Taxonomy
 from ..search.analysis import DOCNUM, STOP_WORDS, Analyzer, fold
 from ..search.documents import SearchDocument
+from .canonical import BUILD_LENGTH
 from .records import filters_of
 from .tokens import CODE, GROUP_MARKER
 
@@ -26,6 +27,7 @@ _HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 
 def browser_data(documents: Sequence[SearchDocument], analyzer: Analyzer, taxonomy: Taxonomy) -> dict:
     return {
+        "buildLength": BUILD_LENGTH,
         "lapsed": sorted({status for d in documents for status in filters_of(d)["status"]}),
         "code": CODE,
         "groupMarker": GROUP_MARKER,

@@ -14,10 +14,15 @@ fragments of the results shown, so they are made smaller on the way:
   number, 42 KB at 20,000 pages even in order) is dropped: page number order is
   date order, and a result's id is its fragment's name, which ends in the page
   number (`pageNumber` in sitesearch-query.js sorts by it).
-- Fragments are renamed `<language>_<build>-<n>` (n: the page number in hex)
-  instead of a random-looking 7-digit hash each (`build`: a hash of all
-  fragments, so a changed site gets new names and no cache serves an old
-  fragment).
+- Fragments and index chunks are renamed `<build><n>` instead of a
+  random-looking hash each: `build` is a hash of all of Pagefind's fragment
+  names (so a changed site gets new names and no cache serves an old file),
+  `n` the page or chunk number in base 36 with its digits reversed, the form
+  of a counter that gzip compresses best (measured: the list of 20,000 pages
+  shrinks from 79 to 43 KB with the next point).
+- A page's word count, which Pagefind uses only to compare page lengths in its
+  ranking, is rounded to the nearest power of 1.05 from 16 words up: a length
+  within 2.5 % ranks the same, and rounded counts repeat, so they compress.
 - A fragment's `content` (the page's search tokens, for Pagefind's excerpts)
   is emptied: results show the page's summary from its metadata, so the
   tokens were downloaded for nothing, about 3 KB per result.
@@ -28,6 +33,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +49,9 @@ DATE_SORT = "date"
 # Pagefind names index chunks and filters by 7 hex digits; ours have 8, so a new file never
 # overwrites an old one not yet rewritten.
 _HASH_LENGTH = 8
+BUILD_LENGTH = 6  # hex digits of the build hash that starts fragment and chunk names
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_EXACT_BELOW, _COUNT_STEP = 16, 1.05
 # gzip level: 9 for the few files every first query downloads; 6 for the thousands of index
 # chunks and fragments (measured: 1.7 % larger, 2.8 × faster to write).
 _FEW, _MANY = 9, 6
@@ -79,10 +88,13 @@ def _read(path: Path):
 
 def _write(path_of, language: str, hash_length: int, payload: bytes, level: int = _FEW) -> str:
     """Write `payload` under a name made of a hash of its contents; return that name."""
-    data = SIGNATURE + payload
-    name = f"{language}_{hashlib.sha256(data).hexdigest()[:hash_length]}"
-    path_of(name).write_bytes(gzip.compress(data, compresslevel=level, mtime=0))
+    name = f"{language}_{hashlib.sha256(SIGNATURE + payload).hexdigest()[:hash_length]}"
+    _store(path_of(name), payload, level)
     return name
+
+
+def _store(path: Path, payload: bytes, level: int) -> None:
+    path.write_bytes(gzip.compress(SIGNATURE + payload, compresslevel=level, mtime=0))
 
 
 def _rewrite_meta(bundle: Path, old_name: str) -> str:
@@ -91,9 +103,11 @@ def _rewrite_meta(bundle: Path, old_name: str) -> str:
     language = old_name.split("_")[0]
     order = _date_order(meta)
     renumbering = _Renumbering(new_of=_inverse(order))
-    meta[_META_PAGES] = _rename_fragments(bundle / "fragment", [meta[_META_PAGES][old] for old in order])
+    build = hashlib.sha256(" ".join(name for name, _ in meta[_META_PAGES]).encode()).hexdigest()[:BUILD_LENGTH]
+    meta[_META_PAGES] = _rename_fragments(bundle / "fragment", build, [meta[_META_PAGES][old] for old in order])
     meta[_META_SORTS] = []  # the only sort was the date: now the page numbers' order
-    meta[_META_CHUNKS] = [[first, last, _rewrite_chunk(bundle / "index", chunk, renumbering)] for first, last, chunk in meta[_META_CHUNKS]]
+    meta[_META_CHUNKS] = [[first, last, _rewrite_chunk(bundle / "index", chunk, renumbering, build + _counter(number))]
+                          for number, (first, last, chunk) in enumerate(meta[_META_CHUNKS])]
     meta[_META_FILTERS] = sorted([name, _rewrite_filter(bundle / "filter", file, renumbering)] for name, file in meta[_META_FILTERS])
     path.unlink()
     return _write(lambda name: bundle / f"pagefind.{name}.pf_meta", language, 10, cbor2.dumps(meta))
@@ -115,7 +129,23 @@ def _inverse(order: list[int]) -> list[int]:
     return new_of
 
 
-def _rewrite_chunk(folder: Path, old_name: str, renumbering: _Renumbering) -> str:
+def _counter(number: int) -> str:
+    """`number` in base 36, digits reversed (the fastest-changing digit first)."""
+    digits = ""
+    while True:
+        number, digit = divmod(number, len(_DIGITS))
+        digits += _DIGITS[digit]
+        if not number:
+            return digits
+
+
+def _rounded_count(words: int) -> int:
+    if words < _EXACT_BELOW:
+        return words
+    return round(_COUNT_STEP ** round(math.log(words, _COUNT_STEP)))
+
+
+def _rewrite_chunk(folder: Path, old_name: str, renumbering: _Renumbering, new_name: str) -> str:
     """An index chunk: words, each with [page number, locations, meta locations] per page,
     where a page number is written as the difference to the previous page's."""
     path = _existing(folder / f"{old_name}.pf_index", "index chunk")
@@ -130,7 +160,8 @@ def _rewrite_chunk(folder: Path, old_name: str, renumbering: _Renumbering) -> st
         for page in word[1]:
             page[0], previous = page[0] - previous, page[0]
     path.unlink()
-    return _write(lambda name: folder / f"{name}.pf_index", old_name.split("_")[0], _HASH_LENGTH, cbor2.dumps(chunk), _MANY)
+    _store(folder / f"{new_name}.pf_index", cbor2.dumps(chunk), _MANY)
+    return new_name
 
 
 def _rewrite_filter(folder: Path, old_name: str, renumbering: _Renumbering) -> str:
@@ -141,21 +172,20 @@ def _rewrite_filter(folder: Path, old_name: str, renumbering: _Renumbering) -> s
     return _write(lambda new: folder / f"{new}.pf_filter", old_name.split("_")[0], _HASH_LENGTH, cbor2.dumps([name, values]))
 
 
-def _rename_fragments(folder: Path, pages: list) -> list:
-    """Fragments under short sequential names, in the new page order, without their content."""
+def _rename_fragments(folder: Path, build: str, pages: list) -> list:
+    """Fragments under short sequential names, in the new page order, without their content;
+    the pages' [name, rounded word count]. (New names have no `_`: never an old one's.)"""
     for old_name, _ in pages:
         _existing(folder / f"{old_name}.pf_fragment", "fragment")
-    build = hashlib.sha256(" ".join(p[0] for p in pages).encode()).hexdigest()[:4]
     renamed = []
     for number, (old_name, word_count) in enumerate(pages):
-        new_name = f"{old_name.split('_')[0]}_{build}-{number:x}"  # the hyphen: never the name of a fragment not yet renamed
+        new_name = build + _counter(number)
         old_path = folder / f"{old_name}.pf_fragment"
         fragment = json.loads(_read(old_path))
         fragment["content"] = ""
-        (folder / f"{new_name}.pf_fragment").write_bytes(
-            gzip.compress(SIGNATURE + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode(), compresslevel=_MANY, mtime=0))
+        _store(folder / f"{new_name}.pf_fragment", json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode(), _MANY)
         old_path.unlink()
-        renamed.append([new_name, word_count])
+        renamed.append([new_name, _rounded_count(word_count)])
     return renamed
 
 

@@ -26,6 +26,7 @@ async function loadSearch() {
     import(new URL("pagefind/pagefind.js", SITE_ROOT).href),
   ]);
   await pagefind.options({ baseUrl: SITE_ROOT.pathname });
+  buildLength = data.buildLength;
   return { pagefind, analyzer: new QueryAnalyzer(data), data };
 }
 
@@ -203,10 +204,13 @@ export function pagefindFilters(data, choice) {
   return clauses.length ? { all: clauses } : {};
 }
 
-// Pages are numbered oldest first, and a result's id (its fragment's name) ends in the
-// page number in hex (build_tools/sitesearch/canonical.py): date order without a sort file.
+// Pages are numbered oldest first, and a result's id (its fragment's name) is the build
+// hash, then the page number in base 36 with its digits reversed
+// (build_tools/sitesearch/canonical.py): date order without a sort file.
+let buildLength = 0;
+
 function pageNumber(result) {
-  return parseInt(result.id.slice(result.id.lastIndexOf("-") + 1), 16);
+  return parseInt([...result.id.slice(buildLength)].reverse().join(""), 36);
 }
 
 export function newestFirst(results) {
