@@ -13,7 +13,7 @@ import codecs
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,7 @@ class RawDocument:
     body_line: int = 1
     first_line: int = 1
 
-    @property
+    @cached_property  # asked for by every check and link of the document
     def slug(self) -> str:
         return self.path.stem
 
