@@ -45,12 +45,16 @@ class Background:
             raise value
         return value
 
-    def cancel(self) -> None:
-        """Stop the child if it still runs (the parent failed; its output is discarded)."""
+    def cancel(self, wait: bool = True) -> None:
+        """Stop the child if it still runs (the parent failed; its output is discarded).
+
+        `wait` False: only signal it (it ends before it writes again); result() reaps it.
+        """
         self.cancelled = True
         if self.process is not None and self.process.is_alive():
             self.process.terminate()
-            self.process.join()
+            if wait:
+                self.process.join()
 
 
 def _call(function: Callable[..., Any], args: tuple) -> tuple[bool, Any]:

@@ -69,6 +69,12 @@ def generate_pages(site: Site) -> list[Page]:
     return pages
 
 
+def explainer_pages(site: Site, explainers: list[Explainer]) -> list[Page]:
+    """The pages of some explainers alone: what the preview renders again after their bodies changed."""
+    renderer = _Renderer(site)
+    return [renderer.explainer(e) for e in explainers]
+
+
 def browse_sections(site: Site) -> list[tuple[str, str, str, list[Listing]]]:
     """(folder, title, intro, listings) for each way of browsing explainers."""
     content, explainers = site.content, site.explainers
@@ -157,18 +163,35 @@ _environment.filters["answer"] = department_answer
 _environment.filters["yaml_string"] = yaml_string
 
 
+class _StaleLinks(dict):
+    """FAQ entry id → its firm links to expired or superseded policies, worked out when a page first shows the entry."""
+
+    def __init__(self, site: Site):
+        super().__init__()
+        self._entries = {entry.id: entry for entry in site.faq}
+        self._status = site.status
+
+    def __missing__(self, entry_id: str) -> list:
+        value = self[entry_id] = self._entries[entry_id].stale_links(self._status)
+        return value
+
+
 class _Renderer:
     """Renders each kind of page with the site's shared context."""
 
     def __init__(self, site: Site):
         self.site = site
         self.by_slug = {e.slug: e for e in site.explainers}
-        self.stale = {e.id: e.stale_links(site.status) for e in site.faq}
+        self.stale = _StaleLinks(site)
         self.faq_of: dict[str, list[tuple[FAQEntry, LinkKind]]] = {}
-        self.entry_of_pair = {id(o.pair): entry.id for entry in site.faq for o in entry.occurrences}
         for entry in site.faq:
             for link in entry.links:
                 self.faq_of.setdefault(link.slug, []).append((entry, link.kind))
+
+    @functools.cached_property
+    def entry_of_pair(self) -> dict[int, str]:
+        """id of a Q&A pair → its FAQ entry: for session pages only (the preview renders single explainer pages)."""
+        return {id(o.pair): entry.id for entry in self.site.faq for o in entry.occurrences}
 
     def _page(self, src_path: str, title: str, template: str, **context) -> Page:
         here = page_url(src_path)

@@ -14,7 +14,7 @@ from .check import check_tree
 from .faq import assemble_faq, stale_warnings, unknown_entry_warnings
 from .heap import collector_paused
 from .history import last_changed
-from .load import load_tree
+from .load import LoadedTree, load_tree
 from .models import Content, Explainer, Issue, Site, Status
 from .search.analysis import prepare_segmenter
 
@@ -47,9 +47,17 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
 def run_pipeline(content_dir: Path, today: dt.date, preview: PreviewState | None = None) -> Site:
     """Check the content and derive the site as of `today`; raise ContentError on errors.
 
-    `preview` (policy serve) keeps what did not change since the last run: files, the FAQ.
+    `preview` (policy serve) keeps what did not change since its last run: files,
+    the FAQ, and after edits to explainers' bodies alone everything but those (preview.py).
     """
-    content, issues = check_tree(load_tree(content_dir, preview.files if preview else None))
+    if preview is not None:
+        return preview.run(content_dir, today)
+    return site_from(load_tree(content_dir), today)
+
+
+def site_from(tree: LoadedTree, today: dt.date, preview: PreviewState | None = None) -> Site:
+    """The whole pipeline after loading: check, derive, last changes, pages."""
+    content, issues = check_tree(tree)
     if any(issue.is_error for issue in issues):
         raise ContentError(issues)
     site = derive(content, today, issues, preview)

@@ -3,29 +3,42 @@
 Enabled in mkdocs.yml as `plugins: [policy]`. With `policy build` the
 pipeline has already run and its Site is handed over (`prepared_site`); with
 a plain `mkdocs build` or `mkdocs serve` the plugin runs the pipeline itself.
-Nothing outside this module and site.py imports MkDocs.
+
+In preview (`serve`), a save is first run through the pipeline
+(preview.py says which pages changed). When every changed page is a page
+the last MkDocs build made, those pages alone are rendered with MkDocs'
+own page steps and the files, navigation and theme of that build
+(`_render_alone`): walking 25,000 pages through a MkDocs build took longer
+than rendering one. Pages added or removed, or a change to mkdocs.yml or
+the static files, make MkDocs build again (dirty: it renders only the
+changed pages). Nothing outside this module and site.py imports MkDocs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import html
 import logging
 import shutil
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .feeds import feed_files
-from .models import Issue, Page, Site
+from .models import Issue, Page, Site, page_url
 from .pages import ATOM_FILE, JSON_FILE
 from .pipeline import ContentError, run_pipeline
-from .preview import PreviewState
+from .preview import PageChanges, PreviewState
 from .report import format_text
 from .search.api import wsgi_middleware
 from .sitemap import SITEMAP_FILE, sitemap
@@ -41,6 +54,27 @@ class PolicyPluginConfig(base.Config):
     """Build date as YYYY-MM-DD: decides statuses and which scheduled explainers are out. Default: today."""
 
 
+@dataclass(frozen=True)
+class _Update:
+    """One run of the preview: its site (None when the content has errors), the pages MkDocs gets, what changed."""
+
+    site: Site | None
+    pages: list[Page]
+    changes: PageChanges
+
+
+@dataclass(frozen=True)
+class _Built:
+    """What the preview's last MkDocs build set up: enough to render any of its pages again."""
+
+    config: Any
+    files: Files
+    nav: Any
+    env: Any
+    doc_files: list
+    outside: tuple  # the files outside content/ it was built from (_outside_stamps)
+
+
 class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     # Set by `policy build` so the pipeline's Site is reused, not computed twice.
     prepared_site: Site | None = None
@@ -52,11 +86,16 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self.serving = command == "serve"
         self.site: Site | None = None
         self.preview = PreviewState() if self.serving else None  # what a rebuild can reuse
+        self._ready: _Update | None = None  # a rebuild's run, for the MkDocs build it starts
+        self._built: _Built | None = None
         if self.serving:  # the preview keeps its own search index for /api/search
             self.preview_folder = Path(tempfile.mkdtemp(prefix="policy-preview-"))
 
     def on_shutdown(self) -> None:
         if getattr(self, "serving", False):
+            self.preview.stop_background()
+            if getattr(self, "_events", None) is not None:
+                self._events.stop()
             shutil.rmtree(self.preview_folder, ignore_errors=True)
 
     def on_config(self, config):
@@ -68,7 +107,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        changed = self.preview.changed_pages(self.pages) if getattr(self, "preview", None) else None
+        changed = {page.src_path for page in self._update.changes.changed} if getattr(self, "serving", False) else None
         for page in self.pages:
             file = File.generated(config, page.src_path, content=page.markdown)
             if changed is not None and page.src_path not in changed:
@@ -78,15 +117,27 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             files.remove(theme_sitemap)  # the theme's template, no longer rendered by MkDocs
         built = self.site or self.prepared_site
         if built is not None:
-            for path, data in feed_files(built, config.site_name, config.site_url).items():
+            for path, data in _site_files(built, config).items():
                 files.append(File.generated(config, path, content=data))
-            if config.site_url:
-                files.append(File.generated(config, SITEMAP_FILE, content=sitemap(built, config.site_url)))
         return files
 
+    def on_nav(self, nav, config, files):
+        self._nav = nav
+        return nav
+
+    def on_env(self, env, config, files):
+        if getattr(self, "serving", False):  # kept for rendering single pages later (_render_alone)
+            self._built = _Built(config, files, self._nav, env, files.documentation_pages(inclusion=InclusionLevel.is_in_serve),
+                                 _outside_stamps(config))
+        return env
+
     def on_post_build(self, config) -> None:
-        if getattr(self, "serving", False) and self.site is not None:  # after the pages are served
-            self.preview.write_search(self.site, Path(config.site_dir), self.preview_folder)
+        if getattr(self, "serving", False):
+            self.preview.showing(self._update.changes)
+            _remove_pages(Path(config.site_dir), self._update.changes.removed)
+            self.preview.settle()
+            if self.site is not None:  # after the pages are served
+                self.preview.write_later(self.site, Path(config.site_dir), self.preview_folder)
         elif self.site is not None:  # `policy build` writes the site search itself, into its staged folder
             self._write_site_search(Path(config.site_dir))
 
@@ -99,9 +150,57 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             log.error("%s", error)  # the preview keeps running; the search page says search is unavailable
 
     def on_serve(self, server, config, builder):
-        server.watch(str(self._content_dir(config)))
+        self._events = _watch_with_events(server, self._content_dir(config))
         server.set_app(wsgi_middleware(server.get_app(), self.preview_folder / "search_index"))
+        server.builder = functools.partial(self._rebuild, server.builder)
         return server
+
+    # --- preview rebuilds ------------------------------------------------------------------
+
+    def _rebuild(self, build: Callable[[], None]) -> None:
+        """After a save: the changed pages alone when the last build can render them, else a MkDocs build."""
+        self.preview.stop_background()  # it would write files of the previous save over this one's
+        if self._built is None:
+            return build()
+        update = self._prepare(self._built.config)
+        if self._can_render_alone(update.changes):
+            self._render_alone(update)
+        else:
+            self._ready = update
+            build()
+
+    def _prepare(self, config) -> _Update:
+        """Run the pipeline on what changed; with errors, error pages over the last good site."""
+        try:
+            site = run_pipeline(self._content_dir(config), self._today(), self.preview)
+        except ContentError as error:
+            log.error("policy: the content has errors (shown in the browser):\n%s", format_text([i for i in error.issues if i.is_error]))
+            pages = _error_pages(error.issues, self.preview.served(), self._content_dir(config))
+            return _Update(None, pages, self.preview.changes(pages, complete=False))
+        return _Update(site, site.pages, self.preview.changes(site.pages))
+
+    def _can_render_alone(self, changes: PageChanges) -> bool:
+        built = self._built
+        return (changes.same_pages and all(page.src_path in built.files for page in changes.changed)
+                and _outside_stamps(built.config) == built.outside)
+
+    def _render_alone(self, update: _Update) -> None:
+        """Render the changed pages as MkDocs' build renders a page, with the files, navigation and theme of the last build."""
+        from mkdocs.commands.build import _build_page, _populate_page  # MkDocs' own page steps (mkdocs<2 is pinned)
+
+        started, built = time.monotonic(), self._built
+        for page in update.changes.changed:
+            file = built.files.get_file_from_path(page.src_path)
+            file.content_string = page.markdown
+            _populate_page(file.page, built.config, built.files)
+            _build_page(file.page, built.config, built.doc_files, built.nav, built.env, excluded=file.inclusion.is_excluded())
+            file.page.validate_anchor_links(files=built.files, log_level=built.config.validation.links.anchors)
+        self.preview.showing(update.changes)
+        log.info("policy: %d changed page(s) rendered in %.2f s", len(update.changes.changed), time.monotonic() - started)
+        if update.site is not None:
+            self.site = update.site
+            self.preview.write_later(update.site, Path(built.config.site_dir), self.preview_folder,
+                                     files=functools.partial(_site_files, update.site, built.config))
 
     def _content_dir(self, config) -> Path:
         folder = Path(self.overrides.get("content_dir") or self.config.content_dir)
@@ -117,18 +216,101 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     def _pages(self, config) -> list[Page]:
         if self.prepared_site is not None:
             return self.prepared_site.pages
+        if getattr(self, "serving", False):
+            self._update, self._ready = self._ready or self._prepare(config), None
+            self.site = self._update.site
+            return self._update.pages
         try:
-            self.site = run_pipeline(self._content_dir(config), self._today(), getattr(self, "preview", None))
+            self.site = run_pipeline(self._content_dir(config), self._today())
             return self.site.pages
         except ContentError as error:
-            self.site = None
-            if getattr(self, "serving", False):
-                return [_error_page(error.issues)]
             raise PluginError("policy: the content has errors:\n" + format_text(error.issues)) from None
+
+
+def _site_files(site: Site, config) -> dict[str, bytes]:
+    """Path → bytes of the files made from the whole site: feeds, and the sitemap when there is a site_url."""
+    files = feed_files(site, config.site_name, config.site_url)
+    if config.site_url:
+        files[SITEMAP_FILE] = sitemap(site, config.site_url)
+    return files
+
+
+def _outside_stamps(config) -> tuple:
+    """mkdocs.yml and the files of docs_dir as they are now: the preview's other watched files."""
+    paths = [Path(config.config_file_path), *sorted(Path(config.docs_dir).rglob("*"))]
+    return tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in paths if path.is_file())
+
+
+def _remove_pages(site_dir: Path, sources: set[str]) -> None:
+    """The output of pages the site no longer has (a deleted explainer): a dirty build leaves it."""
+    for source in sources:
+        output = site_dir / page_url(source) / "index.html"
+        output.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            output.parent.rmdir()  # only when empty: a list page's folder may hold its other pages
+
+
+def _watch_with_events(server, folder: Path):
+    """Watch `folder` with the system's file events (inotify on Linux); the started observer, or None when polled.
+
+    MkDocs polls every watched file every half second: at 5,000 explainers a
+    poll of 8,000 files took longer than the rebuild, and it was most of the
+    time from a save to its page. The server's own handler is kept (its
+    `watch` schedules it on `server.observer`, here lent a stand-in that
+    hands it over), and only writes, moves and deletions reach it, as the
+    preview reading a file must not start another rebuild.
+    """
+    from watchdog import events
+    from watchdog.observers import Observer
+
+    polling, server.observer = server.observer, _HandlerCatcher()
+    try:
+        server.watch(str(folder))
+        handler = server.observer.handler
+    finally:
+        server.observer = polling
+    changes = [events.FileModifiedEvent, events.FileClosedEvent, events.FileCreatedEvent, events.FileDeletedEvent, events.FileMovedEvent,
+               events.DirCreatedEvent, events.DirDeletedEvent, events.DirMovedEvent]
+    observer = Observer()
+    try:
+        observer.schedule(handler, str(folder), recursive=True, event_filter=changes)
+        observer.start()
+    except OSError:  # no inotify here, or its limits reached: MkDocs polls
+        polling.schedule(handler, str(folder), recursive=True)
+        return None
+    return observer
+
+
+class _HandlerCatcher:
+    """Stands in for the server's observer while it schedules its handler, and keeps the handler."""
+
+    def schedule(self, handler, path: str, recursive: bool = False):
+        self.handler = handler
 
 
 def _unmodified() -> bool:
     return False
+
+
+def _error_pages(issues: list[Issue], served: set[str], content_dir: Path) -> list[Page]:
+    """The problems on the home page and on the served pages of the files that have errors.
+
+    The rest of the last good site stays served; an author looking at the
+    page of the file being edited sees the problem there, without looking for it.
+    """
+    page = _error_page(issues)
+    sources = {_page_of(Path(issue.path), content_dir) for issue in issues if issue.is_error}
+    return [page, *(Page(source, page.title, page.markdown) for source in sorted(sources & served - {page.src_path}))]
+
+
+def _page_of(path: Path, content_dir: Path) -> str | None:
+    """src path of the page a content file is published on (explainers and sessions), else None."""
+    try:
+        parts = path.resolve().relative_to(content_dir.resolve()).parts
+    except ValueError:
+        return None
+    folder = {"policies": "policies", "qa": "qa"}.get(parts[0]) if len(parts) > 1 else None
+    return f"{folder}/{path.stem}.md" if folder else None
 
 
 def _error_page(issues: list[Issue]) -> Page:

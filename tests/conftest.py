@@ -47,6 +47,13 @@ def write(folder: Path, relative: str, text: str | bytes) -> Path:
     return path
 
 
+def save(path: Path, text: str) -> None:
+    """Write as an editor saves: a watcher sees the file as changed even within one tick of the file system's clock."""
+    path.write_text(text, encoding="utf-8")
+    stamp = path.stat().st_mtime_ns + 1_000_000_000
+    os.utime(path, ns=(stamp, stamp))
+
+
 @pytest.fixture
 def project(content: Path) -> Path:
     """A project folder: the `content` copy plus the site configuration beside it."""
