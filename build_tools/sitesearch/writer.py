@@ -3,11 +3,13 @@
 It writes one record per search document into a scratch folder, runs
 Pagefind on the records with its output in `folder/pagefind/`, and writes the
 browser's analysis data. `policy build` calls it inside the staged build, so a
-failed run leaves the previous site in place.
+failed run leaves the previous site in place; it uses `start_site_search`
+to write the Whoosh index while Pagefind runs.
 """
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Sequence
@@ -16,29 +18,52 @@ from ..models import Site, Taxonomy
 from ..search.analysis import Analyzer
 from ..search.documents import SearchDocument, documents_of
 from .browser import browser_data_json
-from .pagefind import SiteSearchError, run_pagefind
+from .pagefind import PagefindRun, SiteSearchError
 from .records import record_html
 
 BUNDLE = "pagefind"
 BROWSER_DATA = "assets/sitesearch-data.json"
 
-__all__ = ["SiteSearchError", "write_site_search", "write_search_bundle"]
+__all__ = ["SiteSearchError", "start_site_search", "write_site_search", "write_search_bundle"]
+
+
+class PendingSiteSearch:
+    """Records written and Pagefind running; `finish()` waits for it and writes the browser data."""
+
+    def __init__(self, documents: Sequence[SearchDocument], taxonomy: Taxonomy, folder: Path):
+        self.documents, self.taxonomy, self.folder = documents, taxonomy, Path(folder)
+        self.analyzer = Analyzer(taxonomy.synonym_groups())
+        self.scratch = Path(tempfile.mkdtemp(prefix="policy-records-"))
+        try:
+            _write_records(documents, self.analyzer, self.scratch)
+            self.run = PagefindRun(self.scratch, self.folder / BUNDLE)
+        except BaseException:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise
+
+    def finish(self) -> None:
+        try:
+            self.run.wait()
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        data = self.folder / BROWSER_DATA
+        data.parent.mkdir(parents=True, exist_ok=True)
+        data.write_text(browser_data_json(self.documents, self.analyzer, self.taxonomy), encoding="utf-8")
+
+
+def start_site_search(site: Site, folder: Path) -> PendingSiteSearch:
+    """Index every published explainer and FAQ entry of `site` into `folder`: started."""
+    return PendingSiteSearch(documents_of(site), site.content.taxonomy, folder)
 
 
 def write_site_search(site: Site, folder: Path) -> None:
     """Index every published explainer and FAQ entry of `site` into the built site `folder`."""
-    write_search_bundle(documents_of(site), site.content.taxonomy, Path(folder))
+    start_site_search(site, folder).finish()
 
 
 def write_search_bundle(documents: Sequence[SearchDocument], taxonomy: Taxonomy, folder: Path) -> None:
     """The Pagefind bundle and the browser data for `documents` (benchmarks call this with synthetic ones)."""
-    analyzer = Analyzer(taxonomy.synonym_groups())
-    with tempfile.TemporaryDirectory(prefix="policy-records-") as scratch:
-        _write_records(documents, analyzer, Path(scratch))
-        run_pagefind(Path(scratch), folder / BUNDLE)
-    data = folder / BROWSER_DATA
-    data.parent.mkdir(parents=True, exist_ok=True)
-    data.write_text(browser_data_json(documents, analyzer, taxonomy), encoding="utf-8")
+    PendingSiteSearch(documents, taxonomy, folder).finish()
 
 
 def _write_records(documents: Sequence[SearchDocument], analyzer: Analyzer, scratch: Path) -> None:
