@@ -5,13 +5,14 @@ pipeline has already run and its Site is handed over (`prepared_site`); with
 a plain `mkdocs build` or `mkdocs serve` the plugin runs the pipeline itself.
 
 In preview (`serve`), a save is first run through the pipeline
-(preview.py says which pages changed). When every changed page is a page
-the last MkDocs build made, those pages alone are rendered with MkDocs'
-own page steps and the files, navigation and theme of that build
-(`_render_alone`): walking 25,000 pages through a MkDocs build took longer
-than rendering one. Pages added or removed, or a change to mkdocs.yml or
-the static files, make MkDocs build again (dirty: it renders only the
-changed pages). Nothing outside this module and site.py imports MkDocs.
+(preview.py says which pages changed). Those pages alone are then rendered
+with MkDocs' own page steps and the files, navigation and theme of the last
+MkDocs build (`_render_alone`), new pages added to its files and pages gone
+removed: walking 25,000 pages through a MkDocs build took longer than
+rendering one. A change to mkdocs.yml or the static files, a page of the
+navigation coming or going, or a last build that showed errors only, make
+MkDocs build again (dirty: it renders only the changed pages). Nothing
+outside this module and site.py imports MkDocs.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 
 from .feeds import feed_files
 from .models import Issue, Page, Site, page_url
@@ -73,6 +74,7 @@ class _Built:
     env: Any
     doc_files: list
     outside: tuple  # the files outside content/ it was built from (_outside_stamps)
+    whole: bool     # it built a whole site, not error pages only
 
 
 class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
@@ -127,8 +129,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     def on_env(self, env, config, files):
         if getattr(self, "serving", False):  # kept for rendering single pages later (_render_alone)
-            self._built = _Built(config, files, self._nav, env, files.documentation_pages(inclusion=InclusionLevel.is_in_serve),
-                                 _outside_stamps(config))
+            self._built = _Built(config, files, self._nav, env, _doc_files(files), _outside_stamps(config), self._update.site is not None)
         return env
 
     def on_post_build(self, config) -> None:
@@ -181,21 +182,29 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     def _can_render_alone(self, changes: PageChanges) -> bool:
         built = self._built
-        return (changes.same_pages and all(page.src_path in built.files for page in changes.changed)
-                and _outside_stamps(built.config) == built.outside)
+        return (built.whole and _outside_stamps(built.config) == built.outside
+                and not (changes.added | changes.removed) & _named_in_nav(built.nav))
 
     def _render_alone(self, update: _Update) -> None:
         """Render the changed pages as MkDocs' build renders a page, with the files, navigation and theme of the last build."""
         from mkdocs.commands.build import _build_page, _populate_page  # MkDocs' own page steps (mkdocs<2 is pinned)
 
-        started, built = time.monotonic(), self._built
-        for page in update.changes.changed:
+        started, built, changes = time.monotonic(), self._built, update.changes
+        for source in changes.removed:
+            built.files.remove(built.files.get_file_from_path(source))
+        for page in changes.changed:
+            if page.src_path in changes.added:
+                _add_page(built, page)
+        if not changes.same_pages:
+            built.doc_files[:] = _doc_files(built.files)
+        for page in changes.changed:
             file = built.files.get_file_from_path(page.src_path)
             file.content_string = page.markdown
             _populate_page(file.page, built.config, built.files)
             _build_page(file.page, built.config, built.doc_files, built.nav, built.env, excluded=file.inclusion.is_excluded())
             file.page.validate_anchor_links(files=built.files, log_level=built.config.validation.links.anchors)
-        self.preview.showing(update.changes)
+        _remove_pages(Path(built.config.site_dir), changes.removed)
+        self.preview.showing(changes)
         log.info("policy: %d changed page(s) rendered in %.2f s", len(update.changes.changed), time.monotonic() - started)
         if update.site is not None:
             self.site = update.site
@@ -233,6 +242,33 @@ def _site_files(site: Site, config) -> dict[str, bytes]:
     if config.site_url:
         files[SITEMAP_FILE] = sitemap(site, config.site_url)
     return files
+
+
+def _doc_files(files: Files) -> list:
+    """The pages of a preview build, as MkDocs' build lists them for the templates."""
+    return files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+
+
+def _add_page(built: _Built, page: Page) -> None:
+    """A new page in the last build's files, as MkDocs' build adds a page that is not in the navigation."""
+    from mkdocs.structure.pages import Page as MkDocsPage
+
+    file = File.generated(built.config, page.src_path, content=page.markdown)
+    built.files.append(file)
+    set_exclusions([file], built.config)
+    MkDocsPage(None, file, built.config)
+
+
+def _named_in_nav(nav) -> set[str]:
+    """src paths of the navigation's pages and the targets of its links (an entry whose page did not exist yet)."""
+    named = {page.file.src_uri for page in nav.pages}
+    items = list(nav.items)
+    while items:
+        item = items.pop()
+        if item.is_link:
+            named.add(item.url)
+        items.extend(item.children or [])
+    return named
 
 
 def _outside_stamps(config) -> tuple:

@@ -108,8 +108,8 @@ def test_serve_shows_an_error_on_the_edited_page_and_keeps_the_rest(served):
     assert "内容有错误" not in _wait_for(url, "首页", time.monotonic() + 10)
 
 
-def test_serve_adds_and_removes_pages(served):
-    url, content = served
+def test_serve_adds_and_removes_pages(served_with_log):
+    url, content, log = served_with_log
     _wait_for(url, "首页", time.monotonic() + 90)
     added = content / "policies/added-in-preview.md"
     save(added, (content / "policies/economy-2023.md").read_text(encoding="utf-8").replace("title: ", "title: 预览中新加的", 1))
@@ -127,6 +127,16 @@ def test_serve_adds_and_removes_pages(served):
     else:
         raise AssertionError("the removed explainer's page is still served")
     assert "预览中新加的" not in _wait_for(url + "departments/js-fgw/", "</html>", time.monotonic() + 10)
+    assert log.read_text(encoding="utf-8").count("Building documentation") == 1  # pages came and went without a MkDocs build
+
+
+def test_serve_builds_again_after_a_change_outside_content(served_with_log):
+    url, content, log = served_with_log
+    _wait_for(url, "首页", time.monotonic() + 90)
+    stylesheet = content.parent / "theme/pages/assets/policy.css"
+    save(stylesheet, stylesheet.read_text(encoding="utf-8") + "\n.pp-preview-test { color: red; }\n")
+    _wait_for(url + "assets/policy.css", ".pp-preview-test", time.monotonic() + 90)
+    assert log.read_text(encoding="utf-8").count("Building documentation") == 2
 
 
 def test_serve_answers_the_search_api(served):
