@@ -101,9 +101,10 @@ def sent_size(body: bytes) -> int:
     return min(len(body), len(gzip.compress(body, 6)))
 
 
-def downloaded(browser, url: str, wait, width: int = 390) -> dict:
+def downloaded(browser, url: str, wait, width: int = 390, shell: frozenset[str] = frozenset()) -> dict:
     """Bytes of every response while loading `url` and running `wait(page)`; seconds to the answer.
-    On a phone (390 px) the search page leaves its facets closed and their data unloaded."""
+    On a phone (390 px) the search page leaves its facets closed and their data unloaded.
+    `own_kb` leaves out the responses whose paths are in `shell` (see `shell_paths`)."""
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     responses = []
@@ -112,10 +113,24 @@ def downloaded(browser, url: str, wait, width: int = 390) -> dict:
     page.goto(url)
     finished = wait(page)
     seconds = time.perf_counter() - started
-    bodies = [served_file(r.url) for r in responses if r.status == 200]
+    bodies = [(urlsplit(r.url).path, served_file(r.url)) for r in responses if r.status == 200]
     context.close()
-    return {"requests": len(bodies), "raw_kb": sum(map(len, bodies)) / 1024,
-            "sent_kb": sum(map(sent_size, bodies)) / 1024, "seconds": seconds, "finished": finished}
+    return {"requests": len(bodies), "raw_kb": sum(len(body) for _, body in bodies) / 1024,
+            "sent_kb": sum(sent_size(body) for _, body in bodies) / 1024,
+            "own_kb": sum(sent_size(body) for path, body in bodies if path not in shell) / 1024,
+            "seconds": seconds, "finished": finished}
+
+
+def shell_paths(browser, url: str) -> frozenset[str]:
+    """What the site's home page loads besides itself (the theme's CSS, JS, icon): every page
+    shares it, so a visitor who comes to the search from any page has it already."""
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    paths = set()
+    page.on("response", lambda response: paths.add(urlsplit(response.url).path))
+    page.goto(url, wait_until="networkidle")
+    context.close()
+    return frozenset(paths - {urlsplit(url).path})
 
 
 def wait_ours(page) -> bool:
@@ -185,12 +200,12 @@ def synthetic_row(size: int, documents, taxonomy, ours_base: Path, material_base
     index_file.write_text(material_index(documents, config), encoding="utf-8")
     material_build = time.perf_counter() - started
     with served(ours) as url:
-        our_bytes = downloaded(browser, f"{url}search/?q={quote(FIRST_QUERY)}", wait_ours)
+        our_bytes = downloaded(browser, f"{url}search/?q={quote(FIRST_QUERY)}", wait_ours, shell=shell_paths(browser, url))
         our_desktop = downloaded(browser, f"{url}search/?q={quote(FIRST_QUERY)}", wait_ours, width=1280)
     with served(material) as url:
         material_bytes = downloaded(browser, url, wait_material(FIRST_QUERY))
     index_mb = sum(f.stat().st_size for f in (ours / BUNDLE).rglob("*") if f.is_file()) / 1e6
-    return [size, our_bytes["sent_kb"], our_desktop["sent_kb"], our_bytes["raw_kb"], our_bytes["requests"], our_bytes["seconds"], ours_build, index_mb,
+    return [size, our_bytes["sent_kb"], our_bytes["own_kb"], our_desktop["sent_kb"], our_bytes["raw_kb"], our_bytes["requests"], our_bytes["seconds"], ours_build, index_mb,
             material_bytes["sent_kb"], material_bytes["raw_kb"], material_bytes["seconds"] if material_bytes["finished"] else "did not finish",
             material_build, index_file.stat().st_size / 1e6]
 
@@ -244,7 +259,7 @@ def our_search(browser, url: str, queries: list[str]) -> tuple[list[list[str]], 
     answers = page.evaluate("""async (queries) => {
         const m = await import('/assets/sitesearch-query.js');
         const s = await m.loadSearch();
-        const filters = m.pagefindFilters(s.data.regions, { kind: ['policy'] });
+        const filters = m.pagefindFilters(s.data, { kind: ['policy'] });
         const urls = async (q, n) => {
           const found = await m.runSearch(s.pagefind, s.analyzer.analyse(q), filters, false);
           return (await m.pageOfResults(found.results, 0, n)).map(d => new URL(d.url, location.href).pathname);
@@ -316,7 +331,7 @@ def main() -> None:
             print(f"… {size} pages done", file=sys.stderr, flush=True)
         recall = recall_rows(work, browser, args.questions)
     print(f"## First query ({FIRST_QUERY}): bytes downloaded for the search page and the query\n")
-    print(markdown_table(["pages", "ours KB (gzip, phone)", "ours KB (gzip, desktop: facets open)", "ours KB (raw, phone)", "ours requests", "ours s to results", "ours index build s", "ours index MB",
+    print(markdown_table(["pages", "ours KB (gzip, phone)", "ours KB without the site's theme", "ours KB (gzip, desktop: facets open)", "ours KB (raw, phone)", "ours requests", "ours s to results", "ours index build s", "ours index MB",
                           "Material KB (gzip)", "Material KB (raw)", "Material s to results", "Material index build s", "Material index MB"], sizes))
     print("\n## Real corpus: briefing questions (all statuses) and 营商环境\n")
     print(markdown_table(["search", "Recall@1", "Recall@10", "MRR@10", "营商环境 found / pages with it", "index build s"], recall))

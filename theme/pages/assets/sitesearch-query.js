@@ -17,7 +17,7 @@ const STATUS_LOOK = {
 };
 export const KIND_LABEL = { policy: "政策解读", faq: "常见问题" };
 
-async function loadSearch() {
+export async function loadSearch() {
   const [data, pagefind] = await Promise.all([
     fetch(new URL("sitesearch-data.json", ASSETS)).then((response) => {
       if (!response.ok) throw new Error(`sitesearch-data.json: ${response.status}`);
