@@ -21,7 +21,7 @@ from build_tools.sitesearch import SiteSearchError, pagefind as pagefind_module
 from build_tools.sitesearch.browser import browser_data
 from build_tools.sitesearch.canonical import BUILD_LENGTH, SIGNATURE, canonicalise_bundle
 from build_tools.sitesearch.records import filters_of, record_html
-from build_tools.sitesearch.tokens import encode_word, tokens_of
+from build_tools.sitesearch.tokens import common_terms, encode_word, token_of, tokens_of, weighted_texts
 from build_tools.sitesearch.writer import write_site_search
 from conftest import MINI
 from test_build import TODAY, digest, options
@@ -58,6 +58,24 @@ def test_records_carry_filters_meta_and_no_readable_words(mini_site):
     body = record.split("<main data-pagefind-body>")[1]
     assert body.replace("</main></body></html>", "").strip() and not any("\u4e00" <= ch <= "\u9fff" for ch in body)
     assert 'data-pagefind-meta="title[content]"' in record and 'data-pagefind-sort="date[content]"' in record
+
+
+def test_common_words_come_first_and_every_word_keeps_its_weight(mini_site):
+    analyzer = Analyzer(mini_site.content.taxonomy.synonym_groups())
+    documents = documents_of(mini_site)
+    common = common_terms(analyzer, documents)
+    document = max(documents, key=lambda d: len(d.body))
+    ordered = weighted_texts(analyzer, document, common)
+    plain = weighted_texts(analyzer, document)
+
+    def weighted_tokens(texts):
+        return sorted((text.weight, token) for text in texts for token in text.tokens.split())
+
+    assert weighted_tokens(ordered) == weighted_tokens(plain)
+    common_tokens = {token_of(term) for term in common}
+    tokens = [token for text in ordered for token in text.tokens.split()]
+    first_rare = next(i for i, token in enumerate(tokens) if token not in common_tokens)
+    assert first_rare > 0 and not common_tokens & set(tokens[first_rare:])
 
 
 def test_browser_data_maps_traditional_characters_of_the_site_only(mini_site):

@@ -52,8 +52,8 @@ def meta_of(document: SearchDocument) -> dict[str, str]:
     }
 
 
-def record_html(analyzer: Analyzer, document: SearchDocument) -> str:
-    """The record of one document, as Pagefind reads it."""
+def record_html(analyzer: Analyzer, document: SearchDocument, common: dict[str, int] | None = None) -> str:
+    """The record of one document, as Pagefind reads it; `common`: see tokens.weighted_texts."""
     # lang "und": the words are segmented already; Pagefind's own Chinese segmentation would only
     # slow it down (7× on 438 records) and move word positions. The browser, finding no "zh"
     # index, loads the only one there is.
@@ -62,7 +62,7 @@ def record_html(analyzer: Analyzer, document: SearchDocument) -> str:
     lines += _attribute_elements("data-pagefind-filter", ((name, value) for name, values in filters_of(document).items() for value in values))
     lines += _attribute_elements("data-pagefind-sort", [("date", document.published.isoformat())])
     lines.append("<main data-pagefind-body>")
-    lines += [f'<p data-pagefind-weight="{text.weight}">{text.tokens}</p>' for text in weighted_texts(analyzer, document) if text.tokens]
+    lines += [f'<p data-pagefind-weight="{text.weight}">{text.tokens}</p>' for text in weighted_texts(analyzer, document, common)]
     lines.append("</main></body></html>\n")
     return "\n".join(lines)
 

@@ -15,8 +15,10 @@ in sitesearch-query.js, from CODE in the browser data).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
 from ..search.analysis import SYNONYM_PREFIX, Analyzer
 from ..search.documents import SearchDocument
@@ -73,20 +75,57 @@ def tokens_of(analyzer: Analyzer, text: str) -> str:
     """The search terms of `text` (words, sub-words, 文号, synonym groups) as tokens; a term
     that repeats is kept only MAX_REPEATS times. Grouped by term, not in text order:
     Pagefind ranks by counts and weights, and excerpts come from the page's summary."""
+    return _joined(analyzer.term_counts(text).items())
+
+
+def _joined(counts) -> str:
     kept = []
-    for term, (occurrences, _) in analyzer.term_counts(text).items():
+    for term, (occurrences, _) in counts:
         token = token_of(term)
         if token:
             kept += [token] * min(occurrences, MAX_REPEATS)
     return " ".join(kept)
 
 
-def weighted_texts(analyzer: Analyzer, document: SearchDocument) -> list[WeightedText]:
-    """Title first and heaviest, then the words that describe the page, then the body."""
+# Terms in at least this share of the sampled documents are "common" (see weighted_texts).
+COMMON_SHARE, SAMPLE_SIZE = 0.01, 1000
+
+
+def common_terms(analyzer: Analyzer, documents: Sequence[SearchDocument]) -> dict[str, int]:
+    """The terms in at least COMMON_SHARE of an even sample of `documents`, most common first,
+    as {term: rank}."""
+    sample = documents[:: max(1, len(documents) // SAMPLE_SIZE)]
+    frequency: Counter[str] = Counter()
+    for document in sample:
+        frequency.update({term for text in _section_texts(document) for term in analyzer.term_counts(text)})
+    floor = max(2, COMMON_SHARE * len(sample))
+    ranked = sorted((term for term, count in frequency.items() if count >= floor), key=lambda t: (-frequency[t], t))
+    return {term: rank for rank, term in enumerate(ranked)}
+
+
+def weighted_texts(analyzer: Analyzer, document: SearchDocument, common: dict[str, int] | None = None) -> list[WeightedText]:
+    """Title heaviest, then the words that describe the page, then the body; the `common`
+    terms of all three come first, most common first. Pagefind stores a word's position in
+    each page with the difference to the previous written out, and the first of them in full:
+    for a word on thousands of pages, a small first position is most of its index size (the
+    chunk a first query loaded for a synonym group on 13,850 of 20,000 pages: 47 → 18 KB).
+    Positions do not change Pagefind's ranking, so this order costs nothing."""
+    common = common or {}
+    split = []
+    for weight, text in zip(_WEIGHTS, _section_texts(document)):
+        counts = analyzer.term_counts(text)
+        first = sorted((item for item in counts.items() if item[0] in common), key=lambda item: common[item[0]])
+        split.append((weight, first, [item for item in counts.items() if item[0] not in common]))
+    texts = [WeightedText(weight, _joined(first)) for weight, first, _ in split]
+    texts += [WeightedText(weight, _joined(rest)) for weight, _, rest in split]
+    return [text for text in texts if text.tokens]
+
+
+_WEIGHTS = (7.0, 3.0, 1.0)
+
+
+def _section_texts(document: SearchDocument) -> tuple[str, str, str]:
+    """Title; the words that describe the page; the body."""
     described = [document.summary, document.number, document.policy_title,
                  *document.tags, *document.topics, *document.audience]
-    return [
-        WeightedText(7.0, tokens_of(analyzer, document.title)),
-        WeightedText(3.0, tokens_of(analyzer, "\n".join(d for d in described if d))),
-        WeightedText(1.0, tokens_of(analyzer, document.body)),
-    ]
+    return document.title, "\n".join(d for d in described if d), document.body

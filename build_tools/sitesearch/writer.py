@@ -20,6 +20,7 @@ from ..search.documents import SearchDocument, documents_of
 from .browser import browser_data_json
 from .pagefind import PagefindRun, SiteSearchError
 from .records import record_html
+from .tokens import common_terms
 
 BUNDLE = "pagefind"
 BROWSER_DATA = "assets/sitesearch-data.json"
@@ -67,7 +68,8 @@ def write_search_bundle(documents: Sequence[SearchDocument], taxonomy: Taxonomy,
 
 
 def _write_records(documents: Sequence[SearchDocument], analyzer: Analyzer, scratch: Path) -> None:
+    common = common_terms(analyzer, documents)
     for document in documents:
         path = scratch / document.url / "index.html"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(record_html(analyzer, document), encoding="utf-8")
+        path.write_text(record_html(analyzer, document, common), encoding="utf-8")
