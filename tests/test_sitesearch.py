@@ -142,7 +142,7 @@ def test_a_failed_site_search_leaves_the_previous_site_untouched(content, tmp_pa
     def failing(site, folder):
         raise SiteSearchError("Pagefind 生成搜索索引失败 / Pagefind failed to write the search index")
 
-    monkeypatch.setattr(build_module, "start_site_search", failing)
+    monkeypatch.setattr(build_module, "write_site_search", failing)
     with pytest.raises(SiteSearchError):
         build(options(tmp_path, content))
     assert digest(tmp_path / "site") == before

@@ -14,13 +14,13 @@ and encodes it the same way (theme/pages/assets/sitesearch-query.js).
   browser.py    what the browser needs to analyse a query: t2s map, stop words, synonyms, regions
   pagefind.py   runs the Pagefind binary (PyPI, pinned)
   canonical.py  makes its output byte-reproducible and its metadata file small
-  writer.py     `write_site_search(site, folder)` / `start_site_search`: the writer `policy build` calls
+  writer.py     `write_site_search(site, folder)`: the writer `policy build` calls
   pages.py      the search page and the matching page (哪些政策适用于我)
 
 Nothing here imports MkDocs.
 """
 
 from .pages import site_search_pages
-from .writer import SiteSearchError, start_site_search, write_site_search
+from .writer import SiteSearchError, write_site_search
 
-__all__ = ["SiteSearchError", "site_search_pages", "start_site_search", "write_site_search"]
+__all__ = ["SiteSearchError", "site_search_pages", "write_site_search"]

@@ -3,8 +3,7 @@
 It writes one record per search document into a scratch folder, runs
 Pagefind on the records with its output in `folder/pagefind/`, and writes the
 browser's analysis data. `policy build` calls it inside the staged build, so a
-failed run leaves the previous site in place; it uses `start_site_search`
-to write the Whoosh index while Pagefind runs.
+failed run leaves the previous site in place.
 """
 
 from __future__ import annotations
@@ -25,11 +24,12 @@ from .tokens import common_terms
 BUNDLE = "pagefind"
 BROWSER_DATA = "assets/sitesearch-data.json"
 
-__all__ = ["SiteSearchError", "start_site_search", "write_site_search", "write_search_bundle"]
+__all__ = ["SiteSearchError", "write_site_search", "write_search_bundle"]
 
 
 class PendingSiteSearch:
-    """Records written and Pagefind running; `finish()` waits for it and writes the browser data."""
+    """Records written and Pagefind running; `finish()` waits for it and writes the browser data.
+    (Whoosh written meanwhile made `policy build` slower on two cores: see build.py.)"""
 
     def __init__(self, documents: Sequence[SearchDocument], taxonomy: Taxonomy, folder: Path):
         self.documents, self.taxonomy, self.folder = documents, taxonomy, Path(folder)
@@ -52,14 +52,9 @@ class PendingSiteSearch:
         data.write_text(browser_data_json(self.documents, self.analyzer, self.taxonomy), encoding="utf-8")
 
 
-def start_site_search(site: Site, folder: Path) -> PendingSiteSearch:
-    """Index every published explainer and FAQ entry of `site` into `folder`: started."""
-    return PendingSiteSearch(documents_of(site), site.content.taxonomy, folder)
-
-
 def write_site_search(site: Site, folder: Path) -> None:
     """Index every published explainer and FAQ entry of `site` into the built site `folder`."""
-    start_site_search(site, folder).finish()
+    PendingSiteSearch(documents_of(site), site.content.taxonomy, folder).finish()
 
 
 def write_search_bundle(documents: Sequence[SearchDocument], taxonomy: Taxonomy, folder: Path) -> None:
