@@ -60,7 +60,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> Site:
 
 def _write_search_indexes(site: Site, site_search_folder: Path, index_folder: Path) -> dict[str, float]:
     """In the child process: Pagefind's bundle (into a scratch folder, as MkDocs cleans its own), then Whoosh.
-    One after the other: writing Whoosh while the Pagefind binary ran made the build slower
+    One after the other: Whoosh written while the Pagefind binary ran made the build slower
     (1,000 explainers: 60 s instead of 50 s), three busy processes on two cores."""
     started = time.monotonic()
     write_site_search(site, site_search_folder)

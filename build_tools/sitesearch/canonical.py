@@ -86,10 +86,10 @@ def _read(path: Path):
     return data[len(SIGNATURE):]
 
 
-def _write(path_of, language: str, hash_length: int, payload: bytes, level: int = _FEW) -> str:
-    """Write `payload` under a name made of a hash of its contents; return that name."""
+def _write(path_of, language: str, hash_length: int, payload: bytes) -> str:
+    """Write `payload` (a file every first query loads) under a name made of a hash of its contents; return that name."""
     name = f"{language}_{hashlib.sha256(SIGNATURE + payload).hexdigest()[:hash_length]}"
-    _store(path_of(name), payload, level)
+    _store(path_of(name), payload, _FEW)
     return name
 
 

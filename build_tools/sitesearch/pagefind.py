@@ -33,37 +33,21 @@ def pagefind_executable() -> Path:
         raise SiteSearchError(f"找不到 Pagefind 程序 / the Pagefind binary is missing: {error}") from None
 
 
-class PagefindRun:
-    """Pagefind indexing `records` into `bundle` in its own process; `wait()` for the bundle.
-    The caller can do other work meanwhile (`policy build` writes the Whoosh index)."""
-
-    def __init__(self, records: Path, bundle: Path):
-        self.bundle = bundle
-        command = [str(pagefind_executable()), "--site", str(records), "--output-path", str(bundle), "--silent"]
-        try:
-            # Python code between fork and exec is safe only with no other thread (the preview has some).
-            guard = _stop_with_parent if threading.active_count() == 1 else None
-            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=guard)
-        except OSError as error:
-            raise SiteSearchError(f"Pagefind 无法运行 / Pagefind could not run: {error}") from None
-
-    def wait(self) -> None:
-        try:
-            stdout, stderr = self.process.communicate(timeout=TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired as error:
-            self.process.kill()
-            raise SiteSearchError(f"Pagefind 无法运行 / Pagefind could not run: {error}") from None
-        if self.process.returncode != 0 or not (self.bundle / "pagefind-entry.json").is_file():
-            detail = (stderr or stdout).strip()[-2000:]
-            raise SiteSearchError(f"Pagefind 生成搜索索引失败 / Pagefind failed to write the search index:\n{detail}")
-        for name in _UNUSED_FILES:
-            (self.bundle / name).unlink(missing_ok=True)
-        canonicalise_bundle(self.bundle)
-
-
 def run_pagefind(records: Path, bundle: Path) -> None:
     """Index the HTML records in `records` into the search bundle folder `bundle`."""
-    PagefindRun(records, bundle).wait()
+    command = [str(pagefind_executable()), "--site", str(records), "--output-path", str(bundle), "--silent"]
+    # Python code between fork and exec is safe only with no other thread (the preview has some).
+    guard = _stop_with_parent if threading.active_count() == 1 else None
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, preexec_fn=guard)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SiteSearchError(f"Pagefind 无法运行 / Pagefind could not run: {error}") from None
+    if result.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
+        detail = (result.stderr or result.stdout).strip()[-2000:]
+        raise SiteSearchError(f"Pagefind 生成搜索索引失败 / Pagefind failed to write the search index:\n{detail}")
+    for name in _UNUSED_FILES:
+        (bundle / name).unlink(missing_ok=True)
+    canonicalise_bundle(bundle)
 
 
 def _stop_with_parent() -> None:

@@ -8,7 +8,6 @@ failed run leaves the previous site in place.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Sequence
@@ -17,7 +16,7 @@ from ..models import Site, Taxonomy
 from ..search.analysis import Analyzer
 from ..search.documents import SearchDocument, documents_of
 from .browser import browser_data_json
-from .pagefind import PagefindRun, SiteSearchError
+from .pagefind import SiteSearchError, run_pagefind
 from .records import record_html
 from .tokens import common_terms
 
@@ -27,39 +26,20 @@ BROWSER_DATA = "assets/sitesearch-data.json"
 __all__ = ["SiteSearchError", "write_site_search", "write_search_bundle"]
 
 
-class PendingSiteSearch:
-    """Records written and Pagefind running; `finish()` waits for it and writes the browser data.
-    (Whoosh written meanwhile made `policy build` slower on two cores: see build.py.)"""
-
-    def __init__(self, documents: Sequence[SearchDocument], taxonomy: Taxonomy, folder: Path):
-        self.documents, self.taxonomy, self.folder = documents, taxonomy, Path(folder)
-        self.analyzer = Analyzer(taxonomy.synonym_groups())
-        self.scratch = Path(tempfile.mkdtemp(prefix="policy-records-"))
-        try:
-            _write_records(documents, self.analyzer, self.scratch)
-            self.run = PagefindRun(self.scratch, self.folder / BUNDLE)
-        except BaseException:
-            shutil.rmtree(self.scratch, ignore_errors=True)
-            raise
-
-    def finish(self) -> None:
-        try:
-            self.run.wait()
-        finally:
-            shutil.rmtree(self.scratch, ignore_errors=True)
-        data = self.folder / BROWSER_DATA
-        data.parent.mkdir(parents=True, exist_ok=True)
-        data.write_text(browser_data_json(self.documents, self.analyzer, self.taxonomy), encoding="utf-8")
-
-
 def write_site_search(site: Site, folder: Path) -> None:
     """Index every published explainer and FAQ entry of `site` into the built site `folder`."""
-    PendingSiteSearch(documents_of(site), site.content.taxonomy, folder).finish()
+    write_search_bundle(documents_of(site), site.content.taxonomy, Path(folder))
 
 
 def write_search_bundle(documents: Sequence[SearchDocument], taxonomy: Taxonomy, folder: Path) -> None:
     """The Pagefind bundle and the browser data for `documents` (benchmarks call this with synthetic ones)."""
-    PendingSiteSearch(documents, taxonomy, folder).finish()
+    analyzer = Analyzer(taxonomy.synonym_groups())
+    with tempfile.TemporaryDirectory(prefix="policy-records-") as scratch:
+        _write_records(documents, analyzer, Path(scratch))
+        run_pagefind(Path(scratch), folder / BUNDLE)
+    data = folder / BROWSER_DATA
+    data.parent.mkdir(parents=True, exist_ok=True)
+    data.write_text(browser_data_json(documents, analyzer, taxonomy), encoding="utf-8")
 
 
 def _write_records(documents: Sequence[SearchDocument], analyzer: Analyzer, scratch: Path) -> None:
