@@ -2,10 +2,13 @@
 
 Each writer writes into a staged folder; the staged folders replace the
 previous site and index only after all of them were written, so a failed
-or interrupted build leaves the previous output untouched. The search
-indexes (Pagefind for the site, Whoosh for the API) are written in a child
-process while MkDocs renders the pages, on the second core; the Pagefind
-bundle is moved into the staged site after MkDocs, before the swap.
+or interrupted build leaves the previous output untouched.
+
+Two processes share the two cores: this one renders the pages with MkDocs
+while a forked child writes the site search (Pagefind); then each writes
+runs of the Whoosh index until none is left, so whichever finishes first
+takes more of it. The Pagefind bundle is moved into the staged site after
+MkDocs, before the swap.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from .background import Background
 from .models import Site
 from .pipeline import run_pipeline
 from .progress import Progress
-from .search import index_site
+from .search import shared_index_writer
+from .search.documents import documents_of
 from .site import write_site
-from .sitesearch import write_site_search
+from .sitesearch import write_search_bundle
 
 
 @dataclass(frozen=True)
@@ -40,33 +44,45 @@ def build(options: BuildOptions, progress: Progress | None = None) -> Site:
     progress = progress or Progress.silent()
     with progress.step("检查内容并生成页面 / check, FAQ, pages"):
         site = run_pipeline(options.content_dir, options.today)
-    documents = len(site.explainers) + len(site.faq)
+    documents = documents_of(site)
     with staged_folder(options.site_dir) as site_folder, staged_folder(options.index_dir) as index_folder:
+        index = shared_index_writer(site, documents, index_folder)
         with tempfile.TemporaryDirectory(prefix=".search-", dir=site_folder.parent) as scratch:
-            search = Background(_write_search_indexes, site, Path(scratch), index_folder)
+            search = Background(_write_search_indexes, site, documents, Path(scratch), index)
             try:
                 with progress.step("网站 / site (MkDocs)", len(site.pages), "pages"):
                     write_site(site, site_folder, options.config_file)
+                with progress.step("检索索引 / search index (Whoosh) after MkDocs"):
+                    written_here = index.write_runs()
                 started = time.monotonic()
-                seconds = search.result()
+                seconds, written_there = search.result()
             finally:
                 search.cancel()
-            progress.done(f"站内搜索 / site search (Pagefind)：{documents:,} documents", seconds["pagefind"])
-            progress.done(f"检索索引 / search index (Whoosh)：{documents:,} documents", seconds["whoosh"])
+            progress.done(f"站内搜索 / site search (Pagefind)：{len(documents):,} documents", seconds["pagefind"])
+            runs = f"{len(written_there)} of {len(written_here) + len(written_there)} runs"
+            progress.done(f"检索索引 / search index (Whoosh) after Pagefind：{runs}", seconds["whoosh"])
             progress.done("等待检索索引 / waiting for the search indexes", time.monotonic() - started)
+            index.commit(written_here, written_there)
             _move_into(Path(scratch), site_folder)  # the Pagefind bundle and the browser's data
     return site
 
 
-def _write_search_indexes(site: Site, site_search_folder: Path, index_folder: Path) -> dict[str, float]:
-    """In the child process: Pagefind's bundle (into a scratch folder, as MkDocs cleans its own), then Whoosh.
-    One after the other: Whoosh written while the Pagefind binary ran made the build slower
-    (1,000 explainers: 60 s instead of 50 s), three busy processes on two cores."""
+def _write_search_indexes(site: Site, documents: list, site_search_folder: Path, index) -> tuple[dict[str, float], dict]:
+    """In the child process: Pagefind's bundle (into a scratch folder, as MkDocs cleans its own),
+    then runs of the Whoosh index that the parent has not claimed yet."""
     started = time.monotonic()
-    write_site_search(site, site_search_folder)
+    write_search_bundle(documents, site.content.taxonomy, site_search_folder)
     middle = time.monotonic()
-    index_site(site, index_folder)
-    return {"pagefind": middle - started, "whoosh": time.monotonic() - middle}
+    written = index.write_runs()
+    return {"pagefind": middle - started, "whoosh": time.monotonic() - middle}, written
+
+
+def write_search_indexes(site: Site, site_search_folder: Path, index_folder: Path) -> None:
+    """Both search indexes, one after the other, in this process (the preview's background child)."""
+    documents = documents_of(site)
+    index = shared_index_writer(site, documents, index_folder)
+    write_search_bundle(documents, site.content.taxonomy, site_search_folder)
+    index.commit(index.write_runs())
 
 
 def _move_into(source: Path, target: Path) -> None:

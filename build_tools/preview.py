@@ -208,14 +208,14 @@ class PreviewState:
 
     def write_later(self, site: Site, site_dir: Path, preview_folder: Path, files: Callable[[], dict[str, bytes]] | None = None) -> None:
         """Start writing both search indexes (and `files()`, path → bytes in the site) in a child process."""
-        from .build import _move_into, _write_search_indexes
+        from .build import _move_into, write_search_indexes
 
         def work() -> None:
             for path, data in (files() if files else {}).items():
                 _replace_file(site_dir / path, data)
             scratch = Path(tempfile.mkdtemp(prefix=".search-", dir=preview_folder))
             with staged_folder(preview_folder / "search_index") as index_folder:
-                _write_search_indexes(site, scratch, index_folder)
+                write_search_indexes(site, scratch, index_folder)
             _move_into(scratch, site_dir)
 
         with self._lock:

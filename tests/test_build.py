@@ -78,10 +78,10 @@ def test_interrupted_build_leaves_the_previous_site_untouched(content, tmp_path,
     before = digest(tmp_path / "site")
     write(content, "policies/new-one.md", VALID_EXPLAINER)
 
-    def interrupted(site, folder):
+    def interrupted(documents, taxonomy, folder):  # in the child process, as the search indexes are written
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_module, "index_site", interrupted)
+    monkeypatch.setattr(build_module, "write_search_bundle", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(options(tmp_path, content))
     assert digest(tmp_path / "site") == before

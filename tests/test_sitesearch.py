@@ -57,7 +57,7 @@ def test_records_carry_filters_meta_and_no_readable_words(mini_site):
     record = record_html(analyzer, document)
     body = record.split("<main data-pagefind-body>")[1]
     assert body.replace("</main></body></html>", "").strip() and not any("\u4e00" <= ch <= "\u9fff" for ch in body)
-    assert 'data-pagefind-meta="title[content]"' in record and 'data-pagefind-sort="date[content]"' in record
+    assert 'data-pagefind-meta="title[content]"' in record and "data-pagefind-sort" not in record
 
 
 def test_common_words_come_first_and_every_word_keeps_its_weight(mini_site):
@@ -112,7 +112,7 @@ def _bundle(folder: Path):
     return meta, fragments, words
 
 
-def test_pages_are_renumbered_oldest_first_and_every_word_finds_the_same_pages(mini_site, tmp_path, monkeypatch):
+def test_pages_come_oldest_first_and_every_word_finds_the_same_pages(mini_site, tmp_path, monkeypatch):
     monkeypatch.setattr(pagefind_module, "canonicalise_bundle", lambda bundle: None)
     write_site_search(mini_site, tmp_path / "raw")
     shutil.copytree(tmp_path / "raw", tmp_path / "canonical")
@@ -129,6 +129,15 @@ def test_pages_are_renumbered_oldest_first_and_every_word_finds_the_same_pages(m
     assert all(fragment["content"] == "" and fragment["meta"]["title"] for fragment in fragments)
 
 
+def test_records_out_of_date_order_are_refused(mini_site, tmp_path):
+    """The browser sorts by page number as by date: a bundle where that is not so must not be published."""
+    analyzer = Analyzer(mini_site.content.taxonomy.synonym_groups())
+    documents = sorted(documents_of(mini_site), key=lambda document: document.published, reverse=True)
+    assert documents[0].published > documents[-1].published
+    with pytest.raises(SiteSearchError, match="out of date order"):
+        pagefind_module.run_pagefind(((f"/{d.url}", record_html(analyzer, d)) for d in documents), tmp_path / "pagefind")
+
+
 def test_a_failing_pagefind_is_reported_in_both_languages(mini_site, tmp_path, monkeypatch):
     monkeypatch.setattr(pagefind_module, "pagefind_executable", lambda: Path("/bin/false"))
     with pytest.raises(SiteSearchError, match="Pagefind 生成搜索索引失败 / Pagefind failed"):
@@ -139,10 +148,10 @@ def test_a_failed_site_search_leaves_the_previous_site_untouched(content, tmp_pa
     build(options(tmp_path, content))
     before = digest(tmp_path / "site")
 
-    def failing(site, folder):
+    def failing(documents, taxonomy, folder):
         raise SiteSearchError("Pagefind 生成搜索索引失败 / Pagefind failed to write the search index")
 
-    monkeypatch.setattr(build_module, "write_site_search", failing)
+    monkeypatch.setattr(build_module, "write_search_bundle", failing)
     with pytest.raises(SiteSearchError):
         build(options(tmp_path, content))
     assert digest(tmp_path / "site") == before

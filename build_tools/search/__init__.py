@@ -15,16 +15,33 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..models import Site
+    from .analysis import Analyzer
+    from .documents import SearchDocument
+    from .engine import SharedIndexWriter
 
 
 def index_site(site: Site, folder: Path) -> None:
     """Write the search index of `site` into the empty `folder`."""
     # Imported here, not above: `policy check` uses analysis.py (for the FAQ) and
     # must not pay for loading Whoosh, numpy and Markdown, a third of its start-up.
-    from .analysis import Analyzer
     from .documents import documents_of
     from .engine import write_index
 
+    write_index(documents_of(site), *_analysis_of(site), folder)
+
+
+def shared_index_writer(site: Site, documents: list[SearchDocument], folder: Path) -> SharedIndexWriter:
+    """The search index of `site` (its `documents`) in the empty `folder`, to be written by two processes:
+    each calls `write_runs()` when free, then one calls `commit()` with both results."""
+    from .engine import SharedIndexWriter
+
+    return SharedIndexWriter(documents, *_analysis_of(site), folder)
+
+
+def _analysis_of(site: Site) -> tuple[Analyzer, dict[str, list[str]]]:
+    """The analyzer with the site's synonyms, and each region's ancestors (for region filters)."""
+    from .analysis import Analyzer
+
     taxonomy = site.content.taxonomy
     ancestors = {region.name: list(region.ancestors) for region in taxonomy.regions}
-    write_index(documents_of(site), Analyzer(taxonomy.synonym_groups()), ancestors, folder)
+    return Analyzer(taxonomy.synonym_groups()), ancestors

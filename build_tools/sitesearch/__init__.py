@@ -12,15 +12,15 @@ and encodes it the same way (theme/pages/assets/sitesearch-query.js).
   tokens.py     words → ASCII tokens; a search document → weighted token lines
   records.py    a search document → the HTML record Pagefind indexes (meta, filters, sort)
   browser.py    what the browser needs to analyse a query: t2s map, stop words, synonyms, regions
-  pagefind.py   runs the Pagefind binary (PyPI, pinned)
+  pagefind.py   hands the records to the Pagefind binary (PyPI, pinned), oldest first
   canonical.py  makes its output byte-reproducible and its metadata file small
-  writer.py     `write_site_search(site, folder)`: the writer `policy build` calls
+  writer.py     `write_search_bundle(documents, taxonomy, folder)`: the writer `policy build` calls
   pages.py      the search page and the matching page (哪些政策适用于我)
 
 Nothing here imports MkDocs.
 """
 
 from .pages import site_search_pages
-from .writer import SiteSearchError, write_site_search
+from .writer import SiteSearchError, write_search_bundle, write_site_search
 
-__all__ = ["SiteSearchError", "site_search_pages", "write_site_search"]
+__all__ = ["SiteSearchError", "site_search_pages", "write_search_bundle", "write_site_search"]

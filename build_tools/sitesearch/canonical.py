@@ -10,12 +10,14 @@ only, writes filters in a stable order.)
 Every first query downloads the metadata file, the filters it uses and the
 fragments of the results shown, so they are made smaller on the way:
 
-- Pages are renumbered oldest first, and the date sort (a list of every page
-  number, 42 KB at 20,000 pages even in order) is dropped: page number order is
-  date order, and a result's id is its fragment's name, which ends in the page
-  number (`pageNumber` in sitesearch-query.js sorts by it).
+- Pages come oldest first (records are given to Pagefind in that order, see
+  pagefind.py) and there is no date sort file (a list of every page number,
+  42 KB at 20,000 pages): page number order is date order, and a result's id
+  is its fragment's name, which ends in the page number (`pageNumber` in
+  sitesearch-query.js sorts by it). The order is checked here.
 - Fragments and index chunks are renamed `<build><n>` instead of a
-  random-looking hash each: `build` is a hash of all of Pagefind's fragment
+  random-looking hash each (an index chunk is renamed, not rewritten):
+  `build` is a hash of all of Pagefind's fragment
   names (so a changed site gets new names and no cache serves an old file),
   `n` the page or chunk number in base 36 with its digits reversed, the form
   of a counter that gzip compresses best (measured: the list of 20,000 pages
@@ -34,7 +36,6 @@ import gzip
 import hashlib
 import json
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import cbor2
@@ -45,30 +46,19 @@ _META_PAGES = 1    # [fragment name, word count] per page, by page number
 _META_CHUNKS = 2   # [first word, last word, index chunk hash] per index chunk
 _META_FILTERS = 3  # [filter name, filter file hash]
 _META_SORTS = 4    # [sort name, page numbers in ascending order of the sort's value]
-DATE_SORT = "date"
 # Pagefind names index chunks and filters by 7 hex digits; ours have 8, so a new file never
 # overwrites an old one not yet rewritten.
 _HASH_LENGTH = 8
 BUILD_LENGTH = 6  # hex digits of the build hash that starts fragment and chunk names
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _EXACT_BELOW, _COUNT_STEP = 16, 1.05
-# gzip level: 9 for the few files every first query downloads; 6 for the thousands of index
-# chunks and fragments (measured: 1.7 % larger, 2.8 × faster to write).
+# gzip level: 9 for the few files every first query downloads; 6 for the thousands of
+# fragments (measured: 1.7 % larger, 2.8 × faster to write), Pagefind's own for index chunks.
 _FEW, _MANY = 9, 6
 
 
 class BundleFormatError(Exception):
     """The Pagefind output is not in the 1.5.2 format this module knows."""
-
-
-@dataclass(frozen=True)
-class _Renumbering:
-    """Old page number → new page number."""
-
-    new_of: list[int]
-
-    def pages(self, numbers: list[int]) -> list[int]:
-        return sorted(self.new_of[n] for n in numbers)
 
 
 def canonicalise_bundle(bundle: Path) -> None:
@@ -101,32 +91,15 @@ def _rewrite_meta(bundle: Path, old_name: str) -> str:
     path = bundle / f"pagefind.{old_name}.pf_meta"
     meta = cbor2.loads(_read(path))
     language = old_name.split("_")[0]
-    order = _date_order(meta)
-    renumbering = _Renumbering(new_of=_inverse(order))
+    if meta[_META_SORTS]:
+        raise BundleFormatError("unexpected Pagefind metadata: a sort file (records carry none)")
     build = hashlib.sha256(" ".join(name for name, _ in meta[_META_PAGES]).encode()).hexdigest()[:BUILD_LENGTH]
-    meta[_META_PAGES] = _rename_fragments(bundle / "fragment", build, [meta[_META_PAGES][old] for old in order])
-    meta[_META_SORTS] = []  # the only sort was the date: now the page numbers' order
-    meta[_META_CHUNKS] = [[first, last, _rewrite_chunk(bundle / "index", chunk, renumbering, build + _counter(number))]
+    meta[_META_PAGES] = _rename_fragments(bundle / "fragment", build, meta[_META_PAGES])
+    meta[_META_CHUNKS] = [[first, last, _rename_chunk(bundle / "index", chunk, build + _counter(number))]
                           for number, (first, last, chunk) in enumerate(meta[_META_CHUNKS])]
-    meta[_META_FILTERS] = sorted([name, _rewrite_filter(bundle / "filter", file, renumbering)] for name, file in meta[_META_FILTERS])
+    meta[_META_FILTERS] = sorted([name, _rewrite_filter(bundle / "filter", file)] for name, file in meta[_META_FILTERS])
     path.unlink()
     return _write(lambda name: bundle / f"pagefind.{name}.pf_meta", language, 10, cbor2.dumps(meta))
-
-
-def _date_order(meta: list) -> list[int]:
-    """Old page numbers, oldest page first (every record has a date to sort by)."""
-    page_count = len(meta[_META_PAGES])
-    for name, numbers in meta[_META_SORTS]:
-        if name == DATE_SORT and sorted(numbers) == list(range(page_count)):
-            return list(numbers)
-    raise BundleFormatError("unexpected Pagefind metadata: no date sort listing every page once")
-
-
-def _inverse(order: list[int]) -> list[int]:
-    new_of = [0] * len(order)
-    for new, old in enumerate(order):
-        new_of[old] = new
-    return new_of
 
 
 def _counter(number: int) -> str:
@@ -145,43 +118,36 @@ def _rounded_count(words: int) -> int:
     return round(_COUNT_STEP ** round(math.log(words, _COUNT_STEP)))
 
 
-def _rewrite_chunk(folder: Path, old_name: str, renumbering: _Renumbering, new_name: str) -> str:
-    """An index chunk: words, each with [page number, locations, meta locations] per page,
-    where a page number is written as the difference to the previous page's."""
-    path = _existing(folder / f"{old_name}.pf_index", "index chunk")
-    chunk = cbor2.loads(_read(path))
-    for word in chunk[0]:
-        number = 0
-        for page in word[1]:
-            number += page[0]
-            page[0] = renumbering.new_of[number]
-        word[1].sort(key=lambda page: page[0])
-        previous = 0
-        for page in word[1]:
-            page[0], previous = page[0] - previous, page[0]
-    path.unlink()
-    _store(folder / f"{new_name}.pf_index", cbor2.dumps(chunk), _MANY)
+def _rename_chunk(folder: Path, old_name: str, new_name: str) -> str:
+    """An index chunk keeps its bytes: its words are sorted and its pages in page order already."""
+    _existing(folder / f"{old_name}.pf_index", "index chunk").rename(folder / f"{new_name}.pf_index")
     return new_name
 
 
-def _rewrite_filter(folder: Path, old_name: str, renumbering: _Renumbering) -> str:
+def _rewrite_filter(folder: Path, old_name: str) -> str:
     path = _existing(folder / f"{old_name}.pf_filter", "filter")
     name, values = cbor2.loads(_read(path))
     path.unlink()
-    values = sorted([value, renumbering.pages(pages)] for value, pages in values)
+    values = sorted([value, sorted(pages)] for value, pages in values)
     return _write(lambda new: folder / f"{new}.pf_filter", old_name.split("_")[0], _HASH_LENGTH, cbor2.dumps([name, values]))
 
 
 def _rename_fragments(folder: Path, build: str, pages: list) -> list:
-    """Fragments under short sequential names, in the new page order, without their content;
-    the pages' [name, rounded word count]. (New names have no `_`: never an old one's.)"""
+    """Fragments under short sequential names, without their content, after checking that
+    pages are in date order; the pages' [name, rounded word count]. (New names have no `_`:
+    never an old one's.)"""
     for old_name, _ in pages:
         _existing(folder / f"{old_name}.pf_fragment", "fragment")
     renamed = []
+    previous_date = ""
     for number, (old_name, word_count) in enumerate(pages):
         new_name = build + _counter(number)
         old_path = folder / f"{old_name}.pf_fragment"
         fragment = json.loads(_read(old_path))
+        date = fragment["meta"].get("date")
+        if date is None or date < previous_date:
+            raise BundleFormatError(f"page {fragment['url']} has no date or is out of date order: Pagefind did not keep the records' order")
+        previous_date = date
         fragment["content"] = ""
         _store(folder / f"{new_name}.pf_fragment", json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode(), _MANY)
         old_path.unlink()

@@ -1,9 +1,9 @@
-"""A search document → the HTML record Pagefind indexes: tokens, meta, filters, sort.
+"""A search document → the HTML record Pagefind indexes: tokens, meta, filters.
 
-Records are not the site's pages: they are small HTML files written to a
-scratch folder at the same paths as the pages (`policies/<slug>/index.html`),
-so Pagefind's result URLs are the pages' URLs while the pages stay exactly as
-MkDocs wrote them. Meta and filter values go in attributes, so they are
+Records are not the site's pages: they are small HTML documents handed to
+Pagefind with the pages' URLs, so results link to the pages while the pages
+stay exactly as MkDocs wrote them. There is no date sort: records are given
+to Pagefind oldest first, so page number order is date order. Meta and filter values go in attributes, so they are
 stored but never indexed as words.
 """
 
@@ -60,7 +60,6 @@ def record_html(analyzer: Analyzer, document: SearchDocument, common: dict[str, 
     lines = ['<!doctype html><html lang="und"><head><meta charset="utf-8"><title>-</title></head><body>']
     lines += _attribute_elements("data-pagefind-meta", meta_of(document).items())
     lines += _attribute_elements("data-pagefind-filter", ((name, value) for name, values in filters_of(document).items() for value in values))
-    lines += _attribute_elements("data-pagefind-sort", [("date", document.published.isoformat())])
     lines.append("<main data-pagefind-body>")
     lines += [f'<p data-pagefind-weight="{text.weight}">{text.tokens}</p>' for text in weighted_texts(analyzer, document, common)]
     lines.append("</main></body></html>\n")

@@ -1,16 +1,15 @@
 """`write_site_search(site, folder)`: the writer `policy build` runs on the built site.
 
-It writes one record per search document into a scratch folder, runs
-Pagefind on the records with its output in `folder/pagefind/`, and writes the
-browser's analysis data. `policy build` calls it inside the staged build, so a
+It makes one record per search document, oldest first, hands them to
+Pagefind with its output in `folder/pagefind/`, and writes the browser's
+analysis data. `policy build` calls it inside the staged build, so a
 failed run leaves the previous site in place.
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from ..models import Site, Taxonomy
 from ..search.analysis import Analyzer
@@ -34,17 +33,15 @@ def write_site_search(site: Site, folder: Path) -> None:
 def write_search_bundle(documents: Sequence[SearchDocument], taxonomy: Taxonomy, folder: Path) -> None:
     """The Pagefind bundle and the browser data for `documents` (benchmarks call this with synthetic ones)."""
     analyzer = Analyzer(taxonomy.synonym_groups())
-    with tempfile.TemporaryDirectory(prefix="policy-records-") as scratch:
-        _write_records(documents, analyzer, Path(scratch))
-        run_pagefind(Path(scratch), folder / BUNDLE)
+    run_pagefind(_records(documents, analyzer), folder / BUNDLE)
     data = folder / BROWSER_DATA
     data.parent.mkdir(parents=True, exist_ok=True)
     data.write_text(browser_data_json(documents, analyzer, taxonomy), encoding="utf-8")
 
 
-def _write_records(documents: Sequence[SearchDocument], analyzer: Analyzer, scratch: Path) -> None:
+def _records(documents: Sequence[SearchDocument], analyzer: Analyzer) -> Iterator[tuple[str, str]]:
+    """(URL, record) per document, oldest first: Pagefind's page numbers follow this order, and
+    the browser sorts results by date with them (canonical.py)."""
     common = common_terms(analyzer, documents)
-    for document in documents:
-        path = scratch / document.url / "index.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(record_html(analyzer, document, common), encoding="utf-8")
+    for document in sorted(documents, key=lambda document: (document.published, document.url)):
+        yield f"/{document.url}", record_html(analyzer, document, common)

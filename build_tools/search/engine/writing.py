@@ -3,6 +3,11 @@
 Whoosh's own writer keeps every posting as a tuple and pickles sorted runs to
 disk; here postings are gathered in arrays per word (MemoryPostingPool) and
 each process writes the segment of a run of consecutive documents.
+
+`SharedIndexWriter` lets two processes that have other work (`policy build`:
+MkDocs in one, Pagefind in the other) share the index: the documents are cut
+into runs, each process writes the runs it claims when it is free, and the
+segments are listed in run order, so document numbers never depend on timing.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from ..documents import SearchDocument
 from .schema import REGIONS_FILE, SECTION_WEIGHTS, make_schema
 
 PARALLEL_FROM = 2000  # documents; below this, starting worker processes costs more than it saves
+SHARED_RUNS = 8  # runs of a shared index: small enough that neither process waits long for the other
 
 
 def write_index(documents: list[SearchDocument], analyzer: Analyzer, regions: dict[str, list[str]], folder: Path,
@@ -46,6 +52,46 @@ def write_index(documents: list[SearchDocument], analyzer: Analyzer, regions: di
     else:
         segments = [_write_segment(store, documents)]
     _commit_segments(store, segments)
+    _write_regions(folder, regions)
+
+
+class SharedIndexWriter:
+    """An index written by this process and the processes forked from it after it was made.
+
+    Each calls `write_runs()` when it is free and hands the segments to the one that calls `commit()`."""
+
+    def __init__(self, documents: list[SearchDocument], analyzer: Analyzer, regions: dict[str, list[str]], folder: Path):
+        self.folder, self.regions = folder, regions
+        runs = SHARED_RUNS if len(documents) >= PARALLEL_FROM else 1
+        size = max(1, -(-len(documents) // runs))
+        self._runs = [documents[start : start + size] for start in range(0, len(documents), size)]
+        self._store = index.create_in(str(folder), make_schema(analyzer))
+        self._claimed = multiprocessing.get_context("fork").Value("i", 0)  # shared with forked processes
+
+    def write_runs(self) -> dict[int, object]:
+        """Write the runs no process has claimed yet, one after the other; {run number: segment}."""
+        written = {}
+        while (run := self._claim()) is not None:
+            written[run] = _write_segment(self._store, self._runs[run])
+        return written
+
+    def commit(self, *segments: dict[int, object]) -> None:
+        by_run = {run: segment for written in segments for run, segment in written.items()}
+        if sorted(by_run) != list(range(len(self._runs))):
+            raise RuntimeError(f"index runs written: {sorted(by_run)} of {len(self._runs)}")
+        _commit_segments(self._store, [by_run[run] for run in range(len(self._runs))])
+        _write_regions(self.folder, self.regions)
+
+    def _claim(self) -> int | None:
+        with self._claimed.get_lock():
+            run = self._claimed.value
+            if run >= len(self._runs):
+                return None
+            self._claimed.value += 1
+            return run
+
+
+def _write_regions(folder: Path, regions: dict[str, list[str]]) -> None:
     (folder / REGIONS_FILE).write_text(json.dumps(regions, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
