@@ -4,8 +4,8 @@ Each writer writes into a staged folder; the staged folders replace the
 previous site and index only after all of them were written, so a failed
 or interrupted build leaves the previous output untouched.
 
-Two processes share the two cores: this one renders the pages with MkDocs
-while a forked child writes the site search (Pagefind); then each writes
+Two processes share the two cores: this one generates the pages and renders
+them with MkDocs while a forked child writes the site search (Pagefind); then each writes
 runs of the Whoosh index until none is left, so whichever finishes first
 takes more of it. The Pagefind bundle is moved into the staged site after
 MkDocs, before the swap.
@@ -23,7 +23,7 @@ from pathlib import Path
 from .atomic import staged_folder
 from .background import Background
 from .models import Site
-from .pipeline import run_pipeline
+from .pipeline import add_pages, run_pipeline
 from .progress import Progress
 from .search import shared_index_writer
 from .search.documents import documents_of
@@ -42,14 +42,16 @@ class BuildOptions:
 
 def build(options: BuildOptions, progress: Progress | None = None) -> Site:
     progress = progress or Progress.silent()
-    with progress.step("检查内容并生成页面 / check, FAQ, pages"):
-        site = run_pipeline(options.content_dir, options.today)
-    documents = documents_of(site)
+    with progress.step("检查内容 / check, FAQ, search documents"):
+        site = run_pipeline(options.content_dir, options.today, pages=False)
+        documents = documents_of(site)
     with staged_folder(options.site_dir) as site_folder, staged_folder(options.index_dir) as index_folder:
         index = shared_index_writer(site, documents, index_folder)
         with tempfile.TemporaryDirectory(prefix=".search-", dir=site_folder.parent) as scratch:
             search = Background(_write_search_indexes, site, documents, Path(scratch), index)
             try:
+                with progress.step("生成页面 / pages"):
+                    add_pages(site)
                 with progress.step("网站 / site (MkDocs)", len(site.pages), "pages"):
                     write_site(site, site_folder, options.config_file)
                 with progress.step("检索索引 / search index (Whoosh) after MkDocs"):

@@ -44,28 +44,36 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
     return content, issues
 
 
-def run_pipeline(content_dir: Path, today: dt.date, preview: PreviewState | None = None) -> Site:
+def run_pipeline(content_dir: Path, today: dt.date, preview: PreviewState | None = None, pages: bool = True) -> Site:
     """Check the content and derive the site as of `today`; raise ContentError on errors.
 
     `preview` (policy serve) keeps what did not change since its last run: files,
     the FAQ, and after edits to explainers' bodies alone everything but those (preview.py).
+    `pages` False leaves the last step to the caller (`add_pages`): `policy build` starts
+    the search indexes, which need no pages, first.
     """
     if preview is not None:
         return preview.run(content_dir, today)
-    return site_from(load_tree(content_dir), today)
+    return site_from(load_tree(content_dir), today, pages=pages)
 
 
-def site_from(tree: LoadedTree, today: dt.date, preview: PreviewState | None = None) -> Site:
+def site_from(tree: LoadedTree, today: dt.date, preview: PreviewState | None = None, pages: bool = True) -> Site:
     """The whole pipeline after loading: check, derive, last changes, pages."""
     content, issues = check_tree(tree)
     if any(issue.is_error for issue in issues):
         raise ContentError(issues)
     site = derive(content, today, issues, preview)
+    site.last_changed = changed_dates(content, site.explainers, today)
+    if pages:
+        add_pages(site)
+    return site
+
+
+def add_pages(site: Site) -> None:
+    """The last step: the site's pages, from everything derived before."""
     from .pages import generate_pages  # templates, Markdown, pinyin: not needed by `policy check`
 
-    site.last_changed = changed_dates(content, site.explainers, today)
     site.pages = generate_pages(site)
-    return site
 
 
 def changed_dates(content: Content, explainers: list[Explainer], today: dt.date) -> dict[str, dt.date]:

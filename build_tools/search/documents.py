@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import threading
 from dataclasses import dataclass, field
 
 import markdown
@@ -42,7 +43,8 @@ class SearchDocument:
 
 
 def documents_of(site: Site) -> list[SearchDocument]:
-    return [_explainer_document(site, e) for e in site.explainers] + [_faq_document(site, e) for e in site.faq]
+    by_slug = {e.slug: e for e in site.explainers}
+    return [_explainer_document(site, e) for e in site.explainers] + [_faq_document(site, by_slug, e) for e in site.faq]
 
 
 def _explainer_document(site: Site, explainer: Explainer) -> SearchDocument:
@@ -70,9 +72,8 @@ def _explainer_document(site: Site, explainer: Explainer) -> SearchDocument:
     )
 
 
-def _faq_document(site: Site, entry: FAQEntry) -> SearchDocument:
+def _faq_document(site: Site, by_slug: dict[str, Explainer], entry: FAQEntry) -> SearchDocument:
     """A FAQ entry: the public's words redacted before they reach the index."""
-    by_slug = {e.slug: e for e in site.explainers}
     linked = [by_slug[link.slug] for link in entry.links]
     stale = entry.stale_links(site.status)
     region = linked[0].region if linked else None
@@ -106,4 +107,14 @@ def _source(occurrence) -> dict:
 
 def plain_text(markdown_text: str) -> str:
     """Markdown as plain text: rendered, every tag removed, entities decoded."""
-    return html.unescape(nh3.clean(markdown.markdown(markdown_text), tags=set())).strip()
+    return html.unescape(nh3.clean(_markdown().reset().convert(markdown_text), tags=set())).strip()
+
+
+_per_thread = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """One converter per thread, reset for each text: making a new one costs more than converting a short answer."""
+    if not hasattr(_per_thread, "markdown"):
+        _per_thread.markdown = markdown.Markdown()
+    return _per_thread.markdown
