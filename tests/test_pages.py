@@ -12,7 +12,7 @@ import os
 import pytest
 
 from build_tools.models import Status
-from build_tools.pages import PAGE_SIZE, relative_url
+from build_tools.pages import PAGE_SIZE, pager_numbers, relative_url
 from build_tools.pipeline import run_pipeline
 from conftest import FIXTURES, MINI, VALID_EXPLAINER, write
 
@@ -84,6 +84,14 @@ def test_long_lists_are_split_into_pages(content):
     second = next(p for p in site.pages if p.src_path == "topics/tax/page/2.md")
     assert 'rel="prev" href="../../"' in second.markdown
     assert max(len(page.markdown) for page in site.pages if not page.src_path.startswith("policies/")) < 60_000
+
+
+def test_a_pager_links_the_ends_and_the_neighbours_only():
+    assert pager_numbers(1, 1) == [1]
+    assert pager_numbers(5, 3) == [1, 2, 3, 4, 5]
+    assert pager_numbers(1300, 1) == [1, 2, 3, None, 1300]
+    assert pager_numbers(1300, 650) == [1, None, 648, 649, 650, 651, 652, None, 1300]
+    assert pager_numbers(1300, 1299) == [1, None, 1297, 1298, 1299, 1300]
 
 
 @pytest.mark.parametrize(
