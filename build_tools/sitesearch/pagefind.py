@@ -5,8 +5,9 @@ messages, each ended by a comma) rather than as files in a folder: Pagefind
 numbers pages in the order it gets them, so records sent oldest first come
 out in date order, with nothing to renumber afterwards (a folder is read in
 the file system's order), and no scratch copy of the records is written.
-Records are sent while Pagefind indexes the previous ones. (The `pagefind` package's own client waits 0.1 s per
-reply: 7 minutes for 4,000 records.)
+Records are sent while Pagefind indexes the previous ones, and the bundle
+comes back in the last reply. (The `pagefind` package's own client waits
+0.1 s per reply: 7 minutes for 4,000 records.)
 """
 
 from __future__ import annotations
@@ -54,16 +55,29 @@ def run_pagefind(records: Iterable[tuple[str, str]], bundle: Path) -> None:
         index = service.request({"type": "NewIndex", "config": {}})["index_id"]
         service.send_all({"type": "AddFile", "index_id": index, "url": url, "file_path": None, "file_contents": html}
                          for url, html in records)
-        service.request({"type": "WriteFiles", "index_id": index, "output_path": str(bundle.resolve())})
+        files = service.request({"type": "GetFiles", "index_id": index})["files"]
+    _write_files(files, bundle)
     if not (bundle / "pagefind-entry.json").is_file():
         raise SiteSearchError(f"Pagefind 生成搜索索引失败 / Pagefind failed to write the search index: no {bundle / 'pagefind-entry.json'}")
-    for name in _UNUSED_FILES:
-        (bundle / name).unlink(missing_ok=True)
     try:
         canonicalise_bundle(bundle)
     except BundleFormatError as error:
         raise SiteSearchError(f"Pagefind 的输出与预期不符 / Pagefind's output is not as expected: {error}\n"
                               "请用 requirements.lock 中的 Pagefind 版本 / use the Pagefind version pinned in requirements.lock") from None
+
+
+def _write_files(files: list[dict], bundle: Path) -> None:
+    """The bundle's files as Pagefind handed them over. (Its own writing to disk may still
+    be under way when it replies and exits: files came out empty.)"""
+    root = bundle.resolve()
+    for file in files:
+        path = (root / file["path"]).resolve()
+        if root not in path.parents:
+            raise SiteSearchError(f"Pagefind 给出了包外的文件 / Pagefind named a file outside the bundle: {file['path']}")
+        if path.name in _UNUSED_FILES:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(file["content"]))
 
 
 class _Service:
@@ -79,7 +93,7 @@ class _Service:
         except OSError as error:
             raise SiteSearchError(f"Pagefind 无法运行 / Pagefind could not run: {error}") from None
         self._sent = 0
-        self._pending = b""
+        self._pending = bytearray()
         self._watchdog = threading.Timer(TIMEOUT_SECONDS, self._process.kill)
         self._watchdog.start()
 
@@ -125,12 +139,15 @@ class _Service:
             raise self._failure("Pagefind stopped reading") from None
 
     def _receive(self) -> dict:
-        while b"," not in self._pending:
-            data = self._process.stdout.read1(1 << 16)
+        searched = 0  # the whole bundle comes as one message: never search its start again
+        while (end := self._pending.find(b",", searched)) < 0:
+            searched = len(self._pending)
+            data = self._process.stdout.read1(1 << 20)
             if not data:
                 raise self._failure("Pagefind stopped")
             self._pending += data
-        message, self._pending = self._pending.split(b",", 1)
+        message = bytes(self._pending[:end])
+        del self._pending[: end + 1]
         payload = json.loads(base64.b64decode(message))["payload"]
         if payload.get("type") == "Error":
             raise self._failure(f"{payload.get('message')} {payload.get('original_message') or ''}".strip())
