@@ -133,6 +133,7 @@ def test_faq_entries_are_searchable_by_kind(engine):
 
 
 def test_an_index_written_by_several_workers_answers_as_one_written_by_one(tmp_path, monkeypatch):
+    from build_tools.background import Background
     from build_tools.search.engine import writing as engine_module
     from build_tools.search.documents import SearchDocument
 
@@ -143,12 +144,25 @@ def test_an_index_written_by_several_workers_answers_as_one_written_by_one(tmp_p
         for i in range(12)
     ]
     monkeypatch.setattr(engine_module, "PARALLEL_FROM", 4)
-    answers = []
-    for workers in (1, 2):
-        folder = tmp_path / f"w{workers}"
-        folder.mkdir()
+
+    def by_workers(workers, folder):
         engine_module.write_index(documents, Analyzer(), {}, folder, workers=workers)
+
+    def shared_with_a_child(folder):  # as policy build does: a forked child and this process take runs
+        shared = engine_module.SharedIndexWriter(documents, Analyzer(), {}, folder)
+        child = Background(shared.write_runs)
+        here = shared.write_runs()
+        there = child.result()
+        assert len(here) + len(there) == 6  # 12 documents in runs of ceil(12 / 8) = 2
+        shared.commit(here, there)
+
+    answers = []
+    for name, write in (("one", lambda folder: by_workers(1, folder)), ("two", lambda folder: by_workers(2, folder)),
+                        ("shared", shared_with_a_child)):
+        folder = tmp_path / name
+        folder.mkdir()
+        write(folder)
         engine = Engine(folder)
         answers.append([(hit.slug, hit.score) for hit in engine.search(SearchRequest(query="稳岗补贴", limit=20)).results])
         engine.close()
-    assert answers[0] == answers[1] and len(answers[0]) == 12
+    assert answers[0] == answers[1] == answers[2] and len(answers[0]) == 12

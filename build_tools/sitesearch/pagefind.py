@@ -104,8 +104,7 @@ class _Service:
         if error_type is not None:
             self._process.kill()
         try:
-            # Pagefind finishes writing its files after its last reply, and exits at the end of its input.
-            self._process.stdin.close()
+            self._process.stdin.close()  # Pagefind exits at the end of its input
         except BrokenPipeError:
             pass
         self._process.wait()

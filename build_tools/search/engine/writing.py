@@ -45,8 +45,7 @@ def write_index(documents: list[SearchDocument], analyzer: Analyzer, regions: di
         # A background process of `policy build` already shares the cores with MkDocs (and may not fork).
         workers = 1 if multiprocessing.current_process().daemon else os.cpu_count() or 1
     if workers > 1 and len(documents) >= PARALLEL_FROM:
-        size = -(-len(documents) // workers)
-        chunks = [documents[start : start + size] for start in range(0, len(documents), size)]
+        chunks = _runs(documents, workers)
         with ProcessPoolExecutor(len(chunks), mp_context=multiprocessing.get_context("spawn")) as pool:
             segments = list(pool.map(_write_segment_of, [str(folder)] * len(chunks), chunks))
     else:
@@ -62,9 +61,7 @@ class SharedIndexWriter:
 
     def __init__(self, documents: list[SearchDocument], analyzer: Analyzer, regions: dict[str, list[str]], folder: Path):
         self.folder, self.regions = folder, regions
-        runs = SHARED_RUNS if len(documents) >= PARALLEL_FROM else 1
-        size = max(1, -(-len(documents) // runs))
-        self._runs = [documents[start : start + size] for start in range(0, len(documents), size)]
+        self._runs = _runs(documents, SHARED_RUNS if len(documents) >= PARALLEL_FROM else 1) or [[]]
         self._store = index.create_in(str(folder), make_schema(analyzer))
         self._claimed = multiprocessing.get_context("fork").Value("i", 0)  # shared with forked processes
 
@@ -89,6 +86,12 @@ class SharedIndexWriter:
                 return None
             self._claimed.value += 1
             return run
+
+
+def _runs(documents: list[SearchDocument], count: int) -> list[list[SearchDocument]]:
+    """`documents` cut into `count` runs of consecutive documents (fewer if there are fewer documents)."""
+    size = max(1, -(-len(documents) // count))
+    return [documents[start : start + size] for start in range(0, len(documents), size)]
 
 
 def _write_regions(folder: Path, regions: dict[str, list[str]]) -> None:
