@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import shutil
 from pathlib import Path
 
 import cbor2
@@ -19,7 +18,7 @@ from build_tools.search.analysis import Analyzer
 from build_tools.search.documents import documents_of
 from build_tools.sitesearch import SiteSearchError, pagefind as pagefind_module
 from build_tools.sitesearch.browser import browser_data
-from build_tools.sitesearch.canonical import BUILD_LENGTH, SIGNATURE, canonicalise_bundle
+from build_tools.sitesearch.canonical import BUILD_LENGTH, SIGNATURE, canonical_files
 from build_tools.sitesearch.records import filters_of, record_html
 from build_tools.sitesearch.tokens import common_terms, encode_word, token_of, tokens_of, weighted_texts
 from build_tools.sitesearch.writer import write_site_search
@@ -113,10 +112,11 @@ def _bundle(folder: Path):
 
 
 def test_pages_come_oldest_first_and_every_word_finds_the_same_pages(mini_site, tmp_path, monkeypatch):
-    monkeypatch.setattr(pagefind_module, "canonicalise_bundle", lambda bundle: None)
+    monkeypatch.setattr(pagefind_module, "canonical_files", lambda files: files)
     write_site_search(mini_site, tmp_path / "raw")
-    shutil.copytree(tmp_path / "raw", tmp_path / "canonical")
-    canonicalise_bundle(tmp_path / "canonical" / "pagefind")
+    raw = tmp_path / "raw" / "pagefind"
+    files = {path.relative_to(raw).as_posix(): path.read_bytes() for path in raw.rglob("*") if path.is_file()}
+    pagefind_module.write_files(canonical_files(files), tmp_path / "canonical" / "pagefind")
     _, _, raw_words = _bundle(tmp_path / "raw" / "pagefind")
     meta, fragments, words = _bundle(tmp_path / "canonical" / "pagefind")
     assert words == raw_words and len(words) > 100

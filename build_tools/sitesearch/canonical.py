@@ -4,7 +4,8 @@ Pagefind 1.5.2 writes each filter's values in hash-map order, which changes
 from run to run; the file names are hashes of the contents, so the metadata
 file that lists them and `pagefind-entry.json` change too. Here every data
 file is rewritten in a stable order, renamed by a hash of its new contents,
-and the files that name them are rewritten to match. (Pagefind 1.6.0, npm
+and the files that name them are rewritten to match. This happens to the
+files as Pagefind hands them over, in memory, before anything is written. (Pagefind 1.6.0, npm
 only, writes filters in a stable order.)
 
 Every first query downloads the metadata file, the filters it uses and the
@@ -16,9 +17,9 @@ fragments of the results shown, so they are made smaller on the way:
   is its fragment's name, which ends in the page number (`pageNumber` in
   sitesearch-query.js sorts by it). The order is checked here.
 - Fragments and index chunks are renamed `<build><n>` instead of a
-  random-looking hash each (an index chunk is renamed, not rewritten):
-  `build` is a hash of all of Pagefind's fragment
-  names (so a changed site gets new names and no cache serves an old file),
+  random-looking hash each (an index chunk keeps its bytes): `build` is a
+  hash of all of Pagefind's fragment names (so a changed site gets new names
+  and no cache serves an old file),
   `n` the page or chunk number in base 36 with its digits reversed, the form
   of a counter that gzip compresses best (measured: the list of 20,000 pages
   shrinks from 79 to 43 KB with the next point).
@@ -36,18 +37,17 @@ import gzip
 import hashlib
 import json
 import math
-from pathlib import Path
 
 import cbor2
 
 SIGNATURE = b"pagefind_dcd"
+ENTRY = "pagefind-entry.json"
 # Positions in the metadata file.
 _META_PAGES = 1    # [fragment name, word count] per page, by page number
 _META_CHUNKS = 2   # [first word, last word, index chunk hash] per index chunk
 _META_FILTERS = 3  # [filter name, filter file hash]
 _META_SORTS = 4    # [sort name, page numbers in ascending order of the sort's value]
-# Pagefind names index chunks and filters by 7 hex digits; ours have 8, so a new file never
-# overwrites an old one not yet rewritten.
+# Pagefind names filters by 7 hex digits; ours have 8, so a new name is never an old one.
 _HASH_LENGTH = 8
 BUILD_LENGTH = 6  # hex digits of the build hash that starts fragment and chunk names
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -56,50 +56,60 @@ _EXACT_BELOW, _COUNT_STEP = 16, 1.05
 # fragments (measured: 1.7 % larger, 2.8 × faster to write), Pagefind's own for index chunks.
 _FEW, _MANY = 9, 6
 
+Files = dict[str, bytes]  # path in the bundle → contents
+
 
 class BundleFormatError(Exception):
     """The Pagefind output is not in the 1.5.2 format this module knows."""
 
 
-def canonicalise_bundle(bundle: Path) -> None:
-    entry_file = bundle / "pagefind-entry.json"
-    entry = json.loads(entry_file.read_text(encoding="utf-8"))
+def canonical_files(files: Files) -> Files:
+    """Pagefind's `files` → the files to publish (the dict is emptied on the way)."""
+    published: Files = {}
+    entry = json.loads(_take(files, ENTRY, "entry file"))
     for language in entry["languages"].values():
-        language["hash"] = _rewrite_meta(bundle, language["hash"])
-    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        language["hash"] = _rewrite_meta(files, published, language["hash"])
+    published[ENTRY] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
+    published.update(files)  # the scripts and the WebAssembly, as they are
+    return published
 
 
-def _read(path: Path):
-    data = gzip.decompress(path.read_bytes())
+def _take(files: Files, path: str, what: str) -> bytes:
+    if path not in files:
+        raise BundleFormatError(f"unexpected Pagefind output: {what} {path} not found")
+    return files.pop(path)
+
+
+def _unpacked(data: bytes, path: str) -> bytes:
+    data = gzip.decompress(data)
     if not data.startswith(SIGNATURE):
-        raise BundleFormatError(f"{path.name}: not a Pagefind data file")
+        raise BundleFormatError(f"{path}: not a Pagefind data file")
     return data[len(SIGNATURE):]
 
 
-def _write(path_of, language: str, hash_length: int, payload: bytes) -> str:
-    """Write `payload` (a file every first query loads) under a name made of a hash of its contents; return that name."""
-    name = f"{language}_{hashlib.sha256(SIGNATURE + payload).hexdigest()[:hash_length]}"
-    _store(path_of(name), payload, _FEW)
-    return name
+def _packed(payload: bytes, level: int) -> bytes:
+    return gzip.compress(SIGNATURE + payload, compresslevel=level, mtime=0)
 
 
-def _store(path: Path, payload: bytes, level: int) -> None:
-    path.write_bytes(gzip.compress(SIGNATURE + payload, compresslevel=level, mtime=0))
+def _named_by_hash(language: str, hash_length: int, payload: bytes) -> str:
+    return f"{language}_{hashlib.sha256(SIGNATURE + payload).hexdigest()[:hash_length]}"
 
 
-def _rewrite_meta(bundle: Path, old_name: str) -> str:
-    path = bundle / f"pagefind.{old_name}.pf_meta"
-    meta = cbor2.loads(_read(path))
+def _rewrite_meta(files: Files, published: Files, old_name: str) -> str:
+    path = f"pagefind.{old_name}.pf_meta"
+    meta = cbor2.loads(_unpacked(_take(files, path, "metadata file"), path))
     language = old_name.split("_")[0]
     if meta[_META_SORTS]:
         raise BundleFormatError("unexpected Pagefind metadata: a sort file (records carry none)")
     build = hashlib.sha256(" ".join(name for name, _ in meta[_META_PAGES]).encode()).hexdigest()[:BUILD_LENGTH]
-    meta[_META_PAGES] = _rename_fragments(bundle / "fragment", build, meta[_META_PAGES])
-    meta[_META_CHUNKS] = [[first, last, _rename_chunk(bundle / "index", chunk, build + _counter(number))]
+    meta[_META_PAGES] = _rename_fragments(files, published, build, meta[_META_PAGES])
+    meta[_META_CHUNKS] = [[first, last, _rename_chunk(files, published, chunk, build + _counter(number))]
                           for number, (first, last, chunk) in enumerate(meta[_META_CHUNKS])]
-    meta[_META_FILTERS] = sorted([name, _rewrite_filter(bundle / "filter", file)] for name, file in meta[_META_FILTERS])
-    path.unlink()
-    return _write(lambda name: bundle / f"pagefind.{name}.pf_meta", language, 10, cbor2.dumps(meta))
+    meta[_META_FILTERS] = sorted([name, _rewrite_filter(files, published, file)] for name, file in meta[_META_FILTERS])
+    payload = cbor2.dumps(meta)
+    name = _named_by_hash(language, 10, payload)
+    published[f"pagefind.{name}.pf_meta"] = _packed(payload, _FEW)
+    return name
 
 
 def _counter(number: int) -> str:
@@ -118,44 +128,35 @@ def _rounded_count(words: int) -> int:
     return round(_COUNT_STEP ** round(math.log(words, _COUNT_STEP)))
 
 
-def _rename_chunk(folder: Path, old_name: str, new_name: str) -> str:
+def _rename_chunk(files: Files, published: Files, old_name: str, new_name: str) -> str:
     """An index chunk keeps its bytes: its words are sorted and its pages in page order already."""
-    _existing(folder / f"{old_name}.pf_index", "index chunk").rename(folder / f"{new_name}.pf_index")
+    published[f"index/{new_name}.pf_index"] = _take(files, f"index/{old_name}.pf_index", "index chunk")
     return new_name
 
 
-def _rewrite_filter(folder: Path, old_name: str) -> str:
-    path = _existing(folder / f"{old_name}.pf_filter", "filter")
-    name, values = cbor2.loads(_read(path))
-    path.unlink()
-    values = sorted([value, sorted(pages)] for value, pages in values)
-    return _write(lambda new: folder / f"{new}.pf_filter", old_name.split("_")[0], _HASH_LENGTH, cbor2.dumps([name, values]))
+def _rewrite_filter(files: Files, published: Files, old_name: str) -> str:
+    path = f"filter/{old_name}.pf_filter"
+    name, values = cbor2.loads(_unpacked(_take(files, path, "filter"), path))
+    payload = cbor2.dumps([name, sorted([value, sorted(pages)] for value, pages in values)])
+    new_name = _named_by_hash(old_name.split("_")[0], _HASH_LENGTH, payload)
+    published[f"filter/{new_name}.pf_filter"] = _packed(payload, _FEW)
+    return new_name
 
 
-def _rename_fragments(folder: Path, build: str, pages: list) -> list:
+def _rename_fragments(files: Files, published: Files, build: str, pages: list) -> list:
     """Fragments under short sequential names, without their content, after checking that
-    pages are in date order; the pages' [name, rounded word count]. (New names have no `_`:
-    never an old one's.)"""
-    for old_name, _ in pages:
-        _existing(folder / f"{old_name}.pf_fragment", "fragment")
+    pages are in date order; the pages' [name, rounded word count]."""
     renamed = []
     previous_date = ""
     for number, (old_name, word_count) in enumerate(pages):
         new_name = build + _counter(number)
-        old_path = folder / f"{old_name}.pf_fragment"
-        fragment = json.loads(_read(old_path))
+        path = f"fragment/{old_name}.pf_fragment"
+        fragment = json.loads(_unpacked(_take(files, path, "fragment"), path))
         date = fragment["meta"].get("date")
         if date is None or date < previous_date:
             raise BundleFormatError(f"page {fragment['url']} has no date or is out of date order: Pagefind did not keep the records' order")
         previous_date = date
         fragment["content"] = ""
-        _store(folder / f"{new_name}.pf_fragment", json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode(), _MANY)
-        old_path.unlink()
+        published[f"fragment/{new_name}.pf_fragment"] = _packed(json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode(), _MANY)
         renamed.append([new_name, _rounded_count(word_count)])
     return renamed
-
-
-def _existing(path: Path, what: str) -> Path:
-    if not path.is_file():
-        raise BundleFormatError(f"unexpected Pagefind metadata: {what} {path.name} not found")
-    return path

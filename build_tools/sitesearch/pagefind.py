@@ -22,7 +22,7 @@ import threading
 from pathlib import Path
 from typing import IO, Iterable
 
-from .canonical import BundleFormatError, canonicalise_bundle
+from .canonical import ENTRY, BundleFormatError, Files, canonical_files
 
 TIMEOUT_SECONDS = 1800
 # Replies (about 1 KB each) not yet read: few enough to stay far below a pipe's 64 KB.
@@ -55,29 +55,28 @@ def run_pagefind(records: Iterable[tuple[str, str]], bundle: Path) -> None:
         index = service.request({"type": "NewIndex", "config": {}})["index_id"]
         service.send_all({"type": "AddFile", "index_id": index, "url": url, "file_path": None, "file_contents": html}
                          for url, html in records)
-        files = service.request({"type": "GetFiles", "index_id": index})["files"]
-    _write_files(files, bundle)
-    if not (bundle / "pagefind-entry.json").is_file():
-        raise SiteSearchError(f"Pagefind 生成搜索索引失败 / Pagefind failed to write the search index: no {bundle / 'pagefind-entry.json'}")
+        handed = service.request({"type": "GetFiles", "index_id": index})["files"]
+    files = {file["path"]: base64.b64decode(file["content"]) for file in handed if file["path"] not in _UNUSED_FILES}
+    if ENTRY not in files:
+        raise SiteSearchError(f"Pagefind 生成搜索索引失败 / Pagefind failed to write the search index: no {ENTRY}")
     try:
-        canonicalise_bundle(bundle)
+        files = canonical_files(files)
     except BundleFormatError as error:
         raise SiteSearchError(f"Pagefind 的输出与预期不符 / Pagefind's output is not as expected: {error}\n"
                               "请用 requirements.lock 中的 Pagefind 版本 / use the Pagefind version pinned in requirements.lock") from None
+    write_files(files, bundle)
 
 
-def _write_files(files: list[dict], bundle: Path) -> None:
-    """The bundle's files as Pagefind handed them over. (Its own writing to disk may still
-    be under way when it replies and exits: files came out empty.)"""
+def write_files(files: Files, bundle: Path) -> None:
+    """The bundle's files, written here: Pagefind's own writing to disk could still be under
+    way when it replied and exited (files came out empty)."""
     root = bundle.resolve()
-    for file in files:
-        path = (root / file["path"]).resolve()
+    for name, data in files.items():
+        path = (root / name).resolve()
         if root not in path.parents:
-            raise SiteSearchError(f"Pagefind 给出了包外的文件 / Pagefind named a file outside the bundle: {file['path']}")
-        if path.name in _UNUSED_FILES:
-            continue
+            raise SiteSearchError(f"Pagefind 给出了包外的文件 / Pagefind named a file outside the bundle: {name}")
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(base64.b64decode(file["content"]))
+        path.write_bytes(data)
 
 
 class _Service:

@@ -3,8 +3,8 @@
 Records are not the site's pages: they are small HTML documents handed to
 Pagefind with the pages' URLs, so results link to the pages while the pages
 stay exactly as MkDocs wrote them. There is no date sort: records are given
-to Pagefind oldest first, so page number order is date order. Meta and filter values go in attributes, so they are
-stored but never indexed as words.
+to Pagefind oldest first, so page number order is date order. Meta and
+filter values go in attributes, so they are stored but never indexed as words.
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""`write_site_search(site, folder)`: the writer `policy build` runs on the built site.
+"""`write_search_bundle(documents, taxonomy, folder)`: the site search writer (`policy build`
+calls it with the documents it shares with the Whoosh index; `write_site_search(site, folder)`
+makes them from a Site).
 
 It makes one record per search document, oldest first, hands them to
 Pagefind with its output in `folder/pagefind/`, and writes the browser's
