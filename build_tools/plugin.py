@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+import markdown
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -40,12 +41,14 @@ from .models import Issue, Page, Site, page_url
 from .pages import ATOM_FILE, JSON_FILE
 from .pipeline import ContentError, run_pipeline
 from .preview import PageChanges, PreviewState
+from .rawhtml import SetAside, set_aside
 from .report import format_text
 from .search.api import wsgi_middleware
 from .sitemap import SITEMAP_FILE, sitemap
 from .sitesearch import SiteSearchError, write_site_search
 
 log = logging.getLogger("mkdocs.plugins.policy")
+_BLOCK_LEVEL = frozenset(markdown.util.BLOCK_LEVEL_ELEMENTS)
 
 
 class PolicyPluginConfig(base.Config):
@@ -90,6 +93,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self.preview = PreviewState() if self.serving else None  # what a rebuild can reuse
         self._ready: _Update | None = None  # a rebuild's run, for the MkDocs build it starts
         self._built: _Built | None = None
+        self._set_aside: dict[str, SetAside] = {}  # page → its raw HTML blocks, from its Markdown to its HTML
         if self.serving:  # the preview keeps its own search index for /api/search
             self.preview_folder = Path(tempfile.mkdtemp(prefix="policy-preview-"))
 
@@ -126,6 +130,14 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     def on_nav(self, nav, config, files):
         self._nav = nav
         return nav
+
+    def on_page_markdown(self, text: str, page, config, files) -> str:
+        # Markdown would parse the templates' HTML blocks only to pass them through (rawhtml.py)
+        self._set_aside[page.file.src_uri] = aside = set_aside(text, _BLOCK_LEVEL)
+        return aside.markdown
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        return self._set_aside.pop(page.file.src_uri).put_back(html)
 
     def on_env(self, env, config, files):
         if getattr(self, "serving", False):  # kept for rendering single pages later (_render_alone)
