@@ -38,6 +38,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 
 from .feeds import feed_files
 from .models import Issue, Page, Site, page_url
+from .navcache import cache_navigation
 from .pages import ATOM_FILE, JSON_FILE
 from .pipeline import ContentError, run_pipeline
 from .preview import PageChanges, PreviewState
@@ -140,6 +141,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         return self._set_aside.pop(page.file.src_uri).put_back(html)
 
     def on_env(self, env, config, files):
+        cache_navigation(env, self._nav, config)
         if getattr(self, "serving", False):  # kept for rendering single pages later (_render_alone)
             self._built = _Built(config, files, self._nav, env, _doc_files(files), _outside_stamps(config), self._update.site is not None)
         return env
