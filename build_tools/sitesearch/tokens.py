@@ -64,6 +64,7 @@ class WeightedText:
     tokens: str
 
 
+@lru_cache(maxsize=200_000)
 def token_of(term_text: str) -> str:
     """The token of an analyzer term; a synonym group term becomes the group marker + name."""
     if term_text.startswith(SYNONYM_PREFIX):
@@ -81,9 +82,8 @@ def tokens_of(analyzer: Analyzer, text: str) -> str:
 def _joined(counts) -> str:
     kept = []
     for term, (occurrences, _) in counts:
-        token = token_of(term)
-        if token:
-            kept += [token] * min(occurrences, MAX_REPEATS)
+        if token := token_of(term):
+            kept.append(token if occurrences == 1 else " ".join([token] * min(occurrences, MAX_REPEATS)))
     return " ".join(kept)
 
 
