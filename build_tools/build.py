@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .atomic import staged_folder
 from .background import Background
+from .heap import collector_skips_existing
 from .models import Site
 from .pipeline import add_pages, run_pipeline
 from .progress import Progress
@@ -45,7 +46,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> Site:
     with progress.step("检查内容 / check, FAQ, search documents"):
         site = run_pipeline(options.content_dir, options.today, pages=False)
         documents = documents_of(site)
-    with staged_folder(options.site_dir) as site_folder, staged_folder(options.index_dir) as index_folder:
+    with collector_skips_existing(), staged_folder(options.site_dir) as site_folder, staged_folder(options.index_dir) as index_folder:
         index = shared_index_writer(site, documents, index_folder)
         with tempfile.TemporaryDirectory(prefix=".search-", dir=site_folder.parent) as scratch:
             search = Background(_write_search_indexes, site, documents, Path(scratch), index)

@@ -1,4 +1,4 @@
-"""Python's cyclic garbage collector paused while a step builds many objects that stay.
+"""Python's cyclic garbage collector kept off the many objects that stay.
 
 Loading, checking and the FAQ create hundreds of thousands of objects
 (documents, fields, questions, word sets) that live until the end, and
@@ -25,3 +25,18 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def collector_skips_existing() -> Iterator[None]:
+    """The objects that exist now are left out of collections until the block ends.
+
+    For `policy build`: the site and its documents stay until the end, so the
+    collector need not walk them again in MkDocs, nor in the search child,
+    where touching them would copy the memory it shares with this process.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import re
 from pathlib import Path
@@ -37,6 +38,10 @@ def test_two_builds_with_the_same_date_are_byte_identical(built, tmp_path):
     first, second = digest(built), digest(tmp_path / "again")
     assert [name for name in first if name.endswith(".html")]
     assert first == second
+
+
+def test_the_collector_walks_every_object_again_after_a_build(built):
+    assert gc.get_freeze_count() == 0  # a preview or a test run goes on after it: its garbage must be collectable
 
 
 def test_site_has_a_page_per_published_explainer_and_chinese_ui(built):
