@@ -214,9 +214,14 @@ def faq_assembly(content_dir: Path) -> dict:
     return {"seconds": time.perf_counter() - started, "questions": sum(len(s.pairs) for s in content.sessions), "entries": len(entries)}
 
 
-def measure_once(project: Path, plain: Path, run: int, preview_timeout: float) -> dict:
+def measure_once(project: Path, plain: Path | None, run: int, preview_timeout: float) -> dict:
+    """One run of everything; without `plain` (a size above --build-up-to) only check and FAQ assembly."""
     policy = str(BIN / "policy")
     check = run_measured([policy, "check", "--today", TODAY], project)
+    if plain is None:
+        faq = faq_assembly(project / "content")
+        return {"check_s": check["seconds"], "check_code": check["code"], **dict.fromkeys(BUILD_KEYS),
+                "faq_s": faq["seconds"], "questions": faq["questions"], "faq_entries": faq["entries"]}
     ours = run_measured([policy, "build", "--today", TODAY], project)
     if ours["code"] != 0:
         print(ours["stderr"][-3000:], file=sys.stderr)
@@ -235,15 +240,19 @@ def measure_once(project: Path, plain: Path, run: int, preview_timeout: float) -
     }
 
 
+BUILD_KEYS = ("build_s", "build_peak_mb", "build_code", "pagefind_step_s", "whoosh_s", "mkdocs_s", "mkdocs_peak_mb",
+              "plain_pagefind_s", "plain_pagefind_peak_mb", "preview_s", "serve_start_s")
+
+
 def median(values) -> float | None:
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
 
 
-def measure_size(work: Path, size: int, runs: int, sources: corpus.Sources, browser, preview_timeout: float) -> dict:
+def measure_size(work: Path, size: int, runs: int, sources: corpus.Sources, browser, preview_timeout: float, build: bool = True) -> dict:
     started = time.perf_counter()
     project = make_project(work, size, sources)
-    plain = make_plain(work, project)
+    plain = make_plain(work, project) if build else None
     print(f"… {size:,}: content generated in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     measured = []
     for run in range(runs):
@@ -251,6 +260,8 @@ def measure_size(work: Path, size: int, runs: int, sources: corpus.Sources, brow
         print(f"… {size:,}: run {run + 1}/{runs}: {json.dumps(measured[-1], default=str)}", file=sys.stderr, flush=True)
     row = {key: median([m[key] for m in measured]) for key in measured[0]}
     row["size"] = size
+    if plain is None:
+        return row | dict.fromkeys(("pages", "plain_pages", "plain_s", "plain_peak_mb", "ratio", "whoosh_mb", "site_search_mb", "first_query_kb"))
     row["pages"] = sum(1 for _ in (project / "site").rglob("index.html"))
     row["plain_pages"] = sum(1 for _ in (plain / "site").rglob("index.html"))
     row["plain_s"] = row["mkdocs_s"] + row["plain_pagefind_s"]
@@ -283,26 +294,35 @@ def tables(rows: list[dict]) -> str:
         v = row.get(key)
         return "–" if v is None else v * scale
 
+    def count(v):
+        return "–" if v is None else f"{v:,}"
+
+    def per(row, key, by, scale=1000):
+        return "–" if row.get(key) is None else scale * row[key] / row[by]
+
     main = markdown_table(
         ["explainers", "questions", "pages (ours / plain)", "policy check s", "policy build s", "build peak MB",
          "plain mkdocs s", "plain mkdocs peak MB", "plain Pagefind s", "plain Pagefind peak MB", "ours / plain",
          "Whoosh s", "Whoosh MB", "site search s", "site search MB", "first query KB", "FAQ entries", "FAQ assembly s", "preview s"],
-        [[f"{r['size']:,}", f"{r['questions']:,}", f"{r['pages']:,} / {r['plain_pages']:,}", value(r, "check_s"), value(r, "build_s"),
+        [[f"{r['size']:,}", f"{r['questions']:,}", f"{count(r['pages'])} / {count(r['plain_pages'])}", value(r, "check_s"), value(r, "build_s"),
           value(r, "build_peak_mb"), value(r, "mkdocs_s"), value(r, "mkdocs_peak_mb"), value(r, "plain_pagefind_s"),
-          value(r, "plain_pagefind_peak_mb"), f"{r['ratio']:.2f}", value(r, "whoosh_s"), value(r, "whoosh_mb"),
+          value(r, "plain_pagefind_peak_mb"), "–" if r["ratio"] is None else f"{r['ratio']:.2f}", value(r, "whoosh_s"), value(r, "whoosh_mb"),
           value(r, "pagefind_step_s"), value(r, "site_search_mb"), value(r, "first_query_kb"), f"{r['faq_entries']:,}",
           value(r, "faq_s"), value(r, "preview_s")] for r in rows])
     growth = markdown_table(
         ["explainers", "check ms / explainer", "build ms / explainer", "plain ms / explainer", "FAQ ms / question", "build peak MB / 1,000"],
-        [[f"{r['size']:,}", 1000 * r["check_s"] / r["size"], 1000 * r["build_s"] / r["size"], 1000 * r["plain_s"] / r["size"],
-          1000 * r["faq_s"] / r["questions"], 1000 * r["build_peak_mb"] / r["size"]] for r in rows])
+        [[f"{r['size']:,}", per(r, "check_s", "size"), per(r, "build_s", "size"), per(r, "plain_s", "size"),
+          per(r, "faq_s", "questions"), per(r, "build_peak_mb", "size")] for r in rows])
+    skipped = [f"{r['size']:,}" for r in rows if r["build_s"] is None]
+    if skipped:
+        main += f"\n\nAt {', '.join(skipped)} explainers only `policy check` and FAQ assembly were run (`--build-up-to`), no build, peer or preview."
     return f"## Cost against size (medians)\n\n{main}\n\n## Per explainer (flat = linear)\n\n{growth}\n\n## Targets\n\n{targets(rows)}\n"
 
 
 def targets(rows: list[dict]) -> str:
     by_size = {r["size"]: r for r in rows}
     lines = [f"- build ≤ {TARGETS['ratio']} × (plain mkdocs + plain Pagefind): " + ", ".join(
-        f"{r['size']:,}: {r['ratio']:.2f} {'✓' if r['ratio'] <= TARGETS['ratio'] else '✗'}" for r in rows)]
+        f"{r['size']:,}: {r['ratio']:.2f} {'✓' if r['ratio'] <= TARGETS['ratio'] else '✗'}" for r in rows if r["ratio"] is not None)]
     if 5000 in by_size:
         r = by_size[5000]
         lines.append(f"- policy check at 5,000 ≤ 3 s: {r['check_s']:.1f} s {'✓' if r['check_s'] <= 3 else '✗'}")
@@ -310,13 +330,16 @@ def targets(rows: list[dict]) -> str:
             lines.append(f"- preview at 5,000 ≤ 3 s: {r['preview_s']:.1f} s {'✓' if r['preview_s'] <= 3 else '✗'}")
     if 20000 in by_size:
         r = by_size[20000]
-        lines.append(f"- build peak memory at 20,000 ≤ 1,500 MB: {r['build_peak_mb']:.0f} MB {'✓' if r['build_peak_mb'] <= 1500 else '✗'}")
+        if r["build_peak_mb"] is None:
+            lines.append("- build peak memory at 20,000 ≤ 1,500 MB: not measured, the build was not run ✗")
+        else:
+            lines.append(f"- build peak memory at 20,000 ≤ 1,500 MB: {r['build_peak_mb']:.0f} MB {'✓' if r['build_peak_mb'] <= 1500 else '✗'}")
         lines.append(f"- FAQ assembly of {r['questions']:,} questions ≤ 60 s: {r['faq_s']:.1f} s {'✓' if r['faq_s'] <= 60 else '✗'}")
-    if len(rows) > 1:
-        first, last = rows[0], rows[-1]
-        factor = last["size"] / first["size"]
-        for key, label in (("build_s", "build"), ("check_s", "check"), ("faq_s", "FAQ assembly"), ("plain_s", "plain peer")):
-            grown = last[key] / first[key] if first[key] else float("nan")
+    for key, label in (("build_s", "build"), ("check_s", "check"), ("faq_s", "FAQ assembly"), ("plain_s", "plain peer")):
+        measured = [r for r in rows if r.get(key)]
+        if len(measured) > 1:
+            first, last = measured[0], measured[-1]
+            factor, grown = last["size"] / first["size"], last[key] / first[key]
             lines.append(f"- {label} grows {grown:.1f}× for {factor:.0f}× the explainers ({'near-linear' if grown <= 1.5 * factor else 'faster than linear'})")
     return "\n".join(lines)
 
@@ -327,7 +350,6 @@ def plot(rows: list[dict], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sizes = [r["size"] for r in rows]
     figure, (left, right) = plt.subplots(1, 2, figsize=(12, 5))
     for key, label in (("build_s", "policy build"), ("plain_s", "plain mkdocs + Pagefind"), ("mkdocs_s", "plain mkdocs"),
                        ("whoosh_s", "Whoosh index"), ("pagefind_step_s", "site search (Pagefind)"), ("faq_s", "FAQ assembly"),
@@ -339,7 +361,9 @@ def plot(rows: list[dict], path: Path) -> None:
     left.grid(True, which="both", alpha=0.3)
     left.legend(fontsize=8)
     for key, label in (("build_peak_mb", "policy build"), ("mkdocs_peak_mb", "plain mkdocs"), ("plain_pagefind_peak_mb", "plain Pagefind")):
-        right.plot(sizes, [r[key] for r in rows], marker="o", label=label)
+        points = [(r["size"], r[key]) for r in rows if r.get(key) is not None]
+        if points:
+            right.plot(*zip(*points), marker="o", label=label)
     right.axhline(TARGETS["peak_20000_mb"], color="grey", linestyle="--", label="1.5 GB target")
     right.set(xlabel="explainers (N)", ylabel="peak memory, MB", title="Peak memory of the process tree")
     right.grid(True, alpha=0.3)
@@ -359,6 +383,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="keep the generated projects here (default: a temporary folder)")
     parser.add_argument("--no-browser", action="store_true", help="skip the first-query download (needs Chromium)")
     parser.add_argument("--preview-timeout", type=float, default=900)
+    parser.add_argument("--build-up-to", type=int, help="above this size, run only policy check and FAQ assembly (the builds need more memory)")
     options = parser.parse_args()
     options.out.mkdir(parents=True, exist_ok=True)
     sources = corpus.read_sources(options.corpus)
@@ -367,7 +392,8 @@ def main() -> None:
         work = options.work or Path(scratch)
         with _browser(options.no_browser) as browser:
             for size in options.sizes:
-                rows.append(measure_size(work, size, options.runs, sources, browser, options.preview_timeout))
+                build = options.build_up_to is None or size <= options.build_up_to
+                rows.append(measure_size(work, size, options.runs, sources, browser, options.preview_timeout, build))
                 _write(rows, options)
     print(tables(rows))
 
