@@ -8,7 +8,7 @@ For each size N, a content folder is generated (bench/corpus.py: N explainers,
 
 - `policy check` (wall time of the command);
 - `policy build`: wall time and peak memory of its process tree (PSS summed
-  over the process and its children, sampled every 0.1 s), with the step
+  over the process and its children, sampled every 2 s), with the step
   times it prints (Pagefind, Whoosh) and the sizes of what it wrote;
 - the peer: a plain `mkdocs build` (mkdocs-material, `language: zh`, the stock
   search plugin, a one-entry nav) of the same explainer pages as plain Markdown
@@ -63,6 +63,13 @@ TARGETS = {"ratio": 1.5, "check_5000_s": 3.0, "peak_20000_mb": 1500, "preview_50
 # --- measuring a command ---------------------------------------------------------------------
 
 
+# PSS is read from the kernel's walk of each process's pages: about 25 ms per GB. Sampled
+# every 0.1 s it took most of a core during a 5,000-explainer build (the build it measured
+# got 10-15 % slower); every 2 s it costs a few percent. The peaks are plateaus (Pagefind
+# holds its memory to the end, MkDocs every page until it writes them), so none is missed.
+MEMORY_SAMPLE_SECONDS = 2.0
+
+
 def _tree_memory(process: psutil.Process) -> int:
     """Bytes held by a process and its descendants: PSS (shared pages counted once), else RSS."""
     total = 0
@@ -89,7 +96,7 @@ def run_measured(command: list[str], cwd: Path, env: dict | None = None) -> dict
                 peak = max(peak, _tree_memory(watched))
             except psutil.NoSuchProcess:
                 return
-            done.wait(0.1)
+            done.wait(MEMORY_SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
