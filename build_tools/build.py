@@ -8,7 +8,9 @@ Two processes share the two cores: this one generates the pages and renders
 them with MkDocs while a forked child writes the site search (Pagefind); then each writes
 runs of the Whoosh index until none is left, so whichever finishes first
 takes more of it. The Pagefind bundle is moved into the staged site after
-MkDocs, before the swap.
+MkDocs, before the swap. The outputs the swap replaces are kept beside the new
+ones (`.site-previous`, `.search_index-previous`) until the next build, which
+removes them while it checks the content, when the second core is idle.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import staged_folder
+from .atomic import remove_previous_outputs, staged_folder
 from .background import Background
 from .heap import collector_skips_existing
 from .models import Site
@@ -43,31 +45,43 @@ class BuildOptions:
 
 def build(options: BuildOptions, progress: Progress | None = None) -> Site:
     progress = progress or Progress.silent()
-    with progress.step("检查内容 / check, FAQ, search documents"):
-        site = run_pipeline(options.content_dir, options.today, pages=False)
-        documents = documents_of(site)
-    with collector_skips_existing(), staged_folder(options.site_dir) as site_folder, staged_folder(options.index_dir) as index_folder:
-        index = shared_index_writer(site, documents, index_folder)
-        with tempfile.TemporaryDirectory(prefix=".search-", dir=site_folder.parent) as scratch:
-            search = Background(_write_search_indexes, site, documents, Path(scratch), index)
-            try:
-                with progress.step("生成页面 / pages"):
-                    add_pages(site)
-                with progress.step("网站 / site (MkDocs)", len(site.pages), "pages"):
-                    write_site(site, site_folder, options.config_file)
-                with progress.step("检索索引 / search index (Whoosh) after MkDocs"):
-                    written_here = index.write_runs()
-                started = time.monotonic()
-                seconds, written_there = search.result()
-            finally:
-                search.cancel()
-            progress.done(f"站内搜索 / site search (Pagefind)：{len(documents):,} documents", seconds["pagefind"])
-            runs = f"{len(written_there)} of {len(written_here) + len(written_there)} runs"
-            progress.done(f"检索索引 / search index (Whoosh) after Pagefind：{runs}", seconds["whoosh"])
-            progress.done("等待检索索引 / waiting for the search indexes", time.monotonic() - started)
-            index.commit(written_here, written_there)
-            _move_into(Path(scratch), site_folder)  # the Pagefind bundle and the browser's data
+    # The outputs the last build replaced are removed on the second core, idle while the content is checked.
+    cleanup = Background(remove_previous_outputs, options.site_dir, options.index_dir)
+    try:
+        with progress.step("检查内容 / check, FAQ, search documents"):
+            site = run_pipeline(options.content_dir, options.today, pages=False)
+            documents = documents_of(site)
+        with (collector_skips_existing(), staged_folder(options.site_dir, keep_previous=True) as site_folder,
+              staged_folder(options.index_dir, keep_previous=True) as index_folder):
+            _write_outputs(site, documents, options.config_file, site_folder, index_folder, progress)
+            cleanup.result()  # before the swaps: they move what they replace where it removes
+    finally:
+        cleanup.cancel()
     return site
+
+
+def _write_outputs(site: Site, documents: list, config_file: Path, site_folder: Path, index_folder: Path, progress: Progress) -> None:
+    """The pages (MkDocs, here) and both search indexes (Pagefind there, Whoosh in runs by both) into the staged folders."""
+    index = shared_index_writer(site, documents, index_folder)
+    with tempfile.TemporaryDirectory(prefix=".search-", dir=site_folder.parent) as scratch:
+        search = Background(_write_search_indexes, site, documents, Path(scratch), index)
+        try:
+            with progress.step("生成页面 / pages"):
+                add_pages(site)
+            with progress.step("网站 / site (MkDocs)", len(site.pages), "pages"):
+                write_site(site, site_folder, config_file)
+            with progress.step("检索索引 / search index (Whoosh) after MkDocs"):
+                written_here = index.write_runs()
+            started = time.monotonic()
+            seconds, written_there = search.result()
+        finally:
+            search.cancel()
+        progress.done(f"站内搜索 / site search (Pagefind)：{len(documents):,} documents", seconds["pagefind"])
+        runs = f"{len(written_there)} of {len(written_here) + len(written_there)} runs"
+        progress.done(f"检索索引 / search index (Whoosh) after Pagefind：{runs}", seconds["whoosh"])
+        progress.done("等待检索索引 / waiting for the search indexes", time.monotonic() - started)
+        index.commit(written_here, written_there)
+        _move_into(Path(scratch), site_folder)  # the Pagefind bundle and the browser's data
 
 
 def _write_search_indexes(site: Site, documents: list, site_search_folder: Path, index) -> tuple[dict[str, float], dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from build_tools.atomic import staged_folder
+from build_tools.atomic import previous_output, remove_previous_outputs, staged_folder
 
 
 def test_new_target_is_created(tmp_path):
@@ -32,3 +32,26 @@ def test_failure_inside_the_block_keeps_the_target_and_cleans_up(tmp_path):
             raise RuntimeError("writer failed")
     assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["old.html"]
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_a_kept_previous_output_waits_beside_the_target_until_it_is_removed(tmp_path):
+    for version in ("one", "two", "three"):
+        with staged_folder(tmp_path / "site", keep_previous=True) as folder:
+            (folder / "index.html").write_text(version)
+    assert (tmp_path / "site/index.html").read_text() == "three"
+    assert previous_output(tmp_path / "site") == tmp_path / ".site-previous"
+    assert (tmp_path / ".site-previous/index.html").read_text() == "two"  # only the last one replaced
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site-previous", "site"]
+    remove_previous_outputs(tmp_path / "site", tmp_path / "never-built")
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_a_failed_block_keeps_the_previous_output_where_it_was(tmp_path):
+    for version in ("one", "two"):
+        with staged_folder(tmp_path / "site", keep_previous=True) as folder:
+            (folder / "index.html").write_text(version)
+    with pytest.raises(RuntimeError):
+        with staged_folder(tmp_path / "site", keep_previous=True) as folder:
+            raise RuntimeError("writer failed")
+    assert (tmp_path / "site/index.html").read_text() == "two"
+    assert (tmp_path / ".site-previous/index.html").read_text() == "one"

@@ -98,6 +98,13 @@ def test_a_successful_build_replaces_the_previous_one(content, tmp_path):
     write(content, "policies/new-one.md", VALID_EXPLAINER)
     build(options(tmp_path, content))
     assert (tmp_path / "site/policies/new-one/index.html").is_file()
+    # the replaced output waits beside it until the next build removes it
+    assert not (tmp_path / ".site-previous/policies/new-one").exists()
+    assert (tmp_path / ".site-previous/policies/economy-2023/index.html").is_file()
+    (content / "policies/new-one.md").unlink()
+    build(options(tmp_path, content))
+    assert (tmp_path / ".site-previous/policies/new-one/index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site-previous", ".site_index-previous", "content", "site", "site_index"]
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the project")
