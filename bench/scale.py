@@ -406,7 +406,8 @@ def main() -> None:
 
 
 def _write(rows: list[dict], options) -> None:
-    header = (f"# Scale benchmark\n\n`bench/scale.py --sizes {','.join(str(r['size']) for r in rows)} --runs {options.runs}` "
+    up_to = f" --build-up-to {options.build_up_to}" if options.build_up_to is not None else ""
+    header = (f"# Scale benchmark\n\n`bench/scale.py --sizes {','.join(str(r['size']) for r in rows)} --runs {options.runs}{up_to}` "
               f"on {os.cpu_count()} cores, {dt.date.today()}.\n\n")
     (options.out / "scale.md").write_text(header + tables(rows), encoding="utf-8")
     (options.out / "scale.json").write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
