@@ -22,7 +22,8 @@ import click
 from . import report
 from .changes import ChangesError, affected_issues, changed_files
 from .codeowners import CodeownersError, generate as generate_codeowners, stale_diff
-from .load import QA_DIR, load_tree
+from .load import QA_DIR
+from .loadcache import load_tree_cached
 from .models import Issue, SessionKind
 from .pipeline import ContentError, check_content, run_pipeline
 from .redact import redact
@@ -95,7 +96,7 @@ def _changed_files(ref: str, content_dir: Path) -> set[Path]:
 
 def _narrowed_or_extended(issues: list[Issue], content_dir: Path, changed: set[Path] | None, check_external: bool) -> list[Issue]:
     """The issues plus broken external links (if asked), then only those that concern the changed files."""
-    tree = load_tree(content_dir)
+    tree = load_tree_cached(content_dir)
     if check_external:
         from .check.external import check_external as check_external_links, external_places
 

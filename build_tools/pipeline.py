@@ -14,7 +14,8 @@ from .check import check_tree
 from .faq import assemble_faq, stale_warnings, unknown_entry_warnings
 from .heap import collector_paused
 from .history import last_changed
-from .load import LoadedTree, load_tree
+from .load import LoadedTree
+from .loadcache import load_tree_cached
 from .models import Content, Explainer, Issue, Site, Status
 from .search.analysis import prepare_segmenter
 
@@ -38,7 +39,7 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
     if today:
         prepare_segmenter()  # the FAQ segments every question: its dictionary is read while the files are
     with collector_paused():
-        content, issues = check_tree(load_tree(content_dir))
+        content, issues = check_tree(load_tree_cached(content_dir))
         if today and not any(issue.is_error for issue in issues):
             issues = sorted(derive(content, today, issues, suggest=False).issues, key=lambda i: (i.path, i.line))
     return content, issues
@@ -54,7 +55,7 @@ def run_pipeline(content_dir: Path, today: dt.date, preview: PreviewState | None
     """
     if preview is not None:
         return preview.run(content_dir, today)
-    return site_from(load_tree(content_dir), today, pages=pages)
+    return site_from(load_tree_cached(content_dir), today, pages=pages)
 
 
 def site_from(tree: LoadedTree, today: dt.date, preview: PreviewState | None = None, pages: bool = True) -> Site:

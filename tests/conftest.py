@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,16 @@ published: 2023-01-01
 
 正文。
 """
+
+
+def pytest_configure(config):
+    # The parsed files that `policy check` and `build` keep between runs (loadcache.py) go to a
+    # folder of this test run, not the user's cache; the tests and the processes they start share it.
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="policy-test-cache-")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 
 @pytest.fixture
