@@ -6,9 +6,9 @@ cache); the preview already keeps them in memory between saves. The same
 cache (`load_tree(root, cache)`: path → modification time and size, document,
 its problems) is kept in 64 JSON files per content folder (a changed file
 rewrites one), in the user's cache folder (`$XDG_CACHE_HOME/policy`, else
-`~/.cache/policy`), never in the project: JSON and not pickle, so that a file planted there can change
-nothing but data, and outside the repository, so that a change under review
-cannot bring one. The folder's name holds the content folder, the working
+`~/.cache/policy`), never in the project: JSON and not pickle, so that a file
+planted there can change nothing but data, and outside the repository, so
+that a change under review cannot bring one. The folder's name holds the content folder, the working
 folder (the paths shown in messages depend on it) and the code of the loader,
 so a changed loader starts afresh. A document whose data JSON cannot hold
 exactly (non-text keys, sets) is parsed again each time. Set
@@ -52,9 +52,9 @@ def load_tree_cached(root: Path) -> LoadedTree:
     seen = {document.path for document in (*tree.policies, *tree.sessions)}
     for stale in set(cache) - seen:  # files deleted or moved since
         del cache[stale]
-    changed = {_shard(path) for path in cache.keys() | stored.keys() if path not in cache or path not in stored or cache[path][0] != stored[path]}
-    shards: dict[int, dict] = {shard: {} for shard in changed}
-    for path, entry in cache.items():
+    stamps = {path: entry[0] for path, entry in cache.items()}
+    shards: dict[int, dict] = {_shard(path): {} for path in stamps.keys() | stored.keys() if stamps.get(path) != stored.get(path)}
+    for path, entry in cache.items():  # the parts that changed are written whole
         shards.get(_shard(path), {})[path] = entry
     for shard, entries in shards.items():
         _write(folder / f"{shard:02x}.json", entries)
