@@ -86,6 +86,20 @@ def _remove(path: Path) -> None:
             path.unlink()
 
 
+def write_file_at_once(path: Path, data: bytes) -> None:
+    """Write `path` so that readers (and a second run at the same time) see the old file or the new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
 def _exchange(first: Path, second: Path) -> bool:
     """Atomically swap two paths (Linux ≥ 3.15); False where that is not possible."""
     libc_name = ctypes.util.find_library("c")

@@ -21,11 +21,11 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_file_at_once
 from .load import LoadedTree, RawDocument, load_tree
 from .models import Issue, Severity
 
@@ -113,10 +113,7 @@ def _write(path: Path, cache: dict) -> None:
         entries.append({"path": str(file), "stamp": list(stamp), "document": document,
                         "issues": [[i.path, i.line, i.field, i.message, i.severity.value] for i in issues]})
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as out:
-            out.write(json.dumps(entries, ensure_ascii=False))  # json.dump would encode in Python, 3× slower
-        os.replace(out.name, path)  # whole or not at all, also with two runs at once
+        write_file_at_once(path, json.dumps(entries, ensure_ascii=False).encode())  # json.dump would encode in Python, 3× slower
     except OSError:  # a read-only home: the next run parses everything again
         return
 

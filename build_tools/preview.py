@@ -24,14 +24,13 @@ import dataclasses
 import datetime as dt
 import gc
 import logging
-import os
 import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .atomic import staged_folder
+from .atomic import staged_folder, write_file_at_once
 from .background import Background
 from .check.documents import read_explainer
 from .check.links import check_links
@@ -212,7 +211,7 @@ class PreviewState:
 
         def work() -> None:
             for path, data in (files() if files else {}).items():
-                _replace_file(site_dir / path, data)
+                write_file_at_once(site_dir / path, data)  # readers of the served site see the old file or the new one
             scratch = Path(tempfile.mkdtemp(prefix=".search-", dir=preview_folder))
             with staged_folder(preview_folder / "search_index") as index_folder:
                 write_search_indexes(site, scratch, index_folder)
@@ -249,14 +248,6 @@ def _same_front_matter(new: RawDocument, old: RawDocument) -> bool:
     """Everything but the body is the same, down to the line numbers an issue would name."""
     return ((new.path, new.shown, new.data, new.lines, new.first_line, new.body_line)
             == (old.path, old.shown, old.data, old.lines, old.first_line, old.body_line))
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    """Readers of the served site see the old file or the new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def _faq_inputs(content: Content, explainers: list[Explainer]) -> tuple:

@@ -12,14 +12,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import frontmatter
 
+from ..atomic import write_file_at_once
 from ..check.fields import did_you_mean
 from ..check.qa_body import parse_body
 from ..models import Department, SessionKind
@@ -67,7 +66,7 @@ def import_export(csv_path: Path, kind: SessionKind, departments: list[Departmen
     if target.exists():
         raise ImportProblems([f"{target} 已存在，请用 --slug 指定另一个文件名 / {target} exists: choose another name with --slug"])
     text = session_text(rows, kind, title or f"{kind.label}问答（{session_date.isoformat()}）", session_date)
-    _write_at_once(target, text)
+    write_file_at_once(target, text.encode("utf-8"))
     return target
 
 
@@ -168,10 +167,3 @@ def _pair_text(row: Row) -> str:
 def _quote_structure(line: str) -> str:
     return "> " + line if _STRUCTURE.match(line) else line
 
-
-def _write_at_once(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".md", dir=target.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.replace(temporary, target)
