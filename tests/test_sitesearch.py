@@ -16,13 +16,13 @@ from build_tools.cli import cli
 from build_tools.pipeline import run_pipeline
 from build_tools.search.analysis import Analyzer
 from build_tools.search.documents import documents_of
-from build_tools.sitesearch import SiteSearchError, pagefind as pagefind_module
+from build_tools.sitesearch import SiteSearchError, pagefind as pagefind_module, writer as writer_module
 from build_tools.sitesearch.browser import browser_data
 from build_tools.sitesearch.canonical import BUILD_LENGTH, SIGNATURE, canonical_files
 from build_tools.sitesearch.records import filters_of, record_html
 from build_tools.sitesearch.tokens import common_terms, encode_word, token_of, tokens_of, weighted_texts
 from build_tools.sitesearch.writer import write_site_search
-from conftest import MINI
+from conftest import MINI, ROOT
 from test_build import TODAY, digest, options
 
 
@@ -127,6 +127,35 @@ def test_pages_come_oldest_first_and_every_word_finds_the_same_pages(mini_site, 
     raw_counts = {fragment["url"]: count for fragment, (_, count) in zip(raw_fragments, raw_meta[1])}
     assert all(abs(count - raw_counts[fragment["url"]]) <= 0.025 * raw_counts[fragment["url"]] + 0.5 for fragment, (_, count) in zip(fragments, meta[1]))
     assert all(fragment["content"] == "" and fragment["meta"]["title"] for fragment in fragments)
+
+
+def _payloads(folder: Path) -> dict[str, bytes]:
+    """Every file of a bundle by name: Pagefind's data files unpacked (gzip levels differ), the rest as they are."""
+    return {path.relative_to(folder).as_posix(): _read(path) if path.suffix.startswith(".pf_") else path.read_bytes()
+            for path in folder.rglob("*") if path.is_file()}
+
+
+def test_shards_joined_are_the_bundle_of_one_run(tmp_path):
+    """Pagefind run on shards of a few records (merge.py joins them): every file, unpacked, is that
+    of one run over all the records — pages, words, chunk ranges, filters, metadata."""
+    sample = run_pipeline(ROOT / "content", TODAY)
+    analyzer = Analyzer(sample.content.taxonomy.synonym_groups())
+    records = list(writer_module._records(documents_of(sample), analyzer))
+    assert len(records) > 40 and sum(1 for shard in pagefind_module._shards(records, 30_000) if list(shard)) > 3
+    pagefind_module.run_pagefind(records, tmp_path / "one")
+    pagefind_module.run_pagefind(records, tmp_path / "sharded", shard_text=30_000)
+    one, sharded = _payloads(tmp_path / "one"), _payloads(tmp_path / "sharded")
+    assert sum(name.startswith("index/") for name in one) > 1  # more than one chunk: ranges were named
+    assert sorted(one) == sorted(sharded)
+    assert [name for name in one if one[name] != sharded[name]] == []
+
+
+def test_records_are_sharded_by_their_length_and_small_sites_in_one_run():
+    records = [(f"/{n}/", "x" * length) for n, length in enumerate([5, 5, 9, 1, 20, 3])]
+    shards = [[url for url, _ in shard] for shard in pagefind_module._shards(records, 10)]
+    assert shards == [["/0/", "/1/"], ["/2/", "/3/"], ["/4/"], ["/5/"]]
+    one_run = pagefind_module.shard_text(pagefind_module.ONE_RUN_UP_TO)
+    assert one_run > 10**12 and pagefind_module.shard_text(pagefind_module.ONE_RUN_UP_TO + 1) == pagefind_module.SHARD_TEXT
 
 
 def test_records_out_of_date_order_are_refused(mini_site, tmp_path):

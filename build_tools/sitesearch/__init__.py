@@ -12,7 +12,9 @@ and encodes it the same way (theme/pages/assets/sitesearch-query.js).
   tokens.py     words → ASCII tokens; a search document → weighted token lines
   records.py    a search document → the HTML record Pagefind indexes (meta, filters)
   browser.py    what the browser needs to analyse a query: t2s map, stop words, synonyms, regions
-  pagefind.py   hands the records to the Pagefind binary (PyPI, pinned), oldest first
+  pagefind.py   hands the records to the Pagefind binary (PyPI, pinned), oldest first, in runs of a
+                few thousand for a large site (Pagefind holds every word until it writes)
+  merge.py      joins the runs' bundles into the bundle one run would write
   canonical.py  makes its output (in memory) byte-reproducible and its metadata file small
   writer.py     `write_search_bundle(documents, taxonomy, folder)`: the writer `policy build` calls
   pages.py      the search page and the matching page (哪些政策适用于我)

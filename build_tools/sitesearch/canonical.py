@@ -66,7 +66,7 @@ class BundleFormatError(Exception):
 def canonical_files(files: Files) -> Files:
     """Pagefind's `files` → the files to publish (the dict is emptied on the way)."""
     published: Files = {}
-    entry = json.loads(_take(files, ENTRY, "entry file"))
+    entry = json.loads(take(files, ENTRY, "entry file"))
     for language in entry["languages"].values():
         language["hash"] = _rewrite_meta(files, published, language["hash"])
     published[ENTRY] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
@@ -74,20 +74,20 @@ def canonical_files(files: Files) -> Files:
     return published
 
 
-def _take(files: Files, path: str, what: str) -> bytes:
+def take(files: Files, path: str, what: str) -> bytes:
     if path not in files:
         raise BundleFormatError(f"unexpected Pagefind output: {what} {path} not found")
     return files.pop(path)
 
 
-def _unpacked(data: bytes, path: str) -> bytes:
+def unpacked(data: bytes, path: str) -> bytes:
     data = gzip.decompress(data)
     if not data.startswith(SIGNATURE):
         raise BundleFormatError(f"{path}: not a Pagefind data file")
     return data[len(SIGNATURE):]
 
 
-def _packed(payload: bytes, level: int) -> bytes:
+def packed(payload: bytes, level: int) -> bytes:
     return gzip.compress(SIGNATURE + payload, compresslevel=level, mtime=0)
 
 
@@ -97,7 +97,7 @@ def _named_by_hash(language: str, hash_length: int, payload: bytes) -> str:
 
 def _rewrite_meta(files: Files, published: Files, old_name: str) -> str:
     path = f"pagefind.{old_name}.pf_meta"
-    meta = cbor2.loads(_unpacked(_take(files, path, "metadata file"), path))
+    meta = cbor2.loads(unpacked(take(files, path, "metadata file"), path))
     language = old_name.split("_")[0]
     if meta[_META_SORTS]:
         raise BundleFormatError("unexpected Pagefind metadata: a sort file (records carry none)")
@@ -108,7 +108,7 @@ def _rewrite_meta(files: Files, published: Files, old_name: str) -> str:
     meta[_META_FILTERS] = sorted([name, _rewrite_filter(files, published, file)] for name, file in meta[_META_FILTERS])
     payload = cbor2.dumps(meta)
     name = _named_by_hash(language, 10, payload)
-    published[f"pagefind.{name}.pf_meta"] = _packed(payload, _FEW)
+    published[f"pagefind.{name}.pf_meta"] = packed(payload, _FEW)
     return name
 
 
@@ -130,16 +130,16 @@ def _rounded_count(words: int) -> int:
 
 def _rename_chunk(files: Files, published: Files, old_name: str, new_name: str) -> str:
     """An index chunk keeps its bytes: its words are sorted and its pages in page order already."""
-    published[f"index/{new_name}.pf_index"] = _take(files, f"index/{old_name}.pf_index", "index chunk")
+    published[f"index/{new_name}.pf_index"] = take(files, f"index/{old_name}.pf_index", "index chunk")
     return new_name
 
 
 def _rewrite_filter(files: Files, published: Files, old_name: str) -> str:
     path = f"filter/{old_name}.pf_filter"
-    name, values = cbor2.loads(_unpacked(_take(files, path, "filter"), path))
+    name, values = cbor2.loads(unpacked(take(files, path, "filter"), path))
     payload = cbor2.dumps([name, sorted([value, sorted(pages)] for value, pages in values)])
     new_name = _named_by_hash(old_name.split("_")[0], _HASH_LENGTH, payload)
-    published[f"filter/{new_name}.pf_filter"] = _packed(payload, _FEW)
+    published[f"filter/{new_name}.pf_filter"] = packed(payload, _FEW)
     return new_name
 
 
@@ -151,12 +151,12 @@ def _rename_fragments(files: Files, published: Files, build: str, pages: list) -
     for number, (old_name, word_count) in enumerate(pages):
         new_name = build + _counter(number)
         path = f"fragment/{old_name}.pf_fragment"
-        fragment = json.loads(_unpacked(_take(files, path, "fragment"), path))
+        fragment = json.loads(unpacked(take(files, path, "fragment"), path))
         date = fragment["meta"].get("date")
         if date is None or date < previous_date:
             raise BundleFormatError(f"page {fragment['url']} has no date or is out of date order: Pagefind did not keep the records' order")
         previous_date = date
         fragment["content"] = ""
-        published[f"fragment/{new_name}.pf_fragment"] = _packed(json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode(), _MANY)
+        published[f"fragment/{new_name}.pf_fragment"] = packed(json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode(), _MANY)
         renamed.append([new_name, _rounded_count(word_count)])
     return renamed

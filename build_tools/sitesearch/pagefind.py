@@ -14,17 +14,25 @@ from __future__ import annotations
 
 import base64
 import ctypes
+import itertools
 import json
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import IO, Iterable
+from typing import IO, Iterable, Iterator
 
 from .canonical import ENTRY, BundleFormatError, Files, canonical_files
+from .merge import BundleMerger
 
 TIMEOUT_SECONDS = 1800
+# At its peak Pagefind holds about 55 bytes per character of the records it was given (measured:
+# 487 MB for 8.9 million, 5.2 GB for 111 million): up to ONE_RUN_UP_TO records are indexed in one
+# run, more in runs of SHARD_TEXT characters (about 450 MB each), joined by merge.py.
+ONE_RUN_UP_TO = 5_000
+SHARD_TEXT = 8_000_000
 # Replies (about 1 KB each) not yet read: few enough to stay far below a pipe's 64 KB.
 _IN_FLIGHT = 16
 _PR_SET_PDEATHSIG = 1
@@ -49,8 +57,55 @@ def pagefind_executable() -> Path:
         raise SiteSearchError(f"找不到 Pagefind 程序 / the Pagefind binary is missing: {error}") from None
 
 
-def run_pagefind(records: Iterable[tuple[str, str]], bundle: Path) -> None:
-    """Index `records` ((URL, HTML) pairs; page numbers follow their order) into the bundle folder `bundle`."""
+def run_pagefind(records: Iterable[tuple[str, str]], bundle: Path, shard_text: int = SHARD_TEXT) -> None:
+    """Index `records` ((URL, HTML) pairs; page numbers follow their order) into the bundle folder
+    `bundle`: one Pagefind run per `shard_text` characters of records, their bundles joined into one."""
+    try:
+        files = canonical_files(_bundle_files(records, shard_text))
+    except BundleFormatError as error:
+        raise SiteSearchError(f"Pagefind 的输出与预期不符 / Pagefind's output is not as expected: {error}\n"
+                              "请用 requirements.lock 中的 Pagefind 版本 / use the Pagefind version pinned in requirements.lock") from None
+    write_files(files, bundle)
+
+
+def shard_text(count: int) -> int:
+    """Characters of records per Pagefind run for `count` records: all in one run up to
+    ONE_RUN_UP_TO records, as joining runs costs about 1 ms per record (merge.py)."""
+    return sys.maxsize if count <= ONE_RUN_UP_TO else SHARD_TEXT
+
+
+def _bundle_files(records: Iterable[tuple[str, str]], shard_text: int) -> Files:
+    shards = _shards(records, shard_text)
+    files = _indexed(next(shards, ()))  # a site with no records still gets its (empty) bundle
+    second = next(shards, None)
+    if second is None:
+        return files
+    merger = BundleMerger()
+    merger.add(files)
+    for shard in itertools.chain([second], shards):
+        merger.add(_indexed(shard))
+    return merger.files()
+
+
+def _shards(records: Iterable[tuple[str, str]], size: int) -> Iterator[Iterator[tuple[str, str]]]:
+    """Consecutive runs of records of about `size` characters (each to be used up before the next is asked for)."""
+    records = iter(records)
+    for first in records:
+        yield _run_of(first, records, size)
+
+
+def _run_of(record: tuple[str, str], rest: Iterator[tuple[str, str]], size: int) -> Iterator[tuple[str, str]]:
+    taken = 0
+    while record is not None:
+        yield record
+        taken += len(record[1])
+        if taken >= size:
+            return
+        record = next(rest, None)
+
+
+def _indexed(records: Iterable[tuple[str, str]]) -> Files:
+    """One Pagefind run: the files of its bundle (those the site ships)."""
     with _Service() as service:
         index = service.request({"type": "NewIndex", "config": {}})["index_id"]
         service.send_all({"type": "AddFile", "index_id": index, "url": url, "file_path": None, "file_contents": html}
@@ -59,12 +114,7 @@ def run_pagefind(records: Iterable[tuple[str, str]], bundle: Path) -> None:
     files = {file["path"]: base64.b64decode(file["content"]) for file in handed if file["path"] not in _UNUSED_FILES}
     if ENTRY not in files:
         raise SiteSearchError(f"Pagefind 生成搜索索引失败 / Pagefind failed to write the search index: no {ENTRY}")
-    try:
-        files = canonical_files(files)
-    except BundleFormatError as error:
-        raise SiteSearchError(f"Pagefind 的输出与预期不符 / Pagefind's output is not as expected: {error}\n"
-                              "请用 requirements.lock 中的 Pagefind 版本 / use the Pagefind version pinned in requirements.lock") from None
-    write_files(files, bundle)
+    return files
 
 
 def write_files(files: Files, bundle: Path) -> None:

@@ -17,7 +17,7 @@ from ..models import Site, Taxonomy
 from ..search.analysis import Analyzer
 from ..search.documents import SearchDocument, documents_of
 from .browser import browser_data_json
-from .pagefind import SiteSearchError, run_pagefind
+from .pagefind import SiteSearchError, run_pagefind, shard_text
 from .records import record_html
 from .tokens import common_terms
 
@@ -35,7 +35,7 @@ def write_site_search(site: Site, folder: Path) -> None:
 def write_search_bundle(documents: Sequence[SearchDocument], taxonomy: Taxonomy, folder: Path) -> None:
     """The Pagefind bundle and the browser data for `documents` (benchmarks call this with synthetic ones)."""
     analyzer = Analyzer(taxonomy.synonym_groups())
-    run_pagefind(_records(documents, analyzer), folder / BUNDLE)
+    run_pagefind(_records(documents, analyzer), folder / BUNDLE, shard_text(len(documents)))
     data = folder / BROWSER_DATA
     data.parent.mkdir(parents=True, exist_ok=True)
     data.write_text(browser_data_json(documents, analyzer, taxonomy), encoding="utf-8")
