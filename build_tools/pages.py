@@ -1,7 +1,9 @@
 """Step 4, pages: Site → generated Markdown pages (explainers, lists, Q&A sessions).
 
-Pages are plain `Page(src_path, title, markdown)` objects; any static site
-generator can render them (plugin.py hands them to MkDocs). Lists are split
+Pages are plain `Page(src_path, title, source)` objects; any static site
+generator can render them (plugin.py hands them to MkDocs). A page's Markdown
+is made from its template when it is read, so the text of every page is
+never held at once. Lists are split
 into pages of PAGE_SIZE so that no page grows with the size of the site,
 and the site navigation goes through these list pages, never a full tree.
 
@@ -226,8 +228,12 @@ class _Renderer:
         return {id(o.pair): entry.id for entry in self.site.faq for o in entry.occurrences}
 
     def _page(self, src_path: str, title: str, template: str, **context) -> Page:
+        """The page, its Markdown made from `template` when it is read."""
+        return Page(src_path, title, functools.partial(self._markdown, src_path, title, template, context))
+
+    def _markdown(self, src_path: str, title: str, template: str, context: dict) -> str:
         here = page_url(src_path)
-        markdown_text = _environment.get_template(template).render(
+        return _environment.get_template(template).render(
             title=title,
             site=self.site,
             link=lambda target: relative_url(here, target),
@@ -239,7 +245,6 @@ class _Renderer:
             feed_files={"atom": ATOM_FILE, "json": JSON_FILE},
             **context,
         )
-        return Page(src_path, title, markdown_text)
 
     def home(self) -> Page:
         upcoming = [e for e in self.site.explainers if self.site.status[e.slug] is Status.UPCOMING]
