@@ -1,6 +1,6 @@
 """Cost against size: our pipeline beside a plain MkDocs + Pagefind build of the same pages.
 
-    make bench-scale                                   # 1,000 / 5,000 / 20,000 explainers, 3 runs each
+    make bench-scale                                   # 1,000 / 5,000 / 20,000 explainers, 3, 3 and 1 runs
     .venv/bin/python bench/scale.py --sizes 1000 --runs 1 --out /tmp/scale
 
 For each size N, a content folder is generated (bench/corpus.py: N explainers,
@@ -224,8 +224,9 @@ def faq_assembly(content_dir: Path) -> dict:
     return {"seconds": time.perf_counter() - started, "questions": sum(len(s.pairs) for s in content.sessions), "entries": len(entries)}
 
 
-def measure_once(project: Path, plain: Path | None, run: int, preview_timeout: float) -> dict:
-    """One run of everything; without `plain` (a size above --build-up-to) only check and FAQ assembly."""
+def measure_once(project: Path, plain: Path | None, run: int, preview_timeout: float | None) -> dict:
+    """One run of everything; without `plain` (a size above --build-up-to) only check and FAQ assembly;
+    without `preview_timeout` (above --preview-up-to) no preview."""
     policy = str(BIN / "policy")
     check = run_measured([policy, "check", "--today", TODAY], project)
     if plain is None:
@@ -238,7 +239,7 @@ def measure_once(project: Path, plain: Path | None, run: int, preview_timeout: f
     mkdocs = run_measured([str(BIN / "mkdocs"), "build", "--quiet", "--clean"], plain)
     pagefind = run_measured([str(pagefind_executable()), "--site", "site", "--silent"], plain)
     faq = faq_assembly(project / "content")
-    preview = preview_latency(project, run, preview_timeout)
+    preview = preview_latency(project, run, preview_timeout) if preview_timeout else {"preview_s": None, "start_s": None}
     return {
         "check_s": check["seconds"], "check_code": check["code"],
         "build_s": ours["seconds"], "build_peak_mb": ours["peak_mb"], "build_code": ours["code"],
@@ -259,7 +260,7 @@ def median(values) -> float | None:
     return statistics.median(values) if values else None
 
 
-def measure_size(work: Path, size: int, runs: int, sources: corpus.Sources, browser, preview_timeout: float, build: bool = True) -> dict:
+def measure_size(work: Path, size: int, runs: int, sources: corpus.Sources, browser, preview_timeout: float | None, build: bool = True) -> dict:
     started = time.perf_counter()
     project = make_project(work, size, sources)
     plain = make_plain(work, project) if build else None
@@ -389,14 +390,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.replace(",", " ").split()], default=[1000, 5000, 20000],
                         help="explainer counts, e.g. '1000,5000'")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=lambda s: [int(x) for x in s.replace(",", " ").split()], default=[3],
+                        help="runs per size: one number for every size, or one per size, e.g. '3,3,1'")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--corpus", type=Path, default=corpus.CORPUS)
     parser.add_argument("--work", type=Path, help="keep the generated projects here (default: a temporary folder)")
     parser.add_argument("--no-browser", action="store_true", help="skip the first-query download (needs Chromium)")
     parser.add_argument("--preview-timeout", type=float, default=900)
-    parser.add_argument("--build-up-to", type=int, help="above this size, run only policy check and FAQ assembly (the builds need more memory)")
+    parser.add_argument("--build-up-to", type=int, help="above this size, run only policy check and FAQ assembly")
+    parser.add_argument("--preview-up-to", type=int, help="above this size, no preview (`policy serve` builds the whole site first)")
     options = parser.parse_args()
+    if len(options.runs) not in (1, len(options.sizes)):
+        parser.error(f"--runs: give one number, or one per size ({len(options.sizes)})")
+    runs = dict(zip(options.sizes, options.runs * len(options.sizes) if len(options.runs) == 1 else options.runs))
     options.out.mkdir(parents=True, exist_ok=True)
     sources = corpus.read_sources(options.corpus)
     rows = []
@@ -405,14 +411,16 @@ def main() -> None:
         with _browser(options.no_browser) as browser:
             for size in options.sizes:
                 build = options.build_up_to is None or size <= options.build_up_to
-                rows.append(measure_size(work, size, options.runs, sources, browser, options.preview_timeout, build))
+                preview = options.preview_timeout if options.preview_up_to is None or size <= options.preview_up_to else None
+                rows.append(measure_size(work, size, runs[size], sources, browser, preview, build))
                 _write(rows, options)
     print(tables(rows))
 
 
 def _write(rows: list[dict], options) -> None:
-    up_to = f" --build-up-to {options.build_up_to}" if options.build_up_to is not None else ""
-    header = (f"# Scale benchmark\n\n`bench/scale.py --sizes {','.join(str(r['size']) for r in rows)} --runs {options.runs}{up_to}` "
+    up_to = "".join(f" --{name.replace('_', '-')} {value}" for name, value in
+                    (("build_up_to", options.build_up_to), ("preview_up_to", options.preview_up_to)) if value is not None)
+    header = (f"# Scale benchmark\n\n`bench/scale.py --sizes {','.join(str(r['size']) for r in rows)} --runs {','.join(map(str, options.runs))}{up_to}` "
               f"on {os.cpu_count()} cores, {dt.date.today()}.\n\n")
     (options.out / "scale.md").write_text(header + tables(rows), encoding="utf-8")
     (options.out / "scale.json").write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
