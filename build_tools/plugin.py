@@ -33,9 +33,10 @@ import markdown
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 
+from .deferhtml import DeferredHTML
 from .feeds import feed_files
 from .models import Issue, Page, Site, page_url
 from .navcache import cache_navigation
@@ -86,6 +87,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     prepared_site: Site | None = None
     # Set by `policy serve` to override the options of mkdocs.yml.
     overrides: dict[str, str] = {}
+    # Each page converted to HTML just before its template, not all pages first (deferhtml.py); off: as MkDocs does.
+    defer_html: bool = True
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this instance alive across `serve` rebuilds.
@@ -95,6 +98,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._ready: _Update | None = None  # a rebuild's run, for the MkDocs build it starts
         self._built: _Built | None = None
         self._set_aside: dict[str, SetAside] = {}  # page → its raw HTML blocks, from its Markdown to its HTML
+        self._deferred = DeferredHTML(self.defer_html)  # pages populated and not converted yet
         if self.serving:  # the preview keeps its own search index for /api/search
             self.preview_folder = Path(tempfile.mkdtemp(prefix="policy-preview-"))
 
@@ -114,6 +118,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
+        self._deferred.forget()
         changed = {page.src_path for page in self._update.changes.changed} if getattr(self, "serving", False) else None
         for page in self.pages:
             file = File.generated(config, page.src_path, content=page.markdown)
@@ -132,13 +137,31 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._nav = nav
         return nav
 
+    @event_priority(-100)  # last: the Markdown every other plugin made is the one kept for later
     def on_page_markdown(self, text: str, page, config, files) -> str:
+        if self._deferred.defer(text, page, files):
+            return ""  # converted just before its template (on_page_context): not all pages' HTML at once
+        return self._setting_aside(text, page)
+
+    def _setting_aside(self, text: str, page) -> str:
         # Markdown would parse the templates' HTML blocks only to pass them through (rawhtml.py)
         self._set_aside[page.file.src_uri] = aside = set_aside(text, _BLOCK_LEVEL)
         return aside.markdown
 
     def on_page_content(self, html: str, page, config, files) -> str:
+        if self._deferred.waiting(page):
+            return html  # nothing converted yet: this runs again with the page's HTML (on_page_context)
         return self._set_aside.pop(page.file.src_uri).put_back(html)
+
+    @event_priority(100)  # first: the other plugins' on_page_context see the page's HTML
+    def on_page_context(self, context, page, config, nav):
+        self._deferred.convert(page, config, self._setting_aside)
+        return context
+
+    @event_priority(-100)  # last: the other plugins' on_post_page may still read the page
+    def on_post_page(self, output: str, page, config) -> str:
+        self._deferred.drop(page)
+        return output
 
     def on_env(self, env, config, files):
         cache_navigation(env, self._nav, config)

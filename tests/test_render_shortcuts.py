@@ -1,9 +1,11 @@
-"""rawhtml.py and navcache.py: MkDocs renders faster, and every page comes out exactly as without them."""
+"""rawhtml.py, navcache.py, deferhtml.py: MkDocs renders faster and in less memory, and every page comes out exactly as without them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
@@ -11,10 +13,11 @@ import pytest
 
 from build_tools import navcache
 from build_tools import plugin as plugin_module
+from build_tools.deferhtml import BATCH, DeferredHTML
 from build_tools.pipeline import run_pipeline
 from build_tools.rawhtml import PLACEHOLDER, SetAside, set_aside
 from build_tools.site import write_site
-from conftest import ROOT
+from conftest import ROOT, write
 
 EXTENSIONS = ["admonition", "attr_list", "tables", "toc", "sane_lists"]
 BLOCK_LEVEL = frozenset(markdown.util.BLOCK_LEVEL_ELEMENTS)
@@ -71,27 +74,129 @@ def _html_digests(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*.html"))}
 
 
-def test_the_sample_site_is_byte_for_byte_the_same_without_the_shortcuts(tmp_path, monkeypatch):
+# A MkDocs hook (`hooks:` in mkdocs.yml) that notes which pages hold their HTML: after every page is
+# populated, as each page is written (before the policy plugin's last on_post_page) and after the build.
+PROBE = """
+import json
+from pathlib import Path
+
+seen = {"populated": None, "written": [], "built": None}
+files = None
+
+
+def _with_html():
+    return sorted(f.src_uri for f in files.documentation_pages() if f.page is not None and f.page.content)
+
+
+def on_env(env, config, files):
+    globals()["files"] = files
+    seen["populated"] = _with_html()
+
+
+def on_post_page(output, page, config):
+    seen["written"].append([page.file.src_uri, _with_html()])
+
+
+def on_post_build(config):
+    seen["built"] = _with_html()
+    Path(config.site_dir + ".probe.json").write_text(json.dumps(seen))
+"""
+
+
+@dataclass
+class Built:
+    html: dict[str, str]     # page → digest of its file
+    probe: dict              # what PROBE saw
+    navigation_renders: list
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory) -> dict[str, Built]:
+    """The sample site built with the shortcuts (fast) and without them (plain), each watched by PROBE."""
+    folder = tmp_path_factory.mktemp("shortcuts")
+    (folder / "probe.py").write_text(PROBE, encoding="utf-8")
+    config = folder / "mkdocs.yml"  # mkdocs.yml with the probe; its relative paths made absolute
+    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {ROOT / 'theme/pages'}\n"
+                      f"theme:\n  custom_dir: {ROOT / 'theme/overrides'}\nhooks:\n  - {folder / 'probe.py'}\n", encoding="utf-8")
     site = run_pipeline(ROOT / "content", dt.date(2026, 11, 23))
-    navigation_renders = []
+    builds = {}
+    with pytest.MonkeyPatch.context() as patch:
+        navigation_renders = []
 
-    def counting(render, *args):
-        def counted(context):
-            navigation_renders.append(context["page"].file.src_uri if context.get("page") else None)
-            return render(context)
-        return real_cached(counted, *args)
+        def counting(render, *args):
+            def counted(context):
+                navigation_renders.append(context["page"].file.src_uri if context.get("page") else None)
+                return render(context)
+            return real_cached(counted, *args)
 
-    real_cached = navcache._cached
-    monkeypatch.setattr(navcache, "_cached", counting)
-    write_site(site, tmp_path / "fast", ROOT / "mkdocs.yml")
-    monkeypatch.undo()
+        real_cached = navcache._cached
+        patch.setattr(navcache, "_cached", counting)
+        write_site(site, folder / "fast", config)
+        builds["fast"] = Built(_html_digests(folder / "fast"), json.loads((folder / "fast.probe.json").read_text()), navigation_renders)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(plugin_module, "set_aside", lambda text, block_level: SetAside(text))
+        patch.setattr(plugin_module, "cache_navigation", lambda env, nav, config: None)
+        patch.setattr(plugin_module.PolicyPlugin, "defer_html", False)
+        write_site(site, folder / "plain", config)
+        builds["plain"] = Built(_html_digests(folder / "plain"), json.loads((folder / "plain.probe.json").read_text()), [])
+    return builds
 
-    monkeypatch.setattr(plugin_module, "set_aside", lambda text, block_level: SetAside(text))
-    monkeypatch.setattr(plugin_module, "cache_navigation", lambda env, nav, config: None)
-    write_site(site, tmp_path / "plain", ROOT / "mkdocs.yml")
 
-    fast, plain = _html_digests(tmp_path / "fast"), _html_digests(tmp_path / "plain")
+def test_the_sample_site_is_byte_for_byte_the_same_without_the_shortcuts(builds):
+    fast, plain = builds["fast"].html, builds["plain"].html
     assert len(fast) > 100
     assert fast == plain
+
+
+def test_the_navigation_is_rendered_once_per_set_of_links(builds):
     # the navigation and tabs were rendered for the navigation's pages and once per set of links, not for every page
-    assert len(navigation_renders) < len(fast) / 2
+    assert len(builds["fast"].navigation_renders) < len(builds["fast"].html) / 2
+
+
+def test_a_page_holds_its_html_only_while_it_is_written(builds):
+    fast, plain = builds["fast"].probe, builds["plain"].probe
+    pages = [page for page, _ in fast["written"]]
+    assert len(pages) > 100
+    # no page converted when all are populated; a page's HTML made just before it is built, with the next
+    # pages' (BATCH), and dropped once it is written
+    assert fast["populated"] == [] and fast["built"] == []
+    for number, (page, with_html) in enumerate(fast["written"]):
+        assert page in with_html and set(with_html) <= set(pages[number : number + BATCH])
+    assert max(len(with_html) for _, with_html in fast["written"]) == min(BATCH, len(pages)) < len(pages)
+    # as MkDocs does it: every page's HTML made first and held to the end
+    assert plain["populated"] == sorted(pages) == plain["built"]
+
+
+def test_a_page_titled_by_its_first_heading_is_converted_when_mkdocs_converts_it(tmp_path):
+    # The navigation drawn on the pages built before it shows its title: it must be known when all are populated.
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page as MkDocsPage
+
+    docs = tmp_path / "docs"
+    write(docs, "titled.md", "---\ntitle: 甲\n---\n# 甲的标题\n\n正文 [乙](untitled.md)\n")
+    write(docs, "untitled.md", "# 乙的标题\n\n正文\n")
+    config = load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(tmp_path / "site"), plugins=[])
+    files = Files([File(name, str(docs), str(tmp_path / "site"), True) for name in ("titled.md", "untitled.md")])
+    titled, untitled = (MkDocsPage(None, file, config) for file in files)
+    deferred = DeferredHTML()
+    for page in (titled, untitled):
+        page.read_source(config)
+    assert deferred.defer(titled.markdown, titled, files) and deferred.waiting(titled)
+    assert not deferred.defer(untitled.markdown, untitled, files)
+    titled.markdown = ""
+    titled.render(config, files)  # as MkDocs' populate: nothing converted
+    untitled.render(config, files)
+    assert (titled.content, titled.title, untitled.title) == ("", "甲", "乙的标题")
+
+    deferred.convert(titled, config, lambda text, page: text)
+    alone = MkDocsPage(None, File("titled.md", str(docs), str(tmp_path / "other"), True), config)
+    alone.read_source(config)
+    alone.render(config, files)
+    assert not deferred.waiting(titled)
+    assert (titled.content, titled.toc.items[0].title, titled.title) == (alone.content, "甲的标题", "甲")
+    assert '<a href="../untitled/">乙</a>' in titled.content
+    deferred.drop(titled)
+    deferred.drop(untitled)
+    assert (titled.content, titled.title, untitled.title) == (None, "甲", "乙的标题")
+    assert untitled.content is not None  # its title may come from it
