@@ -35,9 +35,15 @@ own build, and what else conversion sets is kept:
 - Another plugin's on_page_content (mkdocs.yml has none) would also run at
   populate, on the empty HTML, as MkDocs calls it there.
 
-The Markdown is not held twice while it waits: when it is the end of the
-text its File holds (a generated page), only where it starts is kept; else
-(a file on disk, or a plugin that changed it) the Markdown itself.
+The Markdown is not held while it waits. A generated page's file makes its
+text when it is read (plugin.py `PageFile`): MkDocs is given its front
+matter at populate (its title: nothing reads more of a page outside the
+navigation before its build), and its whole text is made once, when it is
+converted, its front matter read again. Else, when the Markdown is the end
+of the text its File holds, only where it starts is kept; else (a file on
+disk, or a plugin that changed it) the Markdown itself. (Another plugin's
+on_page_markdown, mkdocs.yml has none, sees a generated page's front matter
+only.)
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ log = logging.getLogger("mkdocs.plugins.policy")
 # templates alternating page by page), MkDocs took 10-30 % more CPU time (1,000 explainers, each way in turn in
 # one process); by runs of 100 it takes no more than converting all pages first, and holds about 1 MB of HTML.
 BATCH = 100
+WHOLE_TEXT = -2  # _Waiting.start of a page whose whole text (front matter and all) is read when it is converted
 
 
 class _Waiting:
@@ -66,6 +73,8 @@ class _Waiting:
         self.markdown = markdown
 
     def text(self) -> str:
+        if self.start == WHOLE_TEXT:
+            return self.page.file.content_string
         return self.markdown if self.start < 0 else self.page.file.content_string[self.start :]
 
     def __call__(self, config, files) -> None:
@@ -83,15 +92,21 @@ class DeferredHTML:
         """At the start of a MkDocs build: nothing left from one that failed."""
         self._waiting.clear()
 
-    def defer(self, markdown: str, page, files) -> bool:
-        """At populate (the last on_page_markdown): whether `page` waits; MkDocs then converts nothing for it."""
+    def defer(self, markdown: str, page, files, made_when_read: bool = False) -> bool:
+        """At populate (the last on_page_markdown): whether `page` waits; MkDocs then converts nothing for it.
+
+        `made_when_read`: the file's text is made each time it is read, and MkDocs was given its front
+        matter only (plugin.py); the whole text is read once, when the page is converted.
+        """
         if isinstance(page.render, _Waiting):
             del page.render  # left by a build that failed before this page's template
         if not (self.enabled and "title" in page.meta):
             return False
         file = page.file
+        if made_when_read:
+            waiting = _Waiting(page, files, WHOLE_TEXT, None)
         # a file held in memory (a generated page) gives its Markdown again; one on disk could change before the build
-        if file.abs_src_path is None and (source := file.content_string).endswith(markdown):
+        elif file.abs_src_path is None and (source := file.content_string).endswith(markdown):
             waiting = _Waiting(page, files, len(source) - len(markdown), None)
         else:
             waiting = _Waiting(page, files, -1, markdown)

@@ -21,6 +21,7 @@ import contextlib
 import datetime as dt
 import functools
 import html
+import json
 import logging
 import shutil
 import tempfile
@@ -35,6 +36,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
+from mkdocs.utils.meta import get_data
 
 from .deferhtml import DeferredHTML
 from .feeds import feed_files
@@ -121,7 +123,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._deferred.forget()
         changed = {page.src_path for page in self._update.changes.changed} if getattr(self, "serving", False) else None
         for page in self.pages:
-            file = File.generated(config, page.src_path, content=page.markdown)
+            file = PageFile.of(config, page)
             if changed is not None and page.src_path not in changed:
                 file.is_modified = _unmodified  # the preview's dirty build keeps its page as built
             files.append(file)
@@ -138,9 +140,21 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         return nav
 
     @event_priority(-100)  # last: the Markdown every other plugin made is the one kept for later
+    def on_page_read_source(self, page, config) -> str | None:
+        if self._deferred.enabled and _made_when_read(page.file):
+            # populate needs its front matter only: the page's Markdown is made once, when it is converted
+            return page.file.front_matter()
+        return None
+
     def on_page_markdown(self, text: str, page, config, files) -> str:
-        if self._deferred.defer(text, page, files):
+        if self._deferred.defer(text, page, files, made_when_read=_made_when_read(page.file)):
             return ""  # converted just before its template (on_page_context): not all pages' HTML at once
+        return self._setting_aside(text, page)
+
+    def _converting(self, text: str, page) -> str:
+        """The Markdown deferhtml.py converts: a page made when read comes whole, its front matter read again."""
+        if _made_when_read(page.file):
+            text, page.meta = get_data(text)
         return self._setting_aside(text, page)
 
     def _setting_aside(self, text: str, page) -> str:
@@ -155,7 +169,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     @event_priority(100)  # first: the other plugins' on_page_context see the page's HTML
     def on_page_context(self, context, page, config, nav):
-        self._deferred.convert(page, config, self._setting_aside)
+        self._deferred.convert(page, config, self._converting)
         return context
 
     @event_priority(-100)  # last: the other plugins' on_post_page may still read the page
@@ -284,6 +298,46 @@ def _site_files(site: Site, config) -> dict[str, bytes]:
 def _doc_files(files: Files) -> list:
     """The pages of a preview build, as MkDocs' build lists them for the templates."""
     return files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+
+
+class PageFile(File):
+    """A generated page's file: its Markdown is made each time it is read (models.Page.source), so
+    no page's text is held before MkDocs reads it. Given a text (the preview does), it is a plain file."""
+
+    policy_page: Page | None = None
+
+    @classmethod
+    def of(cls, config, page: Page) -> PageFile:
+        file = cls.generated(config, page.src_path, content="")  # content: MkDocs takes it for generated, modified
+        file.policy_page = page
+        return file
+
+    def front_matter(self) -> str:
+        """What MkDocs needs of a deferred page at populate: its title (the page's own front matter is read
+        when it is converted, before its template; nothing else reads the title of a page outside the nav)."""
+        return f"---\ntitle: {json.dumps(self.policy_page.title, ensure_ascii=False)}\n---\n"
+
+    @property
+    def content_string(self) -> str:
+        return self.policy_page.markdown if self.policy_page is not None else File.content_string.fget(self)
+
+    @content_string.setter
+    def content_string(self, value: str) -> None:
+        self.policy_page = None
+        File.content_string.fset(self, value)
+
+    @property
+    def content_bytes(self) -> bytes:
+        return self.content_string.encode() if self.policy_page is not None else File.content_bytes.fget(self)
+
+    @content_bytes.setter
+    def content_bytes(self, value: bytes) -> None:
+        self.policy_page = None
+        File.content_bytes.fset(self, value)
+
+
+def _made_when_read(file: File) -> bool:
+    return isinstance(file, PageFile) and file.policy_page is not None
 
 
 def _add_page(built: _Built, page: Page) -> None:
