@@ -282,6 +282,10 @@ class Page:
     def markdown(self) -> str:
         return self.source() if callable(self.source) else self.source
 
+    def rendered(self) -> Page:
+        """The page with its Markdown made now and kept (the preview compares every page's text on each save)."""
+        return self if isinstance(self.source, str) else Page(self.src_path, self.title, self.markdown)
+
     @property
     def url(self) -> str:
         return page_url(self.src_path)

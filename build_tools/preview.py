@@ -85,6 +85,8 @@ class PreviewState:
         tree = load_tree(content_dir, self.files)
         edited = self._edited_bodies(tree, today)
         site = self._with_bodies(tree, edited) if edited is not None else site_from(tree, today, self)
+        # Every page's text is compared on each save (changes): made once here, not at every comparison.
+        site.pages = [page.rendered() for page in site.pages]
         self._last = _Run(tree, site)
         return site
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools import preview as preview_module
+from build_tools import pages as pages_module, preview as preview_module
 from build_tools.pipeline import ContentError, run_pipeline
 from build_tools.preview import PreviewState
 from conftest import VALID_EXPLAINER, save, write
@@ -28,16 +28,21 @@ def pages_of(site) -> dict[str, str]:
     return {page.src_path: page.markdown for page in site.pages}
 
 
-def test_a_body_edit_renders_that_explainer_page_alone(content, full_runs):
+def test_a_body_edit_renders_that_explainer_page_alone(content, full_runs, monkeypatch):
     state = PreviewState()
     first = run_pipeline(content, TODAY, state)
     state.showing(state.changes(first.pages))
     source = content / "policies/economy-2022.md"
     save(source, source.read_text(encoding="utf-8") + "\n新的一段正文。\n")
+    rendered = []  # pages made from their templates (a page's Markdown is made when read: models.Page)
+    render = pages_module._Renderer._markdown
+    monkeypatch.setattr(pages_module._Renderer, "_markdown", lambda self, path, *rest: rendered.append(path) or render(self, path, *rest))
 
     site = run_pipeline(content, TODAY, state)
     changes = state.changes(site.pages)
+    state.changes(site.pages)  # compared again: nothing made again
 
+    assert rendered == ["policies/economy-2022.md"]
     assert len(full_runs) == 1  # the first run only
     assert [page.src_path for page in changes.changed] == ["policies/economy-2022.md"]
     assert changes.same_pages
