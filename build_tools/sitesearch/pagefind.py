@@ -1,5 +1,9 @@
 """Run Pagefind (the extended binary from PyPI, pinned) on records given in order, and make its output reproducible.
 
+A large site's records go to Pagefind in runs (SHARD_TEXT characters each),
+one process each, and merge.py joins the runs' bundles: Pagefind holds every
+record's words until it writes.
+
 Records go to `pagefind --service` over its pipe protocol (base64 JSON
 messages, each ended by a comma) rather than as files in a folder: Pagefind
 numbers pages in the order it gets them, so records sent oldest first come
