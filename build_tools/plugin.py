@@ -139,13 +139,13 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._nav = nav
         return nav
 
-    @event_priority(-100)  # last: the Markdown every other plugin made is the one kept for later
     def on_page_read_source(self, page, config) -> str | None:
         if self._deferred.enabled and _made_when_read(page.file):
             # populate needs its front matter only: the page's Markdown is made once, when it is converted
             return page.file.front_matter()
         return None
 
+    @event_priority(-100)  # last: the Markdown every other plugin made is the one kept for later
     def on_page_markdown(self, text: str, page, config, files) -> str:
         if self._deferred.defer(text, page, files, made_when_read=_made_when_read(page.file)):
             return ""  # converted just before its template (on_page_context): not all pages' HTML at once

@@ -91,6 +91,17 @@ def packed(payload: bytes, level: int) -> bytes:
     return gzip.compress(SIGNATURE + payload, compresslevel=level, mtime=0)
 
 
+def without_content(data: bytes, path: str) -> dict:
+    """A packed fragment, read, without its `content` (the page's tokens, which results never show)."""
+    fragment = json.loads(unpacked(data, path))
+    fragment["content"] = ""
+    return fragment
+
+
+def fragment_payload(fragment: dict) -> bytes:
+    return json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def _named_by_hash(language: str, hash_length: int, payload: bytes) -> str:
     return f"{language}_{hashlib.sha256(SIGNATURE + payload).hexdigest()[:hash_length]}"
 
@@ -151,12 +162,11 @@ def _rename_fragments(files: Files, published: Files, build: str, pages: list) -
     for number, (old_name, word_count) in enumerate(pages):
         new_name = build + _counter(number)
         path = f"fragment/{old_name}.pf_fragment"
-        fragment = json.loads(unpacked(take(files, path, "fragment"), path))
+        fragment = without_content(take(files, path, "fragment"), path)
         date = fragment["meta"].get("date")
         if date is None or date < previous_date:
             raise BundleFormatError(f"page {fragment['url']} has no date or is out of date order: Pagefind did not keep the records' order")
         previous_date = date
-        fragment["content"] = ""
-        published[f"fragment/{new_name}.pf_fragment"] = packed(json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode(), _MANY)
+        published[f"fragment/{new_name}.pf_fragment"] = packed(fragment_payload(fragment), _MANY)
         renamed.append([new_name, _rounded_count(word_count)])
     return renamed

@@ -33,7 +33,7 @@ from typing import Iterator
 import cbor2
 
 from ..heap import collector_paused
-from .canonical import ENTRY, BundleFormatError, Files, packed, take, unpacked
+from .canonical import ENTRY, BundleFormatError, Files, fragment_payload, packed, take, unpacked, without_content
 
 _CHUNK_SIZE = 20_000  # Pagefind's chunk_index: page positions (plus one per page) per chunk
 # Positions in the metadata file, in a word and in a word's page.
@@ -91,9 +91,7 @@ class BundleMerger:
     def _add_pages(self, files: Files, pages: list) -> None:
         for name, word_count in pages:
             path = f"fragment/{name}.pf_fragment"
-            fragment = json.loads(unpacked(take(files, path, "fragment"), path))
-            fragment["content"] = ""
-            data = json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode()
+            data = fragment_payload(without_content(take(files, path, "fragment"), path))
             unique = name
             while self.fragments.get(f"fragment/{unique}.pf_fragment", data) != data:
                 unique += "x"  # Pagefind names a fragment by 7 digits of its hash: another shard's may clash
