@@ -24,12 +24,12 @@ from pathlib import Path
 
 from .atomic import remove_previous_outputs, staged_folder
 from .background import Background
-from .heap import collector_skips_existing
+from .heap import collector_skips_existing, release_free_memory
 from .models import Site
 from .pipeline import add_pages, run_pipeline
 from .progress import Progress
 from .search import shared_index_writer
-from .search.documents import documents_of
+from .search.documents import SearchDocuments, documents_of
 from .site import write_site
 from .sitesearch import write_search_bundle
 
@@ -48,9 +48,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> Site:
     # The outputs the last build replaced are removed on the second core, idle while the content is checked.
     cleanup = Background(remove_previous_outputs, options.site_dir, options.index_dir)
     try:
-        with progress.step("检查内容 / check, FAQ, search documents"):
+        with progress.step("检查内容 / check, FAQ"):
             site = run_pipeline(options.content_dir, options.today, pages=False)
-            documents = documents_of(site)
+            documents = documents_of(site)  # each made when an index reads it, in either process
+            release_free_memory()  # what loading and checking freed: neither process would use it again
         with (collector_skips_existing(), staged_folder(options.site_dir, keep_previous=True) as site_folder,
               staged_folder(options.index_dir, keep_previous=True) as index_folder):
             _write_outputs(site, documents, options.config_file, site_folder, index_folder, progress)
@@ -60,7 +61,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> Site:
     return site
 
 
-def _write_outputs(site: Site, documents: list, config_file: Path, site_folder: Path, index_folder: Path, progress: Progress) -> None:
+def _write_outputs(site: Site, documents: SearchDocuments, config_file: Path, site_folder: Path, index_folder: Path, progress: Progress) -> None:
     """The pages (MkDocs, here) and both search indexes (Pagefind there, Whoosh in runs by both) into the staged folders."""
     index = shared_index_writer(site, documents, index_folder)
     with tempfile.TemporaryDirectory(prefix=".search-", dir=site_folder.parent) as scratch:
@@ -70,6 +71,7 @@ def _write_outputs(site: Site, documents: list, config_file: Path, site_folder: 
                 add_pages(site)
             with progress.step("网站 / site (MkDocs)", len(site.pages), "pages"):
                 write_site(site, site_folder, config_file)
+            release_free_memory()  # MkDocs' pages and files, while the other process still indexes
             with progress.step("检索索引 / search index (Whoosh) after MkDocs"):
                 written_here = index.write_runs()
             started = time.monotonic()
@@ -84,11 +86,12 @@ def _write_outputs(site: Site, documents: list, config_file: Path, site_folder: 
         _move_into(Path(scratch), site_folder)  # the Pagefind bundle and the browser's data
 
 
-def _write_search_indexes(site: Site, documents: list, site_search_folder: Path, index) -> tuple[dict[str, float], dict]:
+def _write_search_indexes(site: Site, documents: SearchDocuments, site_search_folder: Path, index) -> tuple[dict[str, float], dict]:
     """In the child process: Pagefind's bundle (into a scratch folder, as MkDocs cleans its own),
     then runs of the Whoosh index that the parent has not claimed yet."""
     started = time.monotonic()
     write_search_bundle(documents, site.content.taxonomy, site_search_folder)
+    release_free_memory()  # the joined bundle's pieces, while the other process still renders pages
     middle = time.monotonic()
     written = index.write_runs()
     return {"pagefind": middle - started, "whoosh": time.monotonic() - middle}, written

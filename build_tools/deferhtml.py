@@ -9,7 +9,9 @@ page without converting it (its `render` does nothing until then), converts
 it when its template is about to be rendered (on_page_context: `page.render`,
 then every plugin's on_page_content, as MkDocs' populate does) together with
 the next pages MkDocs builds (BATCH), and once the page is written
-(on_post_page) drops its HTML, table of contents and Markdown. At 1,000
+(on_post_page) drops its HTML, table of contents, Markdown and front matter
+but its title (and the anchors MkDocs checks after the build, when that check
+logs at a level not shown: 21 % of what MkDocs kept per page). At 1,000
 explainers (5,547 pages) the HTML held at once went from 45 MB to under 1 MB
 (tracemalloc), the main process grew by 53 MB in MkDocs instead of 101 MB
 (most of the rest is the pages' Markdown, which their Files hold) and its
@@ -26,7 +28,7 @@ own build, and what else conversion sets is kept:
   converted when MkDocs converts it.
 - Links to anchors are checked after all pages are built, from the anchors
   (`present_anchor_ids`) and links (`links_to_anchors`) conversion sets:
-  they are kept.
+  they are kept unless that check logs at a level the logger does not show.
 - A dirty build skips both steps of an unmodified page; the preview's
   single-page renders (plugin.py `_render_alone`) run both steps again.
 - The feeds and the sitemap are made from the pipeline's Site, not from
@@ -137,10 +139,17 @@ class DeferredHTML:
         finally:
             config._current_page = current
 
-    def drop(self, page) -> None:
-        """Once the page is written (the last on_post_page): what no later step reads."""
+    def drop(self, page, anchors_checked: bool = True) -> None:
+        """Once the page is written (the last on_post_page): what no later step reads.
+
+        `anchors_checked` False: MkDocs' check of links to anchors, after the build, would log at a
+        level nobody sees (`policy build` shows warnings only), so the anchors it checks go too.
+        """
         if self.enabled and "title" in page.meta:  # its title does not come from them
             page.content, page.toc, page.markdown = None, (), ""  # markdown not None: MkDocs would take the page for unread
+            page.meta = {"title": page.meta["title"]}  # read by the navigation, the footer and the pager
+            if not anchors_checked:
+                page.present_anchor_ids = page.links_to_anchors = None  # MkDocs skips a page without them
 
 
 def _convert(waiting: _Waiting, config, prepare: Callable[[str, Any], str]) -> None:

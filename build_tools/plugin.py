@@ -174,7 +174,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     @event_priority(-100)  # last: the other plugins' on_post_page may still read the page
     def on_post_page(self, output: str, page, config) -> str:
-        self._deferred.drop(page)
+        self._deferred.drop(page, anchors_checked=logging.getLogger("mkdocs.structure.pages").isEnabledFor(config.validation.links.anchors))
         return output
 
     def on_env(self, env, config, files):

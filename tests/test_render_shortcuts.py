@@ -196,7 +196,11 @@ def test_a_page_titled_by_its_first_heading_is_converted_when_mkdocs_converts_it
     assert not deferred.waiting(titled)
     assert (titled.content, titled.toc.items[0].title, titled.title) == (alone.content, "甲的标题", "甲")
     assert '<a href="../untitled/">乙</a>' in titled.content
+    anchors = titled.present_anchor_ids
     deferred.drop(titled)
     deferred.drop(untitled)
     assert (titled.content, titled.title, untitled.title) == (None, "甲", "乙的标题")
     assert untitled.content is not None  # its title may come from it
+    assert titled.meta == {"title": "甲"} and titled.present_anchor_ids == anchors  # checked after the build
+    deferred.drop(titled, anchors_checked=False)  # the check would log where nobody sees it
+    assert titled.present_anchor_ids is titled.links_to_anchors is None and titled.title == "甲"

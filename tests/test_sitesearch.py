@@ -17,7 +17,7 @@ from build_tools.pipeline import run_pipeline
 from build_tools.search.analysis import Analyzer
 from build_tools.search.documents import documents_of
 from build_tools.sitesearch import SiteSearchError, pagefind as pagefind_module, writer as writer_module
-from build_tools.sitesearch.browser import browser_data
+from build_tools.sitesearch.browser import IndexedText, browser_data
 from build_tools.sitesearch.canonical import BUILD_LENGTH, SIGNATURE, canonical_files
 from build_tools.sitesearch.records import filters_of, record_html
 from build_tools.sitesearch.tokens import common_terms, encode_word, token_of, tokens_of, weighted_texts
@@ -79,7 +79,7 @@ def test_common_words_come_first_and_every_word_keeps_its_weight(mini_site):
 
 def test_browser_data_maps_traditional_characters_of_the_site_only(mini_site):
     documents = documents_of(mini_site)
-    data = browser_data(documents, Analyzer(mini_site.content.taxonomy.synonym_groups()), mini_site.content.taxonomy)
+    data = browser_data(IndexedText.of(documents), Analyzer(mini_site.content.taxonomy.synonym_groups()), mini_site.content.taxonomy)
     pairs = dict(zip(data["t2s"][::2], data["t2s"][1::2]))
     assert pairs["稅"] == "税"
     assert all(simple in "".join(d.title + d.summary + d.body for d in documents) or simple for simple in pairs.values())

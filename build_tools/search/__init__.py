@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..models import Site
     from .analysis import Analyzer
-    from .documents import SearchDocument
+    from .documents import SearchDocuments
     from .engine import SharedIndexWriter
 
 
@@ -30,7 +30,7 @@ def index_site(site: Site, folder: Path) -> None:
     write_index(documents_of(site), *_analysis_of(site), folder)
 
 
-def shared_index_writer(site: Site, documents: list[SearchDocument], folder: Path) -> SharedIndexWriter:
+def shared_index_writer(site: Site, documents: SearchDocuments, folder: Path) -> SharedIndexWriter:
     """The search index of `site` (its `documents`) in the empty `folder`, to be written by two processes:
     each calls `write_runs()` when free, then one calls `commit()` with both results."""
     from .engine import SharedIndexWriter

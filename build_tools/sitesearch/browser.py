@@ -12,7 +12,7 @@ two cannot drift apart.
 from __future__ import annotations
 
 import json
-from typing import Iterable, Sequence
+from typing import Iterable
 
 from ..models import Taxonomy
 from ..search.analysis import DOCNUM, STOP_WORDS, Analyzer, fold
@@ -25,13 +25,34 @@ from .tokens import CODE, GROUP_MARKER
 _HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 
 
-def browser_data(documents: Sequence[SearchDocument], analyzer: Analyzer, taxonomy: Taxonomy) -> dict:
+class IndexedText:
+    """What the browser data needs of the indexed documents (their characters, the lapsed statuses),
+    gathered one document at a time while they are indexed."""
+
+    def __init__(self) -> None:
+        self.characters: set[str] = set()
+        self.statuses: set[str] = set()
+
+    @classmethod
+    def of(cls, documents: Iterable[SearchDocument]) -> IndexedText:
+        indexed = cls()
+        for document in documents:
+            indexed.add(document)
+        return indexed
+
+    def add(self, d: SearchDocument) -> None:
+        self.statuses.update(filters_of(d)["status"])
+        for text in (d.title, d.summary, d.body, d.number, d.policy_title, *d.tags, *d.topics, *d.audience):
+            self.characters.update(text)
+
+
+def browser_data(indexed: IndexedText, analyzer: Analyzer, taxonomy: Taxonomy) -> dict:
     return {
         "buildLength": BUILD_LENGTH,
-        "lapsed": sorted({status for d in documents for status in filters_of(d)["status"]}),
+        "lapsed": sorted(indexed.statuses),
         "code": CODE,
         "groupMarker": GROUP_MARKER,
-        "t2s": folding_map(site_characters(documents, taxonomy)),
+        "t2s": folding_map(site_characters(indexed, taxonomy)),
         "stopWords": sorted(STOP_WORDS),
         "synonyms": [list(group) for group in analyzer.synonym_groups],
         "docnum": DOCNUM.pattern.replace("(?P<", "(?<"),
@@ -41,16 +62,13 @@ def browser_data(documents: Sequence[SearchDocument], analyzer: Analyzer, taxono
     }
 
 
-def browser_data_json(documents: Sequence[SearchDocument], analyzer: Analyzer, taxonomy: Taxonomy) -> str:
-    return json.dumps(browser_data(documents, analyzer, taxonomy), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+def browser_data_json(indexed: IndexedText, analyzer: Analyzer, taxonomy: Taxonomy) -> str:
+    return json.dumps(browser_data(indexed, analyzer, taxonomy), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def site_characters(documents: Iterable[SearchDocument], taxonomy: Taxonomy) -> set[str]:
-    """Every character of the indexed text, folded."""
-    raw: set[str] = set()
-    for d in documents:
-        for text in (d.title, d.summary, d.body, d.number, d.policy_title, *d.tags, *d.topics, *d.audience):
-            raw.update(text)
+def site_characters(indexed: IndexedText, taxonomy: Taxonomy) -> set[str]:
+    """Every character of the indexed text and of the synonym groups, folded."""
+    raw = set(indexed.characters)
     raw.update("".join(group) for group in taxonomy.synonym_groups())
     return {fold(ch) for ch in raw}
 

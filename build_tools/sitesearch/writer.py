@@ -4,7 +4,8 @@ makes them from a Site).
 
 It makes one record per search document, oldest first, hands them to
 Pagefind with its output in `folder/pagefind/`, and writes the browser's
-analysis data. `policy build` calls it inside the staged build, so a
+analysis data, gathered from the documents on the same pass (each is made
+when it is read: see search/documents.py). `policy build` calls it inside the staged build, so a
 failed run leaves the previous site in place.
 """
 
@@ -15,8 +16,8 @@ from typing import Iterator, Sequence
 
 from ..models import Site, Taxonomy
 from ..search.analysis import Analyzer
-from ..search.documents import SearchDocument, documents_of
-from .browser import browser_data_json
+from ..search.documents import SearchDocument, SearchDocuments, documents_of
+from .browser import IndexedText, browser_data_json
 from .pagefind import SiteSearchError, run_pagefind, shard_text
 from .records import record_html
 from .tokens import common_terms
@@ -35,15 +36,18 @@ def write_site_search(site: Site, folder: Path) -> None:
 def write_search_bundle(documents: Sequence[SearchDocument], taxonomy: Taxonomy, folder: Path) -> None:
     """The Pagefind bundle and the browser data for `documents` (benchmarks call this with synthetic ones)."""
     analyzer = Analyzer(taxonomy.synonym_groups())
-    run_pagefind(_records(documents, analyzer), folder / BUNDLE, shard_text(len(documents)))
+    indexed = IndexedText()
+    run_pagefind(_records(SearchDocuments.of(documents), analyzer, indexed), folder / BUNDLE, shard_text(len(documents)))
     data = folder / BROWSER_DATA
     data.parent.mkdir(parents=True, exist_ok=True)
-    data.write_text(browser_data_json(documents, analyzer, taxonomy), encoding="utf-8")
+    data.write_text(browser_data_json(indexed, analyzer, taxonomy), encoding="utf-8")
 
 
-def _records(documents: Sequence[SearchDocument], analyzer: Analyzer) -> Iterator[tuple[str, str]]:
+def _records(documents: SearchDocuments, analyzer: Analyzer, indexed: IndexedText | None = None) -> Iterator[tuple[str, str]]:
     """(URL, record) per document, oldest first: Pagefind's page numbers follow this order, and
-    the browser sorts results by date with them (canonical.py)."""
+    the browser sorts results by date with them (canonical.py). `indexed` gathers their text on the way."""
     common = common_terms(analyzer, documents)
-    for document in sorted(documents, key=lambda document: (document.published, document.url)):
+    for document in documents.oldest_first():
+        if indexed is not None:
+            indexed.add(document)
         yield f"/{document.url}", record_html(analyzer, document, common)

@@ -19,19 +19,21 @@ import os
 from array import array
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Iterable, Sequence
 
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
+from ...heap import release_free_memory
 from ..analysis import Analyzer
-from ..documents import SearchDocument
+from ..documents import SearchDocument, SearchDocuments
 from .schema import REGIONS_FILE, SECTION_WEIGHTS, make_schema
 
 PARALLEL_FROM = 2000  # documents; below this, starting worker processes costs more than it saves
 SHARED_RUNS = 8  # runs of a shared index: small enough that neither process waits long for the other
 
 
-def write_index(documents: list[SearchDocument], analyzer: Analyzer, regions: dict[str, list[str]], folder: Path,
+def write_index(documents: Sequence[SearchDocument], analyzer: Analyzer, regions: dict[str, list[str]], folder: Path,
                 workers: int | None = None) -> None:
     """Write a new index of `documents` into the empty `folder`.
 
@@ -45,7 +47,7 @@ def write_index(documents: list[SearchDocument], analyzer: Analyzer, regions: di
         # A background process of `policy build` already shares the cores with MkDocs (and may not fork).
         workers = 1 if multiprocessing.current_process().daemon else os.cpu_count() or 1
     if workers > 1 and len(documents) >= PARALLEL_FROM:
-        chunks = _runs(documents, workers)
+        chunks = [documents[run.start : run.stop] for run in _runs(len(documents), workers)]
         with ProcessPoolExecutor(len(chunks), mp_context=multiprocessing.get_context("spawn")) as pool:
             segments = list(pool.map(_write_segment_of, [str(folder)] * len(chunks), chunks))
     else:
@@ -59,9 +61,10 @@ class SharedIndexWriter:
 
     Each calls `write_runs()` when it is free and hands the segments to the one that calls `commit()`."""
 
-    def __init__(self, documents: list[SearchDocument], analyzer: Analyzer, regions: dict[str, list[str]], folder: Path):
+    def __init__(self, documents: SearchDocuments, analyzer: Analyzer, regions: dict[str, list[str]], folder: Path):
         self.folder, self.regions = folder, regions
-        self._runs = _runs(documents, SHARED_RUNS if len(documents) >= PARALLEL_FROM else 1) or [[]]
+        self._documents = documents  # each run's documents are made by the process that writes it
+        self._runs = _runs(len(documents), SHARED_RUNS if len(documents) >= PARALLEL_FROM else 1) or [range(0)]
         self._store = index.create_in(str(folder), make_schema(analyzer))
         self._claimed = multiprocessing.get_context("fork").Value("i", 0)  # shared with forked processes
 
@@ -69,7 +72,9 @@ class SharedIndexWriter:
         """Write the runs no process has claimed yet, one after the other; {run number: segment}."""
         written = {}
         while (run := self._claim()) is not None:
-            written[run] = _write_segment(self._store, self._runs[run])
+            documents = self._runs[run]
+            written[run] = _write_segment(self._store, self._documents[documents.start : documents.stop])
+            release_free_memory()  # the run's postings: the other process may still need the memory
         return written
 
     def commit(self, *segments: dict[int, object]) -> None:
@@ -88,10 +93,10 @@ class SharedIndexWriter:
             return run
 
 
-def _runs(documents: list[SearchDocument], count: int) -> list[list[SearchDocument]]:
-    """`documents` cut into `count` runs of consecutive documents (fewer if there are fewer documents)."""
-    size = max(1, -(-len(documents) // count))
-    return [documents[start : start + size] for start in range(0, len(documents), size)]
+def _runs(total: int, count: int) -> list[range]:
+    """`total` documents cut into `count` runs of consecutive ones (fewer if there are fewer documents)."""
+    size = max(1, -(-total // count))
+    return [range(start, min(start + size, total)) for start in range(0, total, size)]
 
 
 def _write_regions(folder: Path, regions: dict[str, list[str]]) -> None:
@@ -102,7 +107,7 @@ def _write_segment_of(folder: str, documents: list[SearchDocument]):
     return _write_segment(index.open_dir(folder), documents)
 
 
-def _write_segment(store, documents: list[SearchDocument]):
+def _write_segment(store, documents: Iterable[SearchDocument]):
     """One segment of `documents`, not yet listed in the index (the caller commits it)."""
     writer = _SegmentWriter(store, _lk=False, compound=False)  # one file per part: no copy into a compound file
     writer.pool = MemoryPostingPool()
