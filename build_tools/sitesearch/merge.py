@@ -143,8 +143,10 @@ def _one_language(entry: dict) -> list:
 def _words_of(shard: _Shard) -> Iterator[tuple[str, int, list]]:
     """(word, its shard's first page, [word, pages, variants]) in word order, one chunk decoded at a time."""
     while shard.chunks:
-        data = shard.chunks.pop(0)
-        for word in cbor2.loads(unpacked(data, "index chunk"))[0]:
+        words = cbor2.loads(unpacked(shard.chunks.pop(0), "index chunk"))[0]
+        words.reverse()
+        while words:  # each word let go once merged: every shard holds the rest of one chunk while they are merged
+            word = words.pop()
             yield word[_WORD], shard.first_page, word
 
 

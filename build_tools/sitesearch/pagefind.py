@@ -34,10 +34,11 @@ from .merge import BundleMerger
 TIMEOUT_SECONDS = 1800
 # At its peak Pagefind holds about 55 bytes per character of the records it was given (measured:
 # 487 MB for 8.9 million, 5.2 GB for 111 million): up to ONE_RUN_UP_TO records are indexed in one
-# run, more in runs of SHARD_TEXT characters (about 140 MB each), joined by merge.py. Runs of 2, 4 and 8
-# million characters took the same time at 5,000 explainers (Pagefind 54, 54 and 64 s; joining 23, 23, 21 s).
+# run, more in runs of SHARD_TEXT characters (about 240 MB each), joined by merge.py. Runs of 2, 4 and 8
+# million characters took about the same time at 5,000 explainers (Pagefind 54, 54 and 64 s; joining 23, 23,
+# 21 s), but joining holds about 1 MB per run (a chunk being merged): 230 runs at 20,000 explainers.
 ONE_RUN_UP_TO = 5_000
-SHARD_TEXT = 2_000_000
+SHARD_TEXT = 4_000_000
 # Replies (about 1 KB each) not yet read: few enough to stay far below a pipe's 64 KB.
 _IN_FLIGHT = 16
 _PR_SET_PDEATHSIG = 1
