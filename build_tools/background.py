@@ -3,7 +3,7 @@
 `policy build` writes the search indexes (Pagefind records and Whoosh, both
 mostly Python, so a thread would wait on the GIL) while MkDocs renders the
 pages. The child inherits the pipeline's Site by fork, so nothing large is
-pickled; it returns only its result. Where fork does not exist the function
+pickled (or, `fresh`, starts as a new interpreter with its arguments pickled); it returns only its result. Where fork does not exist the function
 runs at once, in this process.
 """
 
@@ -18,14 +18,17 @@ from typing import Any, Callable
 class Background:
     """`Background(f, *args)` starts f(*args); `.result()` waits and returns it or raises its error."""
 
-    def __init__(self, function: Callable[..., Any], *args: Any):
+    def __init__(self, function: Callable[..., Any], *args: Any, fresh: bool = False):
+        """`fresh`: in a new interpreter rather than a fork. It shares no memory with this process, so it
+        copies none of it, as a fork does page by page when it allocates into memory the two share
+        (CPython fills the fullest blocks first: this process's). `function` and `args` must pickle."""
         self._value: tuple[bool, Any] | None = None
         self.cancelled = False
         if "fork" not in multiprocessing.get_all_start_methods():
             self._value = _call(function, args)
             self.process = None
             return
-        context = multiprocessing.get_context("fork")
+        context = multiprocessing.get_context("spawn" if fresh else "fork")
         self._receive, send = context.Pipe(duplex=False)
         self.process = context.Process(target=_child, args=(send, function, args), daemon=True)
         self.process.start()

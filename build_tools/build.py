@@ -5,7 +5,9 @@ previous site and index only after all of them were written, so a failed
 or interrupted build leaves the previous output untouched.
 
 Two processes share the two cores: this one generates the pages and renders
-them with MkDocs while a forked child writes the site search (Pagefind); then each writes
+them with MkDocs while another writes the site search (Pagefind): a fork for
+a small site, a new interpreter reading the search documents from a file for
+a large one (`_search_started_and_pages_made` says why). Then each writes
 runs of the Whoosh index until none is left, so whichever finishes first
 takes more of it. The Pagefind bundle is moved into the staged site after
 MkDocs, before the swap. The outputs the swap replaces are kept beside the new
@@ -21,17 +23,27 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .atomic import remove_previous_outputs, staged_folder
 from .background import Background
 from .heap import collector_skips_existing, release_free_memory
-from .models import Site
+from .models import Site, Taxonomy
+from .pages import forget_rendered_texts
 from .pipeline import add_pages, run_pipeline
 from .progress import Progress
 from .search import shared_index_writer
 from .search.documents import SearchDocuments, documents_of
 from .site import write_site
 from .sitesearch import write_search_bundle
+
+if TYPE_CHECKING:
+    from .search.engine import SharedIndexWriter
+
+
+# From this many search documents (about 1,100 explainers with their FAQ), the search indexes are written by a
+# new interpreter rather than a fork (see _search_started_and_pages_made).
+FRESH_PROCESS_FROM = 5_000
 
 
 @dataclass(frozen=True)
@@ -63,14 +75,13 @@ def build(options: BuildOptions, progress: Progress | None = None) -> Site:
 
 def _write_outputs(site: Site, documents: SearchDocuments, config_file: Path, site_folder: Path, index_folder: Path, progress: Progress) -> None:
     """The pages (MkDocs, here) and both search indexes (Pagefind there, Whoosh in runs by both) into the staged folders."""
-    index = shared_index_writer(site, documents, index_folder)
     with tempfile.TemporaryDirectory(prefix=".search-", dir=site_folder.parent) as scratch:
-        search = Background(_write_search_indexes, site, documents, Path(scratch), index)
+        bundle_folder = Path(scratch) / "site"
+        search, index = _search_started_and_pages_made(site, documents, Path(scratch), index_folder, progress)
         try:
-            with progress.step("生成页面 / pages"):
-                add_pages(site)
             with progress.step("网站 / site (MkDocs)", len(site.pages), "pages"):
                 write_site(site, site_folder, config_file)
+            forget_rendered_texts()
             release_free_memory()  # MkDocs' pages and files, while the other process still indexes
             with progress.step("检索索引 / search index (Whoosh) after MkDocs"):
                 written_here = index.write_runs()
@@ -83,14 +94,44 @@ def _write_outputs(site: Site, documents: SearchDocuments, config_file: Path, si
         progress.done(f"检索索引 / search index (Whoosh) after Pagefind：{runs}", seconds["whoosh"])
         progress.done("等待检索索引 / waiting for the search indexes", time.monotonic() - started)
         index.commit(written_here, written_there)
-        _move_into(Path(scratch), site_folder)  # the Pagefind bundle and the browser's data
+        _move_into(bundle_folder, site_folder)  # the Pagefind bundle and the browser's data
 
 
-def _write_search_indexes(site: Site, documents: SearchDocuments, site_search_folder: Path, index) -> tuple[dict[str, float], dict]:
-    """In the child process: Pagefind's bundle (into a scratch folder, as MkDocs cleans its own),
-    then runs of the Whoosh index that the parent has not claimed yet."""
+def _search_started_and_pages_made(site: Site, documents: SearchDocuments, scratch: Path, index_folder: Path,
+                                   progress: Progress) -> tuple[Background, SharedIndexWriter]:
+    """The other process started on the search indexes, the Whoosh index both write, and the pages made here.
+
+    A small site's search process is a fork, which shares the site with this one. A large site's
+    is a new interpreter (Background `fresh`), which reads the documents from a file: a fork grew
+    by allocating into the memory it shared with this process (at 20,000 explainers to 800 MB,
+    while the documents it read were 300 MB). The file is written by a short-lived fork while this
+    process makes the pages.
+    """
+    taxonomy, bundle_folder = site.content.taxonomy, scratch / "site"
+    if len(documents) < FRESH_PROCESS_FROM:
+        index = shared_index_writer(site, documents, index_folder)
+        search = Background(_write_search_indexes, taxonomy, documents, bundle_folder, index)
+        with progress.step("生成页面 / pages"):
+            add_pages(site)
+        return search, index
+    storing = Background(documents.stored_in, scratch / "documents")
+    try:
+        with progress.step("生成页面 / pages"):
+            add_pages(site)
+        with progress.step("检索文档 / search documents (another process)", len(documents), "documents"):
+            stored = storing.result()
+    finally:
+        storing.cancel()
+    index = shared_index_writer(site, stored, index_folder)
+    return Background(_write_search_indexes, taxonomy, stored, bundle_folder, index, fresh=True), index
+
+
+def _write_search_indexes(taxonomy: Taxonomy, documents: SearchDocuments, bundle_folder: Path, index: SharedIndexWriter
+                          ) -> tuple[dict[str, float], dict]:
+    """In the other process: Pagefind's bundle (into a scratch folder, as MkDocs cleans its own),
+    then runs of the Whoosh index that this process has not claimed yet."""
     started = time.monotonic()
-    write_search_bundle(documents, site.content.taxonomy, site_search_folder)
+    write_search_bundle(documents, taxonomy, bundle_folder)
     release_free_memory()  # the joined bundle's pieces, while the other process still renders pages
     middle = time.monotonic()
     written = index.write_runs()

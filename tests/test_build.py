@@ -40,6 +40,33 @@ def test_two_builds_with_the_same_date_are_byte_identical(built, tmp_path):
     assert first == second
 
 
+def test_a_large_sites_search_indexes_are_written_by_a_new_interpreter_alike(built, tmp_path, monkeypatch):
+    # From FRESH_PROCESS_FROM documents the search process is a new interpreter, which reads the documents
+    # from a file written by a short-lived fork: the site and the search index come out the same.
+    from build_tools.search.engine import Engine
+    from build_tools.search.request import SearchRequest
+
+    started = []
+
+    def recording(function, *args, fresh=False):
+        started.append((function.__name__, fresh))
+        return real(function, *args, fresh=fresh)
+
+    real = build_module.Background
+    monkeypatch.setattr(build_module, "Background", recording)
+    monkeypatch.setattr(build_module, "FRESH_PROCESS_FROM", 0)
+    build(options(tmp_path, name="fresh"))
+    assert ("stored_in", False) in started and ("_write_search_indexes", True) in started
+    assert digest(tmp_path / "fresh") == digest(built)
+    answers = []
+    for folder in (built.parent / "site_index", tmp_path / "fresh_index"):
+        engine = Engine(folder)
+        answers.append([(hit.slug, hit.score) for query in ("补贴", "稅收", "融资") for hit in engine.search(SearchRequest(query=query, limit=50)).results])
+        engine.close()
+    assert answers[0] == answers[1] and answers[0]
+    assert not list(tmp_path.glob(".search-*"))  # the documents' file went with the scratch folder
+
+
 def test_the_collector_walks_every_object_again_after_a_build(built):
     assert gc.get_freeze_count() == 0  # a preview or a test run goes on after it: its garbage must be collectable
 

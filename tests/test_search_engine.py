@@ -166,3 +166,14 @@ def test_an_index_written_by_several_workers_answers_as_one_written_by_one(tmp_p
         answers.append([(hit.slug, hit.score) for hit in engine.search(SearchRequest(query="稳岗补贴", limit=20)).results])
         engine.close()
     assert answers[0] == answers[1] == answers[2] and len(answers[0]) == 12
+
+
+def test_stored_documents_read_back_as_they_were_made_in_index_and_in_date_order(tmp_path):
+    from build_tools.search.documents import documents_of
+
+    made = documents_of(run_pipeline(MINI, dt.date(2026, 11, 23)))
+    stored = made.stored_in(tmp_path / "documents")
+    assert len(stored) == len(made) > 2 and {d.kind for d in made} == {"policy", "faq"}
+    assert list(stored) == list(made) and stored[1:3] == made[1:3] and stored[-1] == made[-1]
+    oldest_first = list(stored.oldest_first())
+    assert oldest_first == list(made.oldest_first()) == sorted(made, key=lambda d: (d.published, d.url))

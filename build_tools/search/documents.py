@@ -14,9 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import os
+import pickle
 import threading
+from array import array
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Sequence, overload
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence, overload
 
 import markdown
 import nh3
@@ -74,13 +78,48 @@ class SearchDocuments(Sequence[SearchDocument]):
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [make() for _, _, make in self._planned[index]]
-        return self._planned[index][2]()
+            return list(self._documents(range(len(self))[index]))
+        return next(self._documents([range(len(self))[index]]))
 
     def oldest_first(self) -> Iterator[SearchDocument]:
         """Every document by date, then URL: the order of Pagefind's pages (sitesearch/canonical.py)."""
-        for _, _, make in sorted(self._planned, key=lambda planned: planned[:2]):
-            yield make()
+        return self._documents(self._date_order())
+
+    def stored_in(self, path: Path) -> StoredDocuments:
+        """Every document made and written to the file `path`, to be read from there (by another process)."""
+        offsets = array("Q", [0])
+        with path.open("wb") as file:
+            for document in self:
+                file.write(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
+                offsets.append(file.tell())
+        return StoredDocuments(path, offsets, array("L", self._date_order()))
+
+    def _documents(self, numbers: Iterable[int]) -> Iterator[SearchDocument]:
+        for number in numbers:
+            yield self._planned[number][2]()
+
+    def _date_order(self) -> Sequence[int]:
+        return sorted(range(len(self)), key=lambda number: self._planned[number][:2])
+
+
+class StoredDocuments(SearchDocuments):
+    """Search documents read from the file `SearchDocuments.stored_in` wrote: pickled by this
+    program in this build (nothing else writes there), each read when it is asked for."""
+
+    def __init__(self, path: Path, offsets: array, date_order: array):
+        self._path, self._offsets, self._order = path, offsets, date_order
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def _documents(self, numbers: Iterable[int]) -> Iterator[SearchDocument]:
+        with self._path.open("rb") as file:
+            for number in numbers:
+                start = self._offsets[number]
+                yield pickle.loads(os.pread(file.fileno(), self._offsets[number + 1] - start, start))
+
+    def _date_order(self) -> Sequence[int]:
+        return self._order
 
 
 def documents_of(site: Site) -> SearchDocuments:

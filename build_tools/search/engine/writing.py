@@ -31,6 +31,9 @@ from .schema import REGIONS_FILE, SECTION_WEIGHTS, make_schema
 
 PARALLEL_FROM = 2000  # documents; below this, starting worker processes costs more than it saves
 SHARED_RUNS = 8  # runs of a shared index: small enough that neither process waits long for the other
+# ... and of at most this many documents: a run's postings are held until it is written (about 180 MB for a run
+# of 10,800 documents, the first 20,000 explainers' eighth).
+MAX_RUN = 5_000
 
 
 def write_index(documents: Sequence[SearchDocument], analyzer: Analyzer, regions: dict[str, list[str]], folder: Path,
@@ -57,16 +60,18 @@ def write_index(documents: Sequence[SearchDocument], analyzer: Analyzer, regions
 
 
 class SharedIndexWriter:
-    """An index written by this process and the processes forked from it after it was made.
+    """An index written by this process and the processes forked from it after it was made (or started fresh with it).
 
     Each calls `write_runs()` when it is free and hands the segments to the one that calls `commit()`."""
 
     def __init__(self, documents: SearchDocuments, analyzer: Analyzer, regions: dict[str, list[str]], folder: Path):
         self.folder, self.regions = folder, regions
         self._documents = documents  # each run's documents are made by the process that writes it
-        self._runs = _runs(len(documents), SHARED_RUNS if len(documents) >= PARALLEL_FROM else 1) or [range(0)]
+        count = max(SHARED_RUNS, -(-len(documents) // MAX_RUN)) if len(documents) >= PARALLEL_FROM else 1
+        self._runs = _runs(len(documents), count) or [range(0)]
         self._store = index.create_in(str(folder), make_schema(analyzer))
-        self._claimed = multiprocessing.get_context("fork").Value("i", 0)  # shared with forked processes
+        # shared with the processes forked from this one, or started fresh with this writer (a fork-made lock cannot be)
+        self._claimed = multiprocessing.get_context("spawn").Value("i", 0)
 
     def write_runs(self) -> dict[int, object]:
         """Write the runs no process has claimed yet, one after the other; {run number: segment}."""
