@@ -9,8 +9,8 @@ lets the garbage of the step be collected afterwards.
 
 Freed memory is not always given back to the system: the C library keeps it
 for later allocations. After the check of 20,000 explainers it kept 210 MB
-that `policy build`'s forked child would have shared for nothing and
-MkDocs' many small objects did not reuse; `release_free_memory` hands it back.
+that neither `policy build`'s other processes nor MkDocs' many small objects
+used; `release_free_memory` hands it back.
 """
 
 from __future__ import annotations
