@@ -120,6 +120,29 @@ def test_interrupted_build_leaves_the_previous_site_untouched(content, tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site", "site_index"]
 
 
+def test_a_large_site_whose_documents_cannot_be_stored_fails_cleanly(content, tmp_path, monkeypatch):
+    # A large site's search process starts only once a fork has stored the documents, while MkDocs renders:
+    # the fork's error ends the build, with the previous output untouched and no process left behind.
+    import multiprocessing
+
+    from build_tools.search.documents import SearchDocuments
+
+    build(options(tmp_path, content))
+    before = digest(tmp_path / "site"), digest(tmp_path / "site_index")
+    write(content, "policies/new-one.md", VALID_EXPLAINER)
+
+    def full_disk(documents, path):  # in the short-lived fork
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(SearchDocuments, "stored_in", full_disk)
+    monkeypatch.setattr(build_module, "FRESH_PROCESS_FROM", 0)
+    with pytest.raises(OSError, match="No space left"):
+        build(options(tmp_path, content))
+    assert (digest(tmp_path / "site"), digest(tmp_path / "site_index")) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site", "site_index"]
+    assert multiprocessing.active_children() == []
+
+
 def test_a_successful_build_replaces_the_previous_one(content, tmp_path):
     build(options(tmp_path, content))
     write(content, "policies/new-one.md", VALID_EXPLAINER)
