@@ -177,3 +177,42 @@ def test_stored_documents_read_back_as_they_were_made_in_index_and_in_date_order
     assert list(stored) == list(made) and stored[1:3] == made[1:3] and stored[-1] == made[-1]
     oldest_first = list(stored.oldest_first())
     assert oldest_first == list(made.oldest_first()) == sorted(made, key=lambda d: (d.published, d.url))
+
+
+def test_postings_handed_over_in_blocks_are_written_as_whoosh_writes_them_one_by_one(tmp_path):
+    # The index writer gives Whoosh's posting writer a block of postings at a time; Whoosh's own
+    # add_postings, fed the same postings one by one, must write the very same bytes, for words
+    # in one block (inlined), in several and in a last partial one.
+    import dataclasses
+
+    from whoosh import index
+    from whoosh.writing import SegmentWriter
+
+    from build_tools.search import _analysis_of
+    from build_tools.search.documents import documents_of
+    from build_tools.search.engine import writing
+    from build_tools.search.engine.schema import make_schema
+
+    site = run_pipeline(MINI, dt.date(2026, 11, 23))
+    base = list(documents_of(site))
+    documents = [dataclasses.replace(document, id=f"{document.id}-{copy}") for copy in range(70) for document in base]
+    analyzer, _ = _analysis_of(site)
+
+    class OneByOne(writing._SegmentWriter):
+        def _flush_segment(self):
+            SegmentWriter._flush_segment(self)
+
+    written = {}
+    for name, writer_class in (("blocks", writing._SegmentWriter), ("one_by_one", OneByOne)):
+        folder = tmp_path / name
+        folder.mkdir()
+        store = index.create_in(str(folder), make_schema(analyzer))
+        writer = writer_class(store, _lk=False, compound=False)
+        writer.pool = writing.MemoryPostingPool()
+        for document in documents:
+            writer.add_document(**writing._fields_of(document))
+        segment = writer._finalize_segment()
+        written[name] = {path.name.replace(segment.segment_id(), "*"): path.read_bytes()
+                         for path in folder.iterdir() if segment.segment_id() in path.name}
+    assert {"*.pst", "*.trm"} <= set(written["blocks"]) and len(documents) > 3 * 128
+    assert written["blocks"] == written["one_by_one"]

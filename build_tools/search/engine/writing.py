@@ -19,7 +19,7 @@ import os
 from array import array
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from whoosh import index
 from whoosh.writing import SegmentWriter
@@ -122,11 +122,50 @@ def _write_segment(store, documents: Iterable[SearchDocument]):
 
 
 class _SegmentWriter(SegmentWriter):
-    """Whoosh's segment writer, handing the posting writer document lengths from a list:
-    it asks for one per posting, and the column lookup was a tenth of the build time."""
+    """Whoosh's segment writer, handing the postings to the posting writer a block at a time
+    (`_write_postings`) and document lengths from a list: it asks for one per posting, and the
+    column lookup was a tenth of the build time."""
 
     def per_document_reader(self):
         return _ListedLengths(super().per_document_reader())
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        lengths = self.per_document_reader()
+        _write_postings(self.fieldwriter, self.schema, lengths, self.pool)
+        self.fieldwriter.close()
+        lengths.close()
+
+
+def _write_postings(fieldwriter, schema, lengths: _ListedLengths, pool: MemoryPostingPool) -> None:
+    """What Whoosh's FieldWriter.add_postings writes, field by field and word by word in byte
+    order, with each block of a word's postings handed over at once instead of one posting
+    per call (four calls and a tuple each: at 5,000 explainers, 10.8 million of them)."""
+    for fieldname, words in pool.fields():
+        fieldwriter.start_field(fieldname, schema[fieldname])
+        length_of = lengths.doc_field_length_reader(fieldname)
+        for word, postings in words:
+            fieldwriter.start_term(word)
+            _add_postings(fieldwriter._postwriter, postings, length_of)
+            fieldwriter.finish_term()
+        fieldwriter.finish_field()
+
+
+def _add_postings(writer, postings: _TermPostings, length_of) -> None:
+    """A word's postings into Whoosh's posting writer, as its add_posting() leaves them: full
+    blocks written, the last one left for finish_postings() (which may inline it)."""
+    limit, count = writer._blocklimit, len(postings.docnums)
+    values = postings.value_list()
+    for start in range(0, count, limit):
+        end = min(start + limit, count)
+        writer._ids, writer._weights = postings.docnums[start:end], postings.weights[start:end]
+        writer._values = values[start:end]
+        writer._maxweight = max(0, max(writer._weights))
+        block_lengths = [length for length in map(length_of, writer._ids) if length]
+        writer._minlength = min(block_lengths) if block_lengths else None
+        writer._maxlength = max(block_lengths) if block_lengths else 0
+        if end < count:
+            writer._write_block()
 
 
 class _ListedLengths:
@@ -181,9 +220,19 @@ class MemoryPostingPool:
             postings.values += value
 
     def iter_postings(self):
-        for (fieldname, word), postings in sorted(self._terms.items(), key=lambda item: item[0]):
-            for docnum, weight, value in postings:
-                yield fieldname, word, docnum, weight, value
+        """Every posting as Whoosh's pool gives it: (field, word, document, weight, value), sorted."""
+        for fieldname, words in self.fields():
+            for word, postings in words:
+                for docnum, weight, value in postings:
+                    yield fieldname, word, docnum, weight, value
+
+    def fields(self) -> Iterator[tuple[str, Iterator[tuple[bytes, _TermPostings]]]]:
+        """(field name, its (word, postings) in byte order) per field, in name order."""
+        by_field: dict[str, list[tuple[bytes, _TermPostings]]] = {}
+        for (fieldname, word), postings in self._terms.items():
+            by_field.setdefault(fieldname, []).append((word, postings))
+        for fieldname in sorted(by_field):
+            yield fieldname, iter(sorted(by_field[fieldname], key=lambda item: item[0]))
 
     def cleanup(self) -> None:
         self._terms.clear()
@@ -198,11 +247,14 @@ class _TermPostings:
         self.docnums, self.weights, self.values, self.value_size = array("I"), array("f"), bytearray(), value_size
 
     def __iter__(self):
+        return zip(self.docnums, self.weights, self.value_list() or [b""] * len(self.docnums))
+
+    def value_list(self) -> list[bytes]:
+        """Each posting's value; none when the values are empty (Whoosh keeps no empty value)."""
         size = self.value_size
         if len(self.values) != size * len(self.docnums):
             raise ValueError("posting values of different sizes for one word")
-        for i, docnum in enumerate(self.docnums):
-            yield docnum, self.weights[i], bytes(self.values[i * size : (i + 1) * size])
+        return [bytes(self.values[start : start + size]) for start in range(0, len(self.values), size)] if size else []
 
 
 def _fields_of(d: SearchDocument) -> dict:
