@@ -10,6 +10,10 @@ files and folders, 9 s, which a second process does no faster). With
 `keep_previous`, it is moved beside the target as `.NAME-previous` instead,
 and `remove_previous_outputs` removes it later: `policy build` does that at
 its start, on the second core, while the first checks the content.
+
+A folder being written is named `.NAME-building-PID-…` (`staging_prefix`): a
+build that was killed, or whose machine stopped, cannot remove its own, so the
+next one removes those whose process no longer runs.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -27,6 +32,14 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+_BUILDING = re.compile(r"\..+-building-(\d+)-")
+
+
+def staging_prefix(name: str) -> str:
+    """The start of the name of a folder this process writes an output `name` into."""
+    return f".{name}-building-{os.getpid()}-"
+
+
 def previous_output(target: Path) -> Path:
     """Where `staged_folder(target, keep_previous=True)` leaves the output it replaced."""
     target = Path(target)
@@ -34,9 +47,31 @@ def previous_output(target: Path) -> Path:
 
 
 def remove_previous_outputs(*targets: Path) -> None:
-    """Remove the outputs that staged folders of `targets` replaced and kept."""
+    """Remove the outputs that staged folders of `targets` replaced and kept, and the folders
+    beside them that builds no longer running were writing."""
     for target in targets:
         _remove(previous_output(target))
+    for folder in dict.fromkeys(Path(target).parent for target in targets):
+        _remove_abandoned(folder)
+
+
+def _remove_abandoned(folder: Path) -> None:
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        building = _BUILDING.match(path.name)
+        if building and not _running(int(building[1])) and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 @contextlib.contextmanager
@@ -45,7 +80,7 @@ def staged_folder(target: Path, keep_previous: bool = False) -> Iterator[Path]:
     output is removed, or with `keep_previous` moved to `previous_output(target)`."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=staging_prefix(target.name), dir=target.parent))
     try:
         yield staging
     except BaseException:

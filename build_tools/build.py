@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .atomic import remove_previous_outputs, staged_folder
+from .atomic import remove_previous_outputs, staged_folder, staging_prefix
 from .background import Background
 from .heap import collector_skips_existing, release_free_memory
 from .models import Site, Taxonomy
@@ -76,7 +76,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> Site:
 
 def _write_outputs(site: Site, documents: SearchDocuments, config_file: Path, site_folder: Path, index_folder: Path, progress: Progress) -> None:
     """The pages (MkDocs, here) and both search indexes (Pagefind there, Whoosh in runs by both) into the staged folders."""
-    with tempfile.TemporaryDirectory(prefix=".search-", dir=site_folder.parent) as scratch:
+    with tempfile.TemporaryDirectory(prefix=staging_prefix("search"), dir=site_folder.parent) as scratch:
         bundle_folder = Path(scratch) / "site"
         searching = _search_started_and_pages_made(site, documents, Path(scratch), index_folder, progress)
         try:

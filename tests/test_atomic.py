@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
-from build_tools.atomic import previous_output, remove_previous_outputs, staged_folder
+from build_tools.atomic import previous_output, remove_previous_outputs, staged_folder, staging_prefix
 
 
 def test_new_target_is_created(tmp_path):
@@ -55,3 +59,16 @@ def test_a_failed_block_keeps_the_previous_output_where_it_was(tmp_path):
             raise RuntimeError("writer failed")
     assert (tmp_path / "site/index.html").read_text() == "two"
     assert (tmp_path / ".site-previous/index.html").read_text() == "one"
+
+
+def test_folders_left_by_a_build_that_was_killed_are_removed_by_the_next(tmp_path):
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    killed = tmp_path / f".site-building-{ended.stdout.strip()}-x1y2"  # as a killed build left it
+    (killed / "policies").mkdir(parents=True)
+    running = tmp_path / f"{staging_prefix('site_index')}a3b4"  # a build still running (this process)
+    running.mkdir()
+    (tmp_path / "site").mkdir()
+    (tmp_path / ".site-building-notes").mkdir()  # not of a build
+    remove_previous_outputs(tmp_path / "site", tmp_path / "site_index")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site-building-notes", running.name, "site"]
+    assert str(os.getpid()) in running.name
