@@ -3,7 +3,8 @@
 `policy build` writes the search indexes (Pagefind records and Whoosh, both
 mostly Python, so a thread would wait on the GIL) while MkDocs renders the
 pages. The child inherits the pipeline's Site by fork, so nothing large is
-pickled (or, `fresh`, starts as a new interpreter with its arguments pickled); it returns only its result. Where fork does not exist the function
+pickled (or, `fresh`, starts as a new interpreter with its arguments
+pickled); it returns only its result. Where fork does not exist the function
 runs at once, in this process.
 """
 

@@ -19,8 +19,8 @@ shards of a few thousand, one run each, and the runs' bundles are joined here:
 - filters: each value's page lists joined, the page numbers shifted.
 
 The shards' index chunks wait in a scratch file until they are merged, and the
-fragments and the joined bundle wait in others (canonical.SpilledFiles) until
-they are written: held in memory, they were about 40, 15 and 45 MB at 5,000
+fragments and the joined bundle until they are written (canonical.SpilledFiles,
+one file each): held in memory, they were about 40, 15 and 45 MB at 5,000
 explainers.
 
 The result goes on to canonical.py as if one run had written it; decoded, the
@@ -31,11 +31,9 @@ from __future__ import annotations
 
 import heapq
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import IO, Iterator
+from typing import Iterator
 
 import cbor2
 
@@ -57,7 +55,7 @@ _REWRITTEN_LEVEL = 0  # fragments, filters and metadata: canonical.py unpacks an
 @dataclass
 class _Shard:
     first_page: int  # its page 0 in the joined bundle
-    chunks: list[tuple[int, int]]  # its index chunks as Pagefind wrote them, in word order: (offset, length) in the spill file
+    chunks: list[str]  # its index chunks as Pagefind wrote them, in word order: their keys in BundleMerger.waiting_chunks
 
 
 @dataclass
@@ -73,8 +71,7 @@ class BundleMerger:
     meta_fields: set[str] = field(default_factory=set)  # the names of the pages' metadata, sorted in the file
     shards: list[_Shard] = field(default_factory=list)
     other_files: Files = field(default_factory=dict)  # the scripts and the WebAssembly
-    # The shards' index chunks, until they are merged (see above).
-    spill: IO[bytes] = field(default_factory=lambda: tempfile.TemporaryFile(prefix="pagefind-chunks-", buffering=0), repr=False)
+    waiting_chunks: Files = field(default_factory=SpilledFiles)  # the shards' index chunks, until they are merged
 
     def add(self, files: Files) -> None:
         """One shard's output (the dict is emptied on the way)."""
@@ -91,16 +88,15 @@ class BundleMerger:
         first_page = len(self.pages)
         self._add_pages(files, meta[_META_PAGES])
         self._add_filters(files, meta[_META_FILTERS], first_page)
-        chunks = [self._spilled(take(files, f"index/{chunk}.pf_index", "index chunk")) for *_, chunk in meta[_META_CHUNKS]]
+        chunks = []
+        for *_, chunk in meta[_META_CHUNKS]:
+            key = f"{len(self.shards)}/{chunk}"  # two shards may name a chunk alike
+            self.waiting_chunks[key] = take(files, f"index/{chunk}.pf_index", "index chunk")
+            chunks.append(key)
         self.shards.append(_Shard(first_page, chunks))
         for path, data in files.items():
             self.other_files.setdefault(path, data)
         files.clear()
-
-    def _spilled(self, data: bytes) -> tuple[int, int]:
-        offset = self.spill.seek(0, os.SEEK_END)
-        self.spill.write(data)
-        return offset, len(data)
 
     def _add_pages(self, files: Files, pages: list) -> None:
         for name, word_count in pages:
@@ -131,8 +127,8 @@ class BundleMerger:
         chunks = []
         # Nothing here makes cyclic garbage, and the collector would walk the decoded chunks of every
         # shard over and over (at 5,000 explainers: 27 of the 31 seconds decoding took).
-        with collector_paused(), self.spill:
-            for number, (first, last, words) in enumerate(_named_ranges(_chunked(_merged_words(self.shards, self.spill)))):
+        with collector_paused():
+            for number, (first, last, words) in enumerate(_named_ranges(_chunked(_merged_words(self.shards, self.waiting_chunks)))):
                 name = f"{self.language}_m{number}"
                 published[f"index/{name}.pf_index"] = packed(cbor2.dumps([words]), _CHUNK_LEVEL)
                 chunks.append([first, last, name])
@@ -156,22 +152,21 @@ def _one_language(entry: dict) -> list:
     return languages
 
 
-def _words_of(shard: _Shard, spill: IO[bytes]) -> Iterator[tuple[str, int, list]]:
+def _words_of(shard: _Shard, waiting_chunks: Files) -> Iterator[tuple[str, int, list]]:
     """(word, its shard's first page, [word, pages, variants]) in word order, one chunk read and decoded at a time."""
     while shard.chunks:
-        offset, length = shard.chunks.pop(0)
-        words = cbor2.loads(unpacked(os.pread(spill.fileno(), length, offset), "index chunk"))[0]
+        words = cbor2.loads(unpacked(waiting_chunks.pop(shard.chunks.pop(0)), "index chunk"))[0]
         words.reverse()
         while words:  # each word let go once merged: every shard holds the rest of one chunk while they are merged
             word = words.pop()
             yield word[_WORD], shard.first_page, word
 
 
-def _merged_words(shards: list[_Shard], spill: IO[bytes]) -> Iterator[list]:
+def _merged_words(shards: list[_Shard], waiting_chunks: Files) -> Iterator[list]:
     """Each word once, in word order, with the pages of every shard that has it."""
     current: list | None = None
     last_page = 0  # absolute number of the current word's last page so far
-    for text, first_page, word in heapq.merge(*(_words_of(shard, spill) for shard in shards), key=lambda item: item[0]):
+    for text, first_page, word in heapq.merge(*(_words_of(shard, waiting_chunks) for shard in shards), key=lambda item: item[0]):
         if word[_WORD_VARIANTS]:
             raise BundleFormatError(f"unexpected Pagefind index: variants of the word {text}")
         pages = word[_WORD_PAGES]
