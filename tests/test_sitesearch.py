@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import cbor2
+import psutil
 import pytest
 from click.testing import CliRunner
 
@@ -148,6 +149,25 @@ def test_shards_joined_are_the_bundle_of_one_run(tmp_path):
     assert sum(name.startswith("index/") for name in one) > 1  # more than one chunk: ranges were named
     assert sorted(one) == sorted(sharded)
     assert [name for name in one if one[name] != sharded[name]] == []
+
+
+def test_a_run_failing_while_the_previous_one_writes_stops_both(tmp_path, monkeypatch):
+    """Runs overlap (the next is sent its records while the previous writes its bundle): when the
+    third Pagefind fails, the error says so and no Pagefind is left running."""
+    sample = run_pipeline(ROOT / "content", TODAY)
+    analyzer = Analyzer(sample.content.taxonomy.synonym_groups())
+    records = list(writer_module._records(documents_of(sample), analyzer))
+    started = tmp_path / "started"
+    third_fails = tmp_path / "pagefind"
+    third_fails.write_text(f'#!/bin/sh\necho >> {started}\n[ "$(wc -l < {started})" -ge 3 ] && exit 3\n'
+                           f'exec {pagefind_module.pagefind_executable()} "$@"\n')
+    third_fails.chmod(0o755)
+    monkeypatch.setattr(pagefind_module, "pagefind_executable", lambda: third_fails)
+    with pytest.raises(SiteSearchError, match="Pagefind 生成搜索索引失败 / Pagefind failed"):
+        pagefind_module.run_pagefind(records, tmp_path / "bundle", shard_text=30_000)
+    assert len(started.read_text().splitlines()) == 3
+    assert [child for child in psutil.Process().children(recursive=True) if "pagefind" in child.name()] == []
+    assert not (tmp_path / "bundle").exists()
 
 
 def test_records_are_sharded_by_their_length_and_small_sites_in_one_run():
