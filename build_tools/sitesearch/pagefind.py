@@ -17,7 +17,6 @@ comes back in the last reply. (The `pagefind` package's own client waits
 from __future__ import annotations
 
 import base64
-import contextlib
 import ctypes
 import itertools
 import json
@@ -88,7 +87,7 @@ def _bundle_files(records: Iterable[tuple[str, str]], shard_text: int) -> Files:
     if second is None:
         return files
     merger = BundleMerger()
-    for files in (files, second, *runs):
+    for files in itertools.chain([files, second], runs):
         merger.add(files)
     return merger.files()
 
@@ -100,16 +99,23 @@ def _bundles_of_runs(shards: Iterator[Iterator[tuple[str, str]]]) -> Iterator[Fi
     is about half of a run's time, which the records' maker used to spend waiting. Only one
     run writes at a time, as writing is where Pagefind's memory peaks; a run still being sent
     its records holds about a fifth of that."""
-    with contextlib.ExitStack() as running:
-        writing: _Run | None = None
+    unfinished: list[_Run] = []  # stopped if the runs end early (an error here or where they are joined)
+    try:
         for shard in itertools.chain([next(shards, iter(()))], shards):
-            run = _Run(running.enter_context(_Service()))
+            run = _Run()
+            unfinished.append(run)
             run.send(shard)
-            if writing is not None:
-                yield writing.files()
+            if len(unfinished) == 2:
+                files = unfinished[0].files()
+                del unfinished[0]
+                yield files
             run.ask_for_files()
-            writing = run
-        yield writing.files()
+        files = unfinished[0].files()
+        del unfinished[0]
+        yield files
+    finally:
+        for run in unfinished:
+            run.stop()
 
 
 def _shards(records: Iterable[tuple[str, str]], size: int) -> Iterator[Iterator[tuple[str, str]]]:
@@ -132,9 +138,13 @@ def _run_of(record: tuple[str, str], rest: Iterator[tuple[str, str]], size: int)
 class _Run:
     """One Pagefind run: its records sent, its bundle asked for, then read (the files the site ships)."""
 
-    def __init__(self, service: _Service) -> None:
-        self._service = service
-        self._index = service.request({"type": "NewIndex", "config": {}})["index_id"]
+    def __init__(self) -> None:
+        self._service = _Service()
+        try:
+            self._index = self._service.request({"type": "NewIndex", "config": {}})["index_id"]
+        except BaseException:
+            self.stop()
+            raise
 
     def send(self, records: Iterable[tuple[str, str]]) -> None:
         self._service.send_all({"type": "AddFile", "index_id": self._index, "url": url, "file_path": None,
@@ -150,6 +160,9 @@ class _Run:
         if ENTRY not in files:
             raise SiteSearchError(f"Pagefind 生成搜索索引失败 / Pagefind failed to write the search index: no {ENTRY}")
         return files
+
+    def stop(self) -> None:
+        self._service.stop()
 
 
 def write_files(files: Files, bundle: Path) -> None:
@@ -181,12 +194,9 @@ class _Service:
         self._watchdog = threading.Timer(TIMEOUT_SECONDS, self._process.kill)
         self._watchdog.start()
 
-    def __enter__(self) -> _Service:
-        return self
-
-    def __exit__(self, error_type, *_) -> None:
-        if error_type is not None:
-            self._process.kill()
+    def stop(self) -> None:
+        """End Pagefind now (a failure, or the build stopped)."""
+        self._process.kill()
         self.close()
 
     def close(self) -> None:
@@ -196,6 +206,7 @@ class _Service:
         except BrokenPipeError:
             pass
         self._process.wait()
+        self._process.stdout.close()
         self._watchdog.cancel()
         self._errors.close()
 
