@@ -17,7 +17,7 @@ from ..heap import collector_paused
 from ..load import FAQ_LINKS_FILE, shown_path
 from ..models import Content, Explainer, FAQEntry, Issue, Occurrence, Severity, Status, Term
 from ..search.analysis import Analyzer, fold
-from .links import ExplainerMatcher, decisions_by_key, entry_links
+from .links import ExplainerMatcher, decisions_by_entry, entry_links
 from .merge import cluster_words, question_words, words_key
 
 
@@ -40,7 +40,7 @@ def _assemble(content: Content, published: list[Explainer], analyzer: Analyzer |
     audiences = frozenset(w for t in content.taxonomy.audiences for w in (t.name, *t.synonyms))
     groups = cluster_words(words, audiences)
     matcher = ExplainerMatcher(published, analyzer) if suggest else None
-    decisions = decisions_by_key(content.link_decisions)
+    decisions = decisions_by_entry(content.link_decisions)
     slugs = {e.slug for e in published}
     by_slug = {e.slug: e for e in published}
     topic_patterns = [(t, _any_of(fold(w) for w in (t.name, *t.synonyms))) for t in content.taxonomy.topics]
@@ -49,7 +49,7 @@ def _assemble(content: Content, published: list[Explainer], analyzer: Analyzer |
         members = sorted((occurrences[i] for i in group), key=_newest_first)
         entry = FAQEntry(_entry_id(_earliest(group, occurrences), words, used_ids), members)
         explicit = list(dict.fromkeys(slug for o in members for slug in o.session.policies))
-        entry.links = entry_links(entry.id, explicit, entry.question, matcher, decisions, slugs)
+        entry.links = entry_links(explicit, entry.question, matcher, decisions.get(entry.id, {}), slugs)
         if suggest:
             entry.topics = _topics(entry, topic_patterns, by_slug)
         entries.append(entry)

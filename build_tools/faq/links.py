@@ -152,19 +152,25 @@ def _profile(explainer: Explainer) -> str:
     return " ".join(parts)
 
 
-def entry_links(entry_id: str, explicit: list[str], question: str, matcher: ExplainerMatcher | None,
-                decisions: dict[tuple[str, str], bool], published: set[str]) -> list[FAQLink]:
-    """Explicit and confirmed links first; a suggestion only when there is neither (and a `matcher`)."""
+def entry_links(explicit: list[str], question: str, matcher: ExplainerMatcher | None,
+                decisions: dict[str, bool], published: set[str]) -> list[FAQLink]:
+    """Explicit and confirmed links first; a suggestion only when there is neither (and a `matcher`).
+    `decisions`: the editor's decisions on this entry, {policy: confirmed}."""
     links = [FAQLink(slug, LinkKind.EXPLICIT) for slug in explicit if slug in published]
-    links += [FAQLink(slug, LinkKind.CONFIRMED) for (entry, slug), ok in sorted(decisions.items())
-              if entry == entry_id and ok and slug in published and slug not in explicit]
+    links += [FAQLink(slug, LinkKind.CONFIRMED) for slug, ok in decisions.items()
+              if ok and slug in published and slug not in explicit]
     if links or matcher is None:
         return links
     best = matcher.best(question)
-    if best and decisions.get((entry_id, best[0].slug)) is not False:
+    if best and decisions.get(best[0].slug) is not False:
         return [FAQLink(best[0].slug, LinkKind.SUGGESTED, best[1])]
     return []
 
 
-def decisions_by_key(decisions: list[LinkDecision]) -> dict[tuple[str, str], bool]:
-    return {(d.entry, d.policy): d.confirmed for d in decisions}
+def decisions_by_entry(decisions: list[LinkDecision]) -> dict[str, dict[str, bool]]:
+    """{entry: {policy: confirmed}}, policies in order (the last decision on a pair counts): each
+    entry looks up its own, rather than every entry going through every decision."""
+    by_entry: defaultdict[str, dict[str, bool]] = defaultdict(dict)
+    for decision in sorted(decisions, key=lambda d: (d.entry, d.policy)):
+        by_entry[decision.entry][decision.policy] = decision.confirmed
+    return dict(by_entry)
