@@ -2,7 +2,8 @@
 
 A large site's records go to Pagefind in runs (SHARD_TEXT characters each),
 one process each, and merge.py joins the runs' bundles: Pagefind holds every
-record's words until it writes.
+record's words until it writes. Runs overlap: the next run is sent its records
+while the previous one writes its bundle.
 
 Records go to `pagefind --service` over its pipe protocol (base64 JSON
 messages, each ended by a comma) rather than as files in a folder: Pagefind
@@ -37,6 +38,7 @@ TIMEOUT_SECONDS = 1800
 # run, more in runs of SHARD_TEXT characters (about 240 MB each), joined by merge.py. Runs of 2, 4 and 8
 # million characters took about the same time at 5,000 explainers (Pagefind 54, 54 and 64 s; joining 23, 23,
 # 21 s), but joining holds about 1 MB per run (a chunk being merged): 230 runs at 20,000 explainers.
+# With runs overlapping, a run writing (about 240 MB) and the next being sent its records (about 50 MB) are alive together.
 ONE_RUN_UP_TO = 5_000
 SHARD_TEXT = 4_000_000
 # Replies (about 1 KB each) not yet read: few enough to stay far below a pipe's 64 KB.
