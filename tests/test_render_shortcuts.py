@@ -204,3 +204,34 @@ def test_a_page_titled_by_its_first_heading_is_converted_when_mkdocs_converts_it
     assert titled.meta == {"title": "甲"} and titled.present_anchor_ids == anchors  # checked after the build
     deferred.drop(titled, anchors_checked=False)  # the check would log where nobody sees it
     assert titled.present_anchor_ids is titled.links_to_anchors is None and titled.title == "甲"
+
+
+def test_pages_converted_by_one_markdown_instance_are_those_mkdocs_converts(tmp_path):
+    """The deferred pages share one Markdown instance, reset between pages: what a page defines
+    (a link reference, raw HTML, headings) does not reach the next, and links are made relative."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page as MkDocsPage
+
+    from build_tools.deferhtml import _Renderer
+
+    docs = tmp_path / "docs"
+    write(docs, "first.md", "# 甲\n\n见[法规][law]与[乙](second.md#二)。\n\n[law]: https://example.org/law\n\n"
+                            '<div id="raw">原文</div>\n\n## 一 {#one}\n\n!!! note "注意"\n    提示\n')
+    write(docs, "second.md", "# 乙\n\n这里的[法规][law]没有定义。\n\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n## 二\n")
+    config = load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(tmp_path / "site"), plugins=[])
+    files = Files([File(name, str(docs), str(tmp_path / "site"), True) for name in ("first.md", "second.md")])
+    renderer = _Renderer(config)
+    for _ in range(2):
+        for file in files:
+            ours, theirs = MkDocsPage(None, file, config), MkDocsPage(None, file, config)
+            for page in (ours, theirs):
+                page.read_source(config)
+            renderer.render(ours, config, files)
+            theirs.render(config, files)
+            assert (ours.content, str(ours.toc), ours.title, ours.present_anchor_ids, ours.links_to_anchors) == \
+                   (theirs.content, str(theirs.toc), theirs.title, theirs.present_anchor_ids, theirs.links_to_anchors)
+            if file.src_uri == "second.md":
+                assert "https://example.org/law" not in ours.content and "<table>" in ours.content
+            else:
+                assert 'href="../second/#二"' in ours.content and 'id="one"' in ours.content
