@@ -13,7 +13,7 @@ only by the page's depth, and are rendered once per depth.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Hashable, Iterator
 
 # Partials whose only dependence on a page outside the navigation is its relative links.
 CACHED_PARTIALS = ("partials/nav.html", "partials/tabs.html")
@@ -37,26 +37,28 @@ def cache_navigation(env: Any, nav: Any, config: Any) -> None:
 
 
 def _cached_by_depth(render: Callable[[Any], Iterator[str]]) -> Callable[[Any], Iterator[str]]:
-    rendered: dict[str, str] = {}
-
-    def render_once(context) -> Iterator[str]:
-        key = context.get("base_url")
-        if key not in rendered:
-            rendered[key] = "".join(render(context))
-        yield rendered[key]
-
-    return render_once
+    return _rendered_once(render, lambda context: context.get("base_url"))
 
 
 def _cached(render: Callable[[Any], Iterator[str]], in_nav: set[str], targets: list[str], url: Callable) -> Callable[[Any], Iterator[str]]:
-    rendered: dict[tuple, str] = {}
-
-    def render_once(context) -> Iterator[str]:
+    def links_of(context) -> tuple | None:
         page = context.get("page")
         if page is None or page.file.src_uri in in_nav:
+            return None
+        return (context.get("base_url"), *(url(context, target) for target in targets))
+
+    return _rendered_once(render, links_of)
+
+
+def _rendered_once(render: Callable[[Any], Iterator[str]], key_of: Callable[[Any], Hashable]) -> Callable[[Any], Iterator[str]]:
+    """`render`, remembering its HTML by `key_of(context)`; a key None: rendered every time."""
+    rendered: dict[Hashable, str] = {}
+
+    def render_once(context) -> Iterator[str]:
+        key = key_of(context)
+        if key is None:
             yield from render(context)
             return
-        key = (context.get("base_url"), *(url(context, target) for target in targets))
         if key not in rendered:
             rendered[key] = "".join(render(context))
         yield rendered[key]

@@ -108,16 +108,19 @@ def _bundles_of_runs(shards: Iterator[Iterator[tuple[str, str]]]) -> Iterator[Fi
             unfinished.append(run)
             run.send(shard)
             if len(unfinished) == 2:
-                files = unfinished[0].files()
-                del unfinished[0]
-                yield files
+                yield _files_of_first(unfinished)
             run.ask_for_files()
-        files = unfinished[0].files()
-        del unfinished[0]
-        yield files
+        yield _files_of_first(unfinished)
     finally:
         for run in unfinished:
             run.stop()
+
+
+def _files_of_first(runs: list[_Run]) -> Files:
+    """The bundle of the first of `runs`, which then leaves the list (left in it if reading fails, to be stopped)."""
+    files = runs[0].files()
+    del runs[0]
+    return files
 
 
 def _shards(records: Iterable[tuple[str, str]], size: int) -> Iterator[Iterator[tuple[str, str]]]:
