@@ -188,6 +188,21 @@ def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path,
         f"检索索引 → {index_dir}/（{time.monotonic() - started:.1f} 秒） / "
         f"built {len(site.pages)} pages into {site_dir}/ and the search index into {index_dir}/"
     )
+    _end_without_teardown()
+
+
+def _end_without_teardown() -> None:
+    """End the program now, its output flushed, when it runs as `policy` (not called in-process, as by tests).
+
+    Python frees every object one by one at exit: after a build of 20,000 explainers that took
+    5 s, with the site and index already in place. Every file is closed and every child
+    process reaped by then, so nothing is lost.
+    """
+    context = click.get_current_context()
+    if context.find_root().obj is _PROGRAM:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 @cli.command()
@@ -426,10 +441,13 @@ def faq_import(csv_file: Path, kind: str, content_dir: Path, slug: str | None, t
     click.echo(f"已写入 {path}：请检查后提交 / wrote {path}: review it, then commit")
 
 
+_PROGRAM = object()  # the context object of the `policy` program (main), not of an in-process call
+
+
 def main() -> None:
     """Entry point: no traceback reaches the user unless POLICY_DEBUG is set."""
     try:
-        cli(prog_name="policy")
+        cli(prog_name="policy", obj=_PROGRAM)
     except Exception as error:  # a bug, not bad input: say so briefly
         if os.environ.get("POLICY_DEBUG"):
             raise

@@ -90,6 +90,17 @@ def test_build_writes_site_and_index(run, content, project):
     assert re.search(r"built \d+ pages into out/ and the search index into idx/", result.stdout)
 
 
+def test_the_build_program_ends_with_its_output_written_and_exit_code_0(content, project):
+    # Run as `policy`, the build ends without freeing its objects one by one: what it printed
+    # into a pipe must still arrive, and the site must be complete.
+    script = Path(sys.executable).parent / "policy"
+    result = subprocess.run([str(script), "build", "--today", "2026-11-23"], cwd=content.parent, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"built \d+ pages into site/ and the search index into search_index/\n$", result.stdout)
+    assert "检索索引 / search index (Whoosh)" in result.stderr
+    assert (content.parent / "site/index.html").is_file() and (content.parent / "site/pagefind/pagefind.js").is_file()
+
+
 def test_build_without_mkdocs_yml_says_what_to_do(run):
     result = run("build")
     assert result.exit_code == 1

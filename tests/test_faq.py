@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from build_tools.background import Background
 from build_tools.cli import cli
 from build_tools.faq import links
 from build_tools.faq.merge import cluster
@@ -161,20 +162,25 @@ def every_explainer_scored(explainers: list[Explainer], question: str, analyzer:
     return slug, round(score / total, 3)
 
 
-@pytest.mark.parametrize("dense", [0, links.DENSE, 10**9])
-def test_suggestions_are_the_best_scoring_explainer_whether_words_are_kept_as_bit_sets_or_lists(dense, monkeypatch):
+@pytest.mark.parametrize("dense, in_two_processes", [(0, False), (links.DENSE, False), (10**9, False), (links.DENSE, True)])
+def test_suggestions_are_the_best_scoring_explainer_whether_words_are_kept_as_bit_sets_or_lists(dense, in_two_processes, monkeypatch):
     # 300 explainers: the commonest words are in over a hundred of them, the rarest in a few;
     # many share a title, so ties (newest, then the greater slug) are decided too.
     monkeypatch.setattr(links, "DENSE", dense)
+    forks = []
+    if in_two_processes:  # a forked process answers the second half of the questions
+        monkeypatch.setattr(links, "PARALLEL_FROM", 2)
+        monkeypatch.setattr(links, "Background", lambda *args: forks.append(args) or Background(*args))
     rng = random.Random(7)
     analyzer = Analyzer()
     explainers = [explainer(f"p{n}", "".join(rng.sample(WORDS[: rng.choice((6, 12, 28))], 4)), dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(40)))
                   for n in range(300)]
     questions = ["".join(rng.sample(WORDS[: rng.choice((6, 12, 28))], rng.randint(2, 5))) + "吗" for _ in range(300)]
     matcher = links.ExplainerMatcher(explainers, analyzer)
-    found = [(m[0].slug, m[1]) if (m := matcher.best(q)) else None for q in questions]
+    found = [(m[0].slug, m[1]) if m else None for m in matcher.best_of_each(questions)]
     assert found == [every_explainer_scored(explainers, q, analyzer) for q in questions]
     assert sum(f is not None for f in found) > 50  # the questions do find explainers
+    assert len(forks) == in_two_processes
 
 
 def test_a_suggestion_among_many_alike_is_the_newest():

@@ -17,7 +17,7 @@ from ..heap import collector_paused
 from ..load import FAQ_LINKS_FILE, shown_path
 from ..models import Content, Explainer, FAQEntry, Issue, Occurrence, Severity, Status, Term
 from ..search.analysis import Analyzer, fold
-from .links import ExplainerMatcher, decisions_by_entry, entry_links
+from .links import ExplainerMatcher, add_suggestions, decisions_by_entry, firm_links
 from .merge import cluster_words, question_words, words_key
 
 
@@ -49,10 +49,12 @@ def _assemble(content: Content, published: list[Explainer], analyzer: Analyzer |
         members = sorted((occurrences[i] for i in group), key=_newest_first)
         entry = FAQEntry(_entry_id(_earliest(group, occurrences), words, used_ids), members)
         explicit = list(dict.fromkeys(slug for o in members for slug in o.session.policies))
-        entry.links = entry_links(explicit, entry.question, matcher, decisions.get(entry.id, {}), slugs)
-        if suggest:
-            entry.topics = _topics(entry, topic_patterns, by_slug)
+        entry.links = firm_links(explicit, decisions.get(entry.id, {}), slugs)
         entries.append(entry)
+    if matcher is not None:
+        add_suggestions(entries, matcher, decisions)
+        for entry in entries:
+            entry.topics = _topics(entry, topic_patterns, by_slug)
     return sorted(entries, key=lambda e: (-e.ask_count, -e.newest.date.toordinal(), e.id))
 
 

@@ -16,11 +16,13 @@ as the number of explainers grows.
 from __future__ import annotations
 
 import math
+import multiprocessing
 from collections import defaultdict
 from itertools import accumulate
 from typing import Iterable
 
-from ..models import Explainer, FAQLink, LinkDecision, LinkKind
+from ..background import Background
+from ..models import Explainer, FAQEntry, FAQLink, LinkDecision, LinkKind
 from ..search.analysis import Analyzer
 
 SUGGEST_COVERAGE = 0.6
@@ -32,6 +34,9 @@ MIN_MATCHED_WORDS = 2
 # At 20,000 explainers 16 keeps 6,500 words as bit sets (17 MB) and links faster than 64 (3,000, 8 MB).
 DENSE = 16
 EPSILON = 1e-9  # bounds are summed in another order than scores, so may differ by this much
+# From this many questions to link, a forked process answers half (ExplainerMatcher.best_of_each): below it
+# (about 1,200 explainers' FAQ) the fork costs more than it saves.
+PARALLEL_FROM = 4_000
 
 
 class ExplainerMatcher:
@@ -62,6 +67,28 @@ class ExplainerMatcher:
         The coverage is the share of the question's weight (rare words weigh
         more) that the explainer's profile holds; unknown words count as the rarest.
         """
+        found = self._best_rank(question)
+        return (self.ranked[found[0]], found[1]) if found else None
+
+    def best_of_each(self, questions: list[str]) -> list[tuple[Explainer, float] | None]:
+        """best() of every question. From PARALLEL_FROM questions a forked process answers the second
+        half: linking was most of the FAQ's time, spent on one core while the other was idle."""
+        if len(questions) < PARALLEL_FROM or multiprocessing.current_process().daemon:  # a daemon may not fork
+            return [self.best(q) for q in questions]
+        half = len(questions) // 2
+        other = Background(self._best_ranks, questions[half:])
+        try:
+            first = [self.best(q) for q in questions[:half]]
+            second = [(self.ranked[found[0]], found[1]) if found else None for found in other.result()]
+        finally:
+            other.cancel()
+        return first + second
+
+    def _best_ranks(self, questions: list[str]) -> list[tuple[int, float] | None]:
+        """_best_rank() of each question: ranks, not explainers, go back from the forked process."""
+        return [self._best_rank(q) for q in questions]
+
+    def _best_rank(self, question: str) -> tuple[int, float] | None:
         words = {t.text for t in self.analyzer.analyze(question, "query") if t.boost == 1}
         known = sorted((w for w in words if w in self.weight), key=lambda w: (-self.weight[w], w))
         if len(known) < MIN_MATCHED_WORDS:
@@ -74,7 +101,7 @@ class ExplainerMatcher:
         score, rank, matched = found
         if score / total < SUGGEST_COVERAGE or matched < MIN_MATCHED_WORDS:
             return None
-        return self.ranked[rank], round(score / total, 3)
+        return rank, round(score / total, 3)
 
     def _highest(self, known: list[str], weights: list[float], needed: float) -> tuple[float, int, int] | None:
         """The best-scoring explainer that reaches `needed`: (score, rank, words matched), or None.
@@ -152,19 +179,20 @@ def _profile(explainer: Explainer) -> str:
     return " ".join(parts)
 
 
-def entry_links(explicit: list[str], question: str, matcher: ExplainerMatcher | None,
-                decisions: dict[str, bool], published: set[str]) -> list[FAQLink]:
-    """Explicit and confirmed links first; a suggestion only when there is neither (and a `matcher`).
-    `decisions`: the editor's decisions on this entry, {policy: confirmed}."""
+def firm_links(explicit: list[str], decisions: dict[str, bool], published: set[str]) -> list[FAQLink]:
+    """The links the content states: explicit, then confirmed by an editor (`decisions`: the
+    editor's decisions on this entry, {policy: confirmed})."""
     links = [FAQLink(slug, LinkKind.EXPLICIT) for slug in explicit if slug in published]
-    links += [FAQLink(slug, LinkKind.CONFIRMED) for slug, ok in decisions.items()
-              if ok and slug in published and slug not in explicit]
-    if links or matcher is None:
-        return links
-    best = matcher.best(question)
-    if best and decisions.get(best[0].slug) is not False:
-        return [FAQLink(best[0].slug, LinkKind.SUGGESTED, best[1])]
-    return []
+    return links + [FAQLink(slug, LinkKind.CONFIRMED) for slug, ok in decisions.items()
+                    if ok and slug in published and slug not in explicit]
+
+
+def add_suggestions(entries: list[FAQEntry], matcher: ExplainerMatcher, decisions: dict[str, dict[str, bool]]) -> None:
+    """A suggested link for each entry without a firm one, unless an editor rejected that suggestion."""
+    unlinked = [entry for entry in entries if not entry.links]
+    for entry, best in zip(unlinked, matcher.best_of_each([entry.question for entry in unlinked])):
+        if best and decisions.get(entry.id, {}).get(best[0].slug) is not False:
+            entry.links = [FAQLink(best[0].slug, LinkKind.SUGGESTED, best[1])]
 
 
 def decisions_by_entry(decisions: list[LinkDecision]) -> dict[str, dict[str, bool]]:
