@@ -4,7 +4,9 @@ Each writer writes into a staged folder; the staged folders replace the
 previous site and index only after all of them were written, so a failed
 or interrupted build leaves the previous output untouched.
 
-Two processes share the two cores: this one generates the pages and renders
+While this process assembles the FAQ, a fork writes the explainers into the
+Whoosh index (`_FirstDocuments`): the second core was idle then. After it,
+two processes share the two cores: this one generates the pages and renders
 them with MkDocs while another writes the site search (Pagefind): a fork for
 a small site, a new interpreter reading the search documents from a file for
 a large one (`_search_started_and_pages_made` says why). Then each writes
@@ -33,13 +35,13 @@ from .models import Site, Taxonomy
 from .pages import forget_rendered_texts
 from .pipeline import add_pages, run_pipeline
 from .progress import Progress
-from .search import shared_index_writer
+from .search import first_documents_writer, shared_index_writer
 from .search.documents import SearchDocuments, StoredDocuments, documents_of
 from .site import write_site
 from .sitesearch import write_search_bundle
 
 if TYPE_CHECKING:
-    from .search.engine import SharedIndexWriter
+    from .search.engine import FirstDocumentsWriter, SharedIndexWriter
 
 
 # From this many search documents (about 1,100 explainers with their FAQ), the search indexes are written by a
@@ -61,24 +63,58 @@ def build(options: BuildOptions, progress: Progress | None = None) -> Site:
     # The outputs the last build replaced are removed on the second core, idle while the content is checked.
     cleanup = Background(remove_previous_outputs, options.site_dir, options.index_dir)
     try:
-        with progress.step("检查内容 / check, FAQ"):
-            site = run_pipeline(options.content_dir, options.today, pages=False)
-            documents = documents_of(site)  # each made when an index reads it, in either process
-            release_free_memory()  # what loading and checking freed: neither process would use it again
-        with (collector_skips_existing(), staged_folder(options.site_dir, keep_previous=True) as site_folder,
-              staged_folder(options.index_dir, keep_previous=True) as index_folder):
-            _write_outputs(site, documents, options.config_file, site_folder, index_folder, progress)
+        with (staged_folder(options.site_dir, keep_previous=True) as site_folder,
+              staged_folder(options.index_dir, keep_previous=True) as index_folder,
+              _FirstDocuments(index_folder) as first):
+            with progress.step("检查内容 / check, FAQ"):
+                site = run_pipeline(options.content_dir, options.today, pages=False, before_faq=first.start)
+                documents = documents_of(site)  # each made when an index reads it, in either process
+                first.stop()
+                release_free_memory()  # what loading and checking freed: neither process would use it again
+            if first.count:
+                progress.done(f"检索索引 / search index (Whoosh) during the FAQ：{first.count:,} documents", first.seconds)
+            with collector_skips_existing():
+                _write_outputs(site, documents, first, options.config_file, site_folder, index_folder, progress)
             cleanup.result()  # before the swaps: they move what they replace where it removes
     finally:
         cleanup.cancel()
     return site
 
 
-def _write_outputs(site: Site, documents: SearchDocuments, config_file: Path, site_folder: Path, index_folder: Path, progress: Progress) -> None:
+class _FirstDocuments:
+    """The explainers written into the index while the FAQ is assembled (FirstDocumentsWriter), for a large site."""
+
+    def __init__(self, index_folder: Path):
+        self._folder = index_folder
+        self._writer: FirstDocumentsWriter | None = None
+        self._started = 0.0
+        self.count, self.seconds = 0, 0.0
+
+    def __enter__(self) -> _FirstDocuments:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._writer is not None:
+            self._writer.cancel()  # done, or the build failed: the process must not outlive its folder
+
+    def start(self, site: Site) -> None:
+        self._started = time.monotonic()
+        self._writer = first_documents_writer(site, self._folder)
+
+    def stop(self) -> None:
+        if self._writer is not None:
+            self.count, self.seconds = self._writer.stop(), time.monotonic() - self._started
+
+    def segments(self) -> list:
+        return self._writer.segments() if self._writer is not None else []
+
+
+def _write_outputs(site: Site, documents: SearchDocuments, first: _FirstDocuments, config_file: Path, site_folder: Path,
+                   index_folder: Path, progress: Progress) -> None:
     """The pages (MkDocs, here) and both search indexes (Pagefind there, Whoosh in runs by both) into the staged folders."""
     with tempfile.TemporaryDirectory(prefix=staging_prefix("search"), dir=site_folder.parent) as scratch:
         bundle_folder = Path(scratch) / "site"
-        searching = _search_started_and_pages_made(site, documents, Path(scratch), index_folder, progress)
+        searching = _search_started_and_pages_made(site, documents, first.count, Path(scratch), index_folder, progress)
         try:
             with progress.step("网站 / site (MkDocs)", len(site.pages), "pages"):
                 write_site(site, site_folder, config_file)
@@ -97,11 +133,11 @@ def _write_outputs(site: Site, documents: SearchDocuments, config_file: Path, si
         runs = f"{len(written_there)} of {len(written_here) + len(written_there)} runs"
         progress.done(f"检索索引 / search index (Whoosh) after Pagefind：{runs}", seconds["whoosh"])
         progress.done("等待检索索引 / waiting for the search indexes", time.monotonic() - started)
-        index.commit(written_here, written_there)
+        index.commit(written_here, written_there, first=first.segments())
         _move_into(bundle_folder, site_folder)  # the Pagefind bundle and the browser's data
 
 
-def _search_started_and_pages_made(site: Site, documents: SearchDocuments, scratch: Path, index_folder: Path,
+def _search_started_and_pages_made(site: Site, documents: SearchDocuments, first: int, scratch: Path, index_folder: Path,
                                    progress: Progress) -> _SearchStart:
     """The other process starting on the search indexes, the Whoosh index both write, and the pages made here.
 
@@ -113,14 +149,14 @@ def _search_started_and_pages_made(site: Site, documents: SearchDocuments, scrat
     """
     taxonomy, bundle_folder = site.content.taxonomy, scratch / "site"
     if len(documents) < FRESH_PROCESS_FROM:
-        index = shared_index_writer(site, documents, index_folder)
+        index = shared_index_writer(site, documents, index_folder, first)
         search = Background(_write_search_indexes, taxonomy, documents, bundle_folder, index)
         with progress.step("生成页面 / pages"):
             add_pages(site)
         return _SearchStart.started(search, index)
 
     def search_of_stored(stored: StoredDocuments) -> tuple[Background, SharedIndexWriter]:
-        index = shared_index_writer(site, stored, index_folder)
+        index = shared_index_writer(site, stored, index_folder, first)
         return Background(_write_search_indexes, taxonomy, stored, bundle_folder, index, fresh=True), index
 
     searching = _SearchStart(Background(documents.stored_in, scratch / "documents"), search_of_stored)

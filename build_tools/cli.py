@@ -9,6 +9,7 @@ templates, the CSV importer) are imported inside those subcommands, so that
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import html
 import json
@@ -196,10 +197,12 @@ def _end_without_teardown() -> None:
 
     Python frees every object one by one at exit: after a build of 20,000 explainers that took
     5 s, with the site and index already in place. Every file is closed and every child
-    process reaped by then, so nothing is lost.
+    process reaped by then, so nothing is lost; the exit handlers still run (multiprocessing's
+    releases the semaphores the build's processes shared).
     """
     context = click.get_current_context()
     if context.find_root().obj is _PROGRAM:
+        atexit._run_exitfuncs()
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)

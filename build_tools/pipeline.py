@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .check import check_tree
 from .faq import assemble_faq, stale_warnings, unknown_entry_warnings
@@ -45,25 +45,31 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
     return content, issues
 
 
-def run_pipeline(content_dir: Path, today: dt.date, preview: PreviewState | None = None, pages: bool = True) -> Site:
+BeforeFAQ = Callable[["Site"], None]
+
+
+def run_pipeline(content_dir: Path, today: dt.date, preview: PreviewState | None = None, pages: bool = True,
+                 before_faq: BeforeFAQ | None = None) -> Site:
     """Check the content and derive the site as of `today`; raise ContentError on errors.
 
     `preview` (policy serve) keeps what did not change since its last run: files,
     the FAQ, and after edits to explainers' bodies alone everything but those (preview.py).
     `pages` False leaves the last step to the caller (`add_pages`): `policy build` starts
-    the search indexes, which need no pages, first.
+    the search indexes, which need no pages, first. `before_faq` is handed the site
+    before its FAQ is assembled: `policy build` indexes the explainers meanwhile.
     """
     if preview is not None:
         return preview.run(content_dir, today)
-    return site_from(load_tree_cached(content_dir), today, pages=pages)
+    return site_from(load_tree_cached(content_dir), today, pages=pages, before_faq=before_faq)
 
 
-def site_from(tree: LoadedTree, today: dt.date, preview: PreviewState | None = None, pages: bool = True) -> Site:
+def site_from(tree: LoadedTree, today: dt.date, preview: PreviewState | None = None, pages: bool = True,
+              before_faq: BeforeFAQ | None = None) -> Site:
     """The whole pipeline after loading: check, derive, last changes, pages."""
     content, issues = check_tree(tree)
     if any(issue.is_error for issue in issues):
         raise ContentError(issues)
-    site = derive(content, today, issues, preview)
+    site = derive(content, today, issues, preview, before_faq=before_faq)
     site.last_changed = changed_dates(content, site.explainers, today)
     if pages:
         add_pages(site)
@@ -83,7 +89,8 @@ def changed_dates(content: Content, explainers: list[Explainer], today: dt.date)
     return {e.slug: min(max(changed[e.path], e.published), today) for e in explainers}
 
 
-def derive(content: Content, today: dt.date, issues: list[Issue], preview: PreviewState | None = None, suggest: bool = True) -> Site:
+def derive(content: Content, today: dt.date, issues: list[Issue], preview: PreviewState | None = None, suggest: bool = True,
+           before_faq: BeforeFAQ | None = None) -> Site:
     """Everything that follows from the content and the date: what is out, statuses, the FAQ.
 
     `suggest` off leaves out the FAQ's suggested links and topics, which no check reads (see assemble_faq).
@@ -91,9 +98,12 @@ def derive(content: Content, today: dt.date, issues: list[Issue], preview: Previ
     explainers = published_explainers(content, today)
     superseded_by = replacements(explainers)
     status = {e.slug: status_on(e, today, superseded_by) for e in explainers}
-    faq = preview.faq(content, explainers) if preview else assemble_faq(content, explainers, suggest=suggest)
-    issues = [*issues, *stale_warnings(faq, status, superseded_by), *unknown_entry_warnings(content, faq)]
-    return Site(content, today, explainers, status, superseded_by, pages=[], issues=issues, faq=faq)
+    site = Site(content, today, explainers, status, superseded_by, pages=[], issues=issues, faq=[])
+    if before_faq is not None:
+        before_faq(site)
+    site.faq = preview.faq(content, explainers) if preview else assemble_faq(content, explainers, suggest=suggest)
+    site.issues = [*issues, *stale_warnings(site.faq, status, superseded_by), *unknown_entry_warnings(content, site.faq)]
+    return site
 
 
 def published_explainers(content: Content, today: dt.date) -> list[Explainer]:

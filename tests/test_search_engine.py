@@ -135,7 +135,7 @@ def test_faq_entries_are_searchable_by_kind(engine):
 def test_an_index_written_by_several_workers_answers_as_one_written_by_one(tmp_path, monkeypatch):
     from build_tools.background import Background
     from build_tools.search.engine import writing as engine_module
-    from build_tools.search.documents import SearchDocument
+    from build_tools.search.documents import SearchDocument, SearchDocuments
 
     documents = [
         SearchDocument(id=f"policy:p{i}", kind="policy", slug=f"p{i}", url=f"policies/p{i}/", title=f"第{i}号 稳岗补贴",
@@ -156,16 +156,30 @@ def test_an_index_written_by_several_workers_answers_as_one_written_by_one(tmp_p
         assert len(here) + len(there) == 6  # 12 documents in runs of ceil(12 / 8) = 2
         shared.commit(here, there)
 
+    def first_ones_written_early(wait: bool):  # as policy build does while it assembles the FAQ
+        def write(folder):
+            monkeypatch.setattr(engine_module, "MAX_RUN", 2)  # the early process's segments, too
+            first = engine_module.FirstDocumentsWriter(SearchDocuments.of(documents[:7]), Analyzer(), folder)
+            if wait:  # it takes all 7 and ends; else it is stopped wherever it is
+                first._writing.process.join()
+            count = first.stop()
+            assert 0 <= count <= 7 and (count == 7 or not wait)
+            shared = engine_module.SharedIndexWriter(SearchDocuments.of(documents), Analyzer(), {}, folder, first=count)
+            shared.commit(shared.write_runs(), first=first.segments())
+            assert len(first.segments()) == -(-count // 2)
+        return write
+
     answers = []
     for name, write in (("one", lambda folder: by_workers(1, folder)), ("two", lambda folder: by_workers(2, folder)),
-                        ("shared", shared_with_a_child)):
+                        ("shared", shared_with_a_child), ("early", first_ones_written_early(True)),
+                        ("stopped", first_ones_written_early(False))):
         folder = tmp_path / name
         folder.mkdir()
         write(folder)
         engine = Engine(folder)
         answers.append([(hit.slug, hit.score) for hit in engine.search(SearchRequest(query="稳岗补贴", limit=20)).results])
         engine.close()
-    assert answers[0] == answers[1] == answers[2] and len(answers[0]) == 12
+    assert answers[0] == answers[1] == answers[2] == answers[3] == answers[4] and len(answers[0]) == 12
 
 
 def test_stored_documents_read_back_as_they_were_made_in_index_and_in_date_order(tmp_path):

@@ -17,7 +17,11 @@ if TYPE_CHECKING:
     from ..models import Site
     from .analysis import Analyzer
     from .documents import SearchDocuments
-    from .engine import SharedIndexWriter
+    from .engine import FirstDocumentsWriter, SharedIndexWriter
+
+# From this many explainers, `policy build` writes them into the index while it assembles the FAQ
+# (first_documents_writer): below it the FAQ takes under a second, less than starting a process.
+FIRST_DOCUMENTS_FROM = 1_000
 
 
 def index_site(site: Site, folder: Path) -> None:
@@ -30,12 +34,24 @@ def index_site(site: Site, folder: Path) -> None:
     write_index(documents_of(site), *_analysis_of(site), folder)
 
 
-def shared_index_writer(site: Site, documents: SearchDocuments, folder: Path) -> SharedIndexWriter:
-    """The search index of `site` (its `documents`) in the empty `folder`, to be written by two processes:
-    each calls `write_runs()` when free, then one calls `commit()` with both results."""
+def first_documents_writer(site: Site, folder: Path) -> FirstDocumentsWriter | None:
+    """For a `site` whose FAQ is yet to come: a process writing its explainers, the index's first
+    documents, into the empty `folder` until stopped; None for a small site."""
+    from .documents import documents_of
+    from .engine import FirstDocumentsWriter
+
+    if len(site.explainers) < FIRST_DOCUMENTS_FROM:
+        return None
+    return FirstDocumentsWriter(documents_of(site), _analysis_of(site)[0], folder)
+
+
+def shared_index_writer(site: Site, documents: SearchDocuments, folder: Path, first: int = 0) -> SharedIndexWriter:
+    """The search index of `site` (its `documents`) in `folder`, empty but for the `first` documents a
+    FirstDocumentsWriter wrote, to be written by two processes: each calls `write_runs()` when free,
+    then one calls `commit()` with both results."""
     from .engine import SharedIndexWriter
 
-    return SharedIndexWriter(documents, *_analysis_of(site), folder)
+    return SharedIndexWriter(documents, *_analysis_of(site), folder, first)
 
 
 def _analysis_of(site: Site) -> tuple[Analyzer, dict[str, list[str]]]:

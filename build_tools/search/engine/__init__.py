@@ -11,6 +11,6 @@ engine can replace it without touching documents, requests, the CLI or the API.
 
 from .reading import Engine, IndexMissing
 from .schema import SECTION_WEIGHTS, make_schema
-from .writing import SharedIndexWriter, write_index
+from .writing import FirstDocumentsWriter, SharedIndexWriter, write_index
 
-__all__ = ["SECTION_WEIGHTS", "Engine", "IndexMissing", "SharedIndexWriter", "make_schema", "write_index"]
+__all__ = ["SECTION_WEIGHTS", "Engine", "FirstDocumentsWriter", "IndexMissing", "SharedIndexWriter", "make_schema", "write_index"]

@@ -8,6 +8,9 @@ each process writes the segment of a run of consecutive documents.
 MkDocs in one, Pagefind in the other) share the index: the documents are cut
 into runs, each process writes the runs it claims when it is free, and the
 segments are listed in run order, so document numbers never depend on timing.
+Before the runs, `FirstDocumentsWriter` may write the first documents (a site's
+explainers, known before its FAQ) while the process that made them goes on
+with the FAQ; the runs are cut from the documents after those it took.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Iterable, Iterator, Sequence
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
+from ...background import Background
 from ...heap import release_free_memory
 from ..analysis import Analyzer
 from ..documents import SearchDocument, SearchDocuments
@@ -64,12 +68,15 @@ class SharedIndexWriter:
 
     Each calls `write_runs()` when it is free and hands the segments to the one that calls `commit()`."""
 
-    def __init__(self, documents: SearchDocuments, analyzer: Analyzer, regions: dict[str, list[str]], folder: Path):
+    def __init__(self, documents: SearchDocuments, analyzer: Analyzer, regions: dict[str, list[str]], folder: Path,
+                 first: int = 0):
+        """`first`: how many of the first documents a FirstDocumentsWriter wrote into `folder` already."""
         self.folder, self.regions = folder, regions
         self._documents = documents  # each run's documents are made by the process that writes it
-        count = max(SHARED_RUNS, -(-len(documents) // MAX_RUN)) if len(documents) >= PARALLEL_FROM else 1
-        self._runs = _runs(len(documents), count) or [range(0)]
-        self._store = index.create_in(str(folder), make_schema(analyzer))
+        rest = len(documents) - first
+        count = max(SHARED_RUNS, -(-rest // MAX_RUN)) if rest >= PARALLEL_FROM else 1
+        self._runs = [range(first + run.start, first + run.stop) for run in _runs(rest, count)] or [range(first, first)]
+        self._store = index.open_dir(str(folder)) if first else index.create_in(str(folder), make_schema(analyzer))
         # shared with the processes forked from this one, or started fresh with this writer (a fork-made lock cannot be)
         self._claimed = multiprocessing.get_context("spawn").Value("i", 0)
 
@@ -82,11 +89,12 @@ class SharedIndexWriter:
             release_free_memory()  # the run's postings: the other process may still need the memory
         return written
 
-    def commit(self, *segments: dict[int, object]) -> None:
+    def commit(self, *segments: dict[int, object], first: list | None = None) -> None:
+        """List the runs' segments in the index, after those of the `first` documents (FirstDocumentsWriter.segments)."""
         by_run = {run: segment for written in segments for run, segment in written.items()}
         if sorted(by_run) != list(range(len(self._runs))):
             raise RuntimeError(f"index runs written: {sorted(by_run)} of {len(self._runs)}")
-        _commit_segments(self._store, [by_run[run] for run in range(len(self._runs))])
+        _commit_segments(self._store, [*(first or []), *(by_run[run] for run in range(len(self._runs)))])
         _write_regions(self.folder, self.regions)
 
     def _claim(self) -> int | None:
@@ -96,6 +104,63 @@ class SharedIndexWriter:
                 return None
             self._claimed.value += 1
             return run
+
+
+class FirstDocumentsWriter:
+    """The first documents of an index written by a forked process, one by one until `stop()`.
+
+    `policy build` knows the explainers (the first documents) before it assembles
+    the FAQ, a step on one core: the other writes the explainers meanwhile (at
+    20,000 explainers, 16 s of work). It is stopped when the FAQ is done, within one
+    document, so it does not hold memory into the next steps. The documents it
+    took are in its segments (of at most MAX_RUN documents); the runs of a
+    SharedIndexWriter(first=count) are the rest.
+    """
+
+    def __init__(self, documents: SearchDocuments, analyzer: Analyzer, folder: Path):
+        index.create_in(str(folder), make_schema(analyzer))
+        context = multiprocessing.get_context("fork")
+        self._stop, self._stopped = context.Event(), context.Event()
+        self._taken = context.Value("i", 0, lock=False)  # written by the child alone, read once it has stopped
+        self._count: int | None = None
+        self._writing = Background(self._write, documents, folder)
+
+    def _write(self, documents: SearchDocuments, folder: Path) -> list:
+        store, segments, writer = index.open_dir(str(folder)), [], None
+        try:
+            for number in range(len(documents)):
+                if self._stop.is_set():
+                    break
+                writer = writer or _segment_writer(store)
+                writer.add_document(**_fields_of(documents[number]))
+                self._taken.value = number + 1
+                if writer.docnum == MAX_RUN:
+                    segments.append(writer._finalize_segment())
+                    writer = None
+        finally:
+            self._stopped.set()
+        if writer is not None:
+            segments.append(writer._finalize_segment())
+        return segments
+
+    def stop(self) -> int:
+        """Stop taking documents; how many were taken."""
+        if self._count is None:
+            self._stop.set()
+            while not self._stopped.wait(1.0):
+                if self._writing.process is not None and not self._writing.process.is_alive():
+                    self._writing.result()  # raises what ended it
+                    break
+            self._count = self._taken.value
+        return self._count
+
+    def segments(self) -> list:
+        """The segments of the documents taken, in order (once the process has written them)."""
+        self.stop()
+        return self._writing.result()
+
+    def cancel(self) -> None:
+        self._writing.cancel()
 
 
 def _runs(total: int, count: int) -> list[range]:
@@ -114,11 +179,16 @@ def _write_segment_of(folder: str, documents: list[SearchDocument]):
 
 def _write_segment(store, documents: Iterable[SearchDocument]):
     """One segment of `documents`, not yet listed in the index (the caller commits it)."""
-    writer = _SegmentWriter(store, _lk=False, compound=False)  # one file per part: no copy into a compound file
-    writer.pool = MemoryPostingPool()
+    writer = _segment_writer(store)
     for document in documents:
         writer.add_document(**_fields_of(document))
     return writer._finalize_segment()
+
+
+def _segment_writer(store) -> _SegmentWriter:
+    writer = _SegmentWriter(store, _lk=False, compound=False)  # one file per part: no copy into a compound file
+    writer.pool = MemoryPostingPool()
+    return writer
 
 
 class _SegmentWriter(SegmentWriter):
