@@ -158,7 +158,7 @@ def test_an_index_written_by_several_workers_answers_as_one_written_by_one(tmp_p
 
     def first_ones_written_early(wait: bool):  # as policy build does while it assembles the FAQ
         def write(folder):
-            monkeypatch.setattr(engine_module, "MAX_RUN", 2)  # the early process's segments, too
+            monkeypatch.setattr(engine_module, "FIRST_SEGMENT", 2)
             first = engine_module.FirstDocumentsWriter(SearchDocuments.of(documents[:7]), Analyzer(), folder)
             if wait:  # it takes all 7 and ends; else it is stopped wherever it is
                 first._writing.process.join()
