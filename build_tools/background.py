@@ -4,8 +4,8 @@
 mostly Python, so a thread would wait on the GIL) while MkDocs renders the
 pages. The child inherits the pipeline's Site by fork, so nothing large is
 pickled (or, `fresh`, starts as a new interpreter with its arguments
-pickled); it returns only its result. Where fork does not exist the function
-runs at once, in this process.
+pickled); it returns only its result. Where fork does not exist, or in a
+background process, the function runs at once, in this process.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ class Background:
         (CPython fills the fullest blocks first: this process's). `function` and `args` must pickle."""
         self._value: tuple[bool, Any] | None = None
         self.cancelled = False
-        if "fork" not in multiprocessing.get_all_start_methods():
+        # Without fork, or in a background process (which may not start one of its own): here, at once.
+        if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
             self._value = _call(function, args)
             self.process = None
             return

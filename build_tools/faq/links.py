@@ -16,7 +16,6 @@ as the number of explainers grows.
 from __future__ import annotations
 
 import math
-import multiprocessing
 from collections import defaultdict
 from itertools import accumulate
 from typing import Iterable
@@ -73,7 +72,7 @@ class ExplainerMatcher:
     def best_of_each(self, questions: list[str]) -> list[tuple[Explainer, float] | None]:
         """best() of every question. From PARALLEL_FROM questions a forked process answers the second
         half: linking was most of the FAQ's time, spent on one core while the other was idle."""
-        if len(questions) < PARALLEL_FROM or multiprocessing.current_process().daemon:  # a daemon may not fork
+        if len(questions) < PARALLEL_FROM:
             return [self.best(q) for q in questions]
         half = len(questions) // 2
         other = Background(self._best_ranks, questions[half:])
