@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from build_tools.models import Site
-from build_tools.pipeline import run_pipeline
-from build_tools.search.analysis import DOCNUM, STOP_WORDS, Analyzer, fold
-from build_tools.search.documents import SearchDocument, documents_of
+from build_tools.build.pipeline import run_pipeline
+from build_tools.text.analysis import DOCNUM, STOP_WORDS, Analyzer, fold
+from build_tools.indexes.documents import SearchDocument, documents_of
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "content"
 TODAY = dt.date(2026, 11, 23)

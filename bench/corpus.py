@@ -44,9 +44,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from faq_merge import variant  # noqa: E402
 
 from build_tools.check import check_tree  # noqa: E402
-from build_tools.load import DEPARTMENTS_FILE, TAXONOMY_FILE, load_tree  # noqa: E402
+from build_tools.load.tree import DEPARTMENTS_FILE, TAXONOMY_FILE, load_tree  # noqa: E402
 from build_tools.models import Content, Explainer, QAPair, QASession  # noqa: E402
-from build_tools.search.analysis import DOCNUM  # noqa: E402
+from build_tools.text.analysis import DOCNUM  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "content"
 QUESTIONS_PER_EXPLAINER = 4

@@ -26,8 +26,8 @@ import opencc
 
 from build_tools.check import check_tree
 from build_tools.faq import merge
-from build_tools.load import load_tree
-from build_tools.search.analysis import Analyzer
+from build_tools.load.tree import load_tree
+from build_tools.text.analysis import Analyzer
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "content"
 FILLERS = ("请问", "您好，", "想咨询一下，", "")

@@ -52,9 +52,9 @@ from common import markdown_table  # noqa: E402
 
 from build_tools.check import check_tree  # noqa: E402
 from build_tools.faq import assemble_faq  # noqa: E402
-from build_tools.load import load_markdown, load_tree  # noqa: E402
-from build_tools.pipeline import published_explainers  # noqa: E402
-from build_tools.sitesearch.pagefind import pagefind_executable  # noqa: E402
+from build_tools.load.tree import load_markdown, load_tree  # noqa: E402
+from build_tools.build.pipeline import published_explainers  # noqa: E402
+from build_tools.indexes.pagefind.service import pagefind_executable  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

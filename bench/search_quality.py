@@ -35,7 +35,7 @@ from common import (
     timed, to_traditional, write_json,
 )
 
-from build_tools.search import index_site
+from build_tools.indexes.whoosh import index_site
 from build_tools.search.engine import Engine
 from build_tools.search.request import SearchRequest
 

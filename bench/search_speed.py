@@ -46,8 +46,10 @@ from common import (
     policy_documents, sample_queries, synthetic_documents, timed, vocabulary, write_json,
 )
 
-from build_tools.search.analysis import Analyzer
-from build_tools.search.engine import SECTION_WEIGHTS, Engine, write_index
+from build_tools.text.analysis import Analyzer
+from build_tools.indexes.whoosh.schema import SECTION_WEIGHTS
+from build_tools.indexes.whoosh.writing import write_index
+from build_tools.search.engine import Engine
 from build_tools.search.request import FACETS, SearchRequest
 
 TARGETS = {"p95_ms": 50.0, "build_s": 60.0}

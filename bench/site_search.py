@@ -39,10 +39,10 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import CORPUS, TODAY, briefing_questions, corpus_pools, load_site, markdown_table, policy_documents, rank_of, ranking_metrics, synthetic_documents, write_json  # noqa: E402
 
-from build_tools.pipeline import run_pipeline  # noqa: E402
-from build_tools.site import write_site  # noqa: E402
-from build_tools.sitesearch.pagefind import pagefind_executable  # noqa: E402
-from build_tools.sitesearch.writer import BUNDLE, write_search_bundle, write_site_search  # noqa: E402
+from build_tools.build.pipeline import run_pipeline  # noqa: E402
+from build_tools.site.builder import write_site  # noqa: E402
+from build_tools.indexes.pagefind.service import pagefind_executable  # noqa: E402
+from build_tools.indexes.pagefind.writer import BUNDLE, write_search_bundle, write_site_search  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]

@@ -20,15 +20,15 @@ from pathlib import Path
 
 import click
 
-from . import report
-from .changes import ChangesError, affected_issues, changed_files
-from .codeowners import CodeownersError, generate as generate_codeowners, stale_diff
-from .load import QA_DIR
-from .loadcache import load_tree_cached
-from .models import Issue, SessionKind
-from .pipeline import ContentError, check_content, run_pipeline
-from .redact import redact
-from .search.request import KINDS, MAX_LIMIT, SORTS, STATUS_NAMES, BadRequest, SearchRequest, SearchResponse
+from build_tools.check import report
+from build_tools.check.changes import ChangesError, affected_issues, changed_files
+from build_tools.authoring.codeowners import CodeownersError, generate as generate_codeowners, stale_diff
+from build_tools.load.tree import QA_DIR
+from build_tools.load.cache import load_tree_cached
+from build_tools.models import Issue, SessionKind
+from build_tools.build.pipeline import ContentError, check_content, run_pipeline
+from build_tools.text.redact import redact
+from build_tools.search.request import KINDS, MAX_LIMIT, SORTS, STATUS_NAMES, BadRequest, SearchRequest, SearchResponse
 
 CONTENT = click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"), show_default=True, help="Folder with policies/, qa/ and the registries.")
 CONFIG = click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"), show_default=True, help="The site's MkDocs configuration.")
@@ -99,7 +99,7 @@ def _narrowed_or_extended(issues: list[Issue], content_dir: Path, changed: set[P
     """The issues plus broken external links (if asked), then only those that concern the changed files."""
     tree = load_tree_cached(content_dir)
     if check_external:
-        from .check.external import check_external as check_external_links, external_places
+        from build_tools.check.external import check_external as check_external_links, external_places
 
         places = external_places(tree)
         click.echo(f"正在检查 {len({p.url for p in places})} 个外部链接 / requesting {len({p.url for p in places})} external link(s)…", err=True)
@@ -166,10 +166,10 @@ def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path,
 
         policy build --today 2026-11-23
     """
-    from .build import BuildOptions, build as build_site
-    from .progress import Progress
-    from .site import SiteConfigError
-    from .sitesearch import SiteSearchError
+    from build_tools.build.build import BuildOptions, build as build_site
+    from build_tools.runtime.progress import Progress
+    from build_tools.site.builder import SiteConfigError
+    from build_tools.indexes.pagefind import SiteSearchError
 
     _require_folder(content_dir)
     started = time.monotonic()
@@ -223,7 +223,7 @@ def serve(content_dir: Path, port: int, config_file: Path, today: dt.datetime | 
 
         policy serve --port 8000
     """
-    from .site import SiteConfigError, serve_site
+    from build_tools.site.builder import SiteConfigError, serve_site
 
     _require_folder(content_dir)
     try:
@@ -248,7 +248,7 @@ def new(slug: str, department: str, content_dir: Path) -> None:
 
         policy new sucrong-credit-loan --department 江苏省发展改革委
     """
-    from .scaffold import ScaffoldError, new_explainer
+    from build_tools.authoring.new import ScaffoldError, new_explainer
 
     _require_folder(content_dir)
     content, issues = check_content(content_dir)
@@ -283,7 +283,7 @@ def search(query: str, index_dir: Path, as_json: bool, **filters) -> None:
 
         policy search 疫情期间社保能缓缴吗 --region 江苏省 --status 现行有效
     """
-    from .search.engine import Engine, IndexMissing
+    from build_tools.search.engine import Engine, IndexMissing
 
     try:
         request = SearchRequest(query=query.strip(), **filters)
@@ -335,7 +335,7 @@ def api(index_dir: Path, host: str, port: int) -> None:
     """
     import uvicorn
 
-    from .search.api import SearchApp
+    from build_tools.search.api import SearchApp
 
     uvicorn.run(SearchApp(index_dir), host=host, port=port, log_level="info")
 
@@ -360,7 +360,7 @@ def faq_ask(question: str, index_dir: Path, limit: int, as_json: bool) -> None:
 
         policy faq ask "疫情期间社保可以缓缴吗？" --limit 3
     """
-    from .search.engine import Engine, IndexMissing
+    from build_tools.search.engine import Engine, IndexMissing
 
     try:
         engine = Engine(index_dir)
@@ -431,7 +431,7 @@ def faq_import(csv_file: Path, kind: str, content_dir: Path, slug: str | None, t
 
         policy faq import export.csv --kind board --title "市长信箱留言答复（2024年3月）"
     """
-    from .faq.importer import ImportProblems, import_export
+    from build_tools.authoring.faq_import import ImportProblems, import_export
 
     _require_folder(content_dir)
     content, _ = check_content(content_dir)

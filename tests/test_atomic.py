@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from build_tools.atomic import previous_output, remove_previous_outputs, staged_folder, staging_prefix
+from build_tools.runtime.atomic import previous_output, remove_previous_outputs, staged_folder, staging_prefix
 
 
 def test_new_target_is_created(tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.pipeline import check_content
+from build_tools.build.pipeline import check_content
 
 from conftest import CORPUS, ROOT
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.build import BuildOptions, build
+from build_tools.build.build import BuildOptions, build
 from conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")

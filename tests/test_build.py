@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from build_tools import build as build_module
-from build_tools.build import BuildOptions, build
-from build_tools.pipeline import ContentError, check_content
+from build_tools.build import build as build_module
+from build_tools.build.build import BuildOptions, build
+from build_tools.build.pipeline import ContentError, check_content
 from conftest import CORPUS, MINI, ROOT, VALID_EXPLAINER, write
 
 TODAY = dt.date(2026, 11, 23)
@@ -125,7 +125,7 @@ def test_a_large_site_whose_documents_cannot_be_stored_fails_cleanly(content, tm
     # the fork's error ends the build, with the previous output untouched and no process left behind.
     import multiprocessing
 
-    from build_tools.search.documents import SearchDocuments
+    from build_tools.indexes.documents import SearchDocuments
 
     build(options(tmp_path, content))
     before = digest(tmp_path / "site"), digest(tmp_path / "site_index")

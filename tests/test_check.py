@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from build_tools.pipeline import check_content
-from build_tools.report import format_text
+from build_tools.build.pipeline import check_content
+from build_tools.check.report import format_text
 from conftest import VALID_EXPLAINER, write
 
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from build_tools.background import Background
+from build_tools.runtime.background import Background
 from build_tools.cli import cli
 from build_tools.faq import links
 from build_tools.faq.merge import cluster
 from build_tools.models import Explainer, LinkKind
-from build_tools.pipeline import check_content, run_pipeline
-from build_tools.search.analysis import Analyzer
+from build_tools.build.pipeline import check_content, run_pipeline
+from build_tools.text.analysis import Analyzer
 from conftest import write
 
 TODAY = dt.date(2026, 11, 23)

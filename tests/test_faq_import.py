@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from build_tools.cli import cli
-from build_tools.pipeline import check_content
+from build_tools.build.pipeline import check_content
 from conftest import write
 
 

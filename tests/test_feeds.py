@@ -19,10 +19,10 @@ import jsonschema
 import pytest
 from lxml import etree
 
-from build_tools import history
-from build_tools.build import BuildOptions, build
-from build_tools.feeds import MAX_ENTRIES, feed_files
-from build_tools.pipeline import run_pipeline
+from build_tools.load import history
+from build_tools.build.build import BuildOptions, build
+from build_tools.pages.feeds import MAX_ENTRIES, feed_files
+from build_tools.build.pipeline import run_pipeline
 from conftest import MINI, ROOT, VALID_EXPLAINER, write
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"

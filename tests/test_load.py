@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from build_tools.load import load_markdown, parse_yaml
+from build_tools.load.tree import load_markdown, parse_yaml
 from conftest import VALID_EXPLAINER, write
 
 

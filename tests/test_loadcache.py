@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from build_tools import load as load_module
-from build_tools import loadcache
-from build_tools.load import load_tree
-from build_tools.loadcache import load_tree_cached
+from build_tools.load import tree as load_module
+from build_tools.load import cache as loadcache
+from build_tools.load.tree import load_tree
+from build_tools.load.cache import load_tree_cached
 from conftest import write
 
 ODD = """\

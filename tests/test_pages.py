@@ -12,8 +12,8 @@ import os
 import pytest
 
 from build_tools.models import Status
-from build_tools.pages import PAGE_SIZE, pager_numbers, relative_url
-from build_tools.pipeline import run_pipeline
+from build_tools.pages.generate import PAGE_SIZE, pager_numbers, relative_url
+from build_tools.build.pipeline import run_pipeline
 from conftest import FIXTURES, MINI, VALID_EXPLAINER, write
 
 GOLDEN = FIXTURES.parent / "golden" / "mini"

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from build_tools.models import Status
-from build_tools.pipeline import run_pipeline, status_on
+from build_tools.build.pipeline import run_pipeline, status_on
 from conftest import MINI, VALID_EXPLAINER, write
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from build_tools import pages as pages_module, preview as preview_module
-from build_tools.pipeline import ContentError, run_pipeline
-from build_tools.preview import PreviewState
+from build_tools.build import preview as preview_module
+from build_tools.pages import generate as pages_module
+from build_tools.build.pipeline import ContentError, run_pipeline
+from build_tools.build.preview import PreviewState
 from conftest import VALID_EXPLAINER, save, write
 
 TODAY = dt.date(2026, 11, 23)

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from build_tools.cli import cli
-from build_tools.progress import Progress, is_ci
+from build_tools.runtime.progress import Progress, is_ci
 
 
 class Terminal(io.StringIO):

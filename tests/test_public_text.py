@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from whoosh import index
 
-from build_tools.build import BuildOptions, build
+from build_tools.build.build import BuildOptions, build
 from conftest import ROOT, write
 from test_browser import CHROMIUM, CHROMIUM_ARGS
 

@@ -1,10 +1,10 @@
-"""Tests for build_tools.redact: personal data is masked, everything else is not."""
+"""Tests for build_tools.text.redact: personal data is masked, everything else is not."""
 
 from dataclasses import FrozenInstanceError
 
 import pytest
 
-from build_tools.redact import PersonalData, find_personal_data, redact
+from build_tools.text.redact import PersonalData, find_personal_data, redact
 
 ID_WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import markdown
 import pytest
 
-from build_tools import navcache
-from build_tools import plugin as plugin_module
-from build_tools.deferhtml import BATCH, DeferredHTML
-from build_tools.pipeline import run_pipeline
-from build_tools.rawhtml import PLACEHOLDER, SetAside, set_aside
-from build_tools.site import write_site
+from build_tools.site import navcache
+from build_tools.site import plugin as plugin_module
+from build_tools.site.deferhtml import BATCH, DeferredHTML
+from build_tools.build.pipeline import run_pipeline
+from build_tools.site.rawhtml import PLACEHOLDER, SetAside, set_aside
+from build_tools.site.builder import write_site
 from conftest import ROOT, write
 
 EXTENSIONS = ["admonition", "attr_list", "tables", "toc", "sane_lists"]
@@ -213,7 +213,7 @@ def test_pages_converted_by_one_markdown_instance_are_those_mkdocs_converts(tmp_
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page as MkDocsPage
 
-    from build_tools.deferhtml import _Renderer
+    from build_tools.site.deferhtml import _Renderer
 
     docs = tmp_path / "docs"
     write(docs, "first.md", "# 甲\n\n见[法规][law]与[乙](second.md#二)。\n\n[law]: https://example.org/law\n\n"

@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from build_tools.search.analysis import SYNONYM_PREFIX, Analyzer, fold
+from build_tools.text.analysis import SYNONYM_PREFIX, Analyzer, fold
 
 
 def texts(text: str, mode: str = "index", analyzer: Analyzer | None = None) -> list[str]:

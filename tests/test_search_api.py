@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from build_tools.cli import cli
-from build_tools.pipeline import run_pipeline
-from build_tools.search import index_site
+from build_tools.build.pipeline import run_pipeline
+from build_tools.indexes.whoosh import index_site
 from build_tools.search.api import SearchApp
 from conftest import MINI
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from build_tools.pipeline import run_pipeline
-from build_tools.search import index_site
-from build_tools.search.analysis import Analyzer
+from build_tools.build.pipeline import run_pipeline
+from build_tools.indexes.whoosh import index_site
+from build_tools.text.analysis import Analyzer
 from build_tools.search.engine import Engine, IndexMissing
 from build_tools.search.request import BadRequest, SearchRequest
 from conftest import MINI
@@ -133,9 +133,9 @@ def test_faq_entries_are_searchable_by_kind(engine):
 
 
 def test_an_index_written_by_several_workers_answers_as_one_written_by_one(tmp_path, monkeypatch):
-    from build_tools.background import Background
-    from build_tools.search.engine import writing as engine_module
-    from build_tools.search.documents import SearchDocument, SearchDocuments
+    from build_tools.runtime.background import Background
+    from build_tools.indexes.whoosh import writing as engine_module
+    from build_tools.indexes.documents import SearchDocument, SearchDocuments
 
     documents = [
         SearchDocument(id=f"policy:p{i}", kind="policy", slug=f"p{i}", url=f"policies/p{i}/", title=f"第{i}号 稳岗补贴",
@@ -183,7 +183,7 @@ def test_an_index_written_by_several_workers_answers_as_one_written_by_one(tmp_p
 
 
 def test_stored_documents_read_back_as_they_were_made_in_index_and_in_date_order(tmp_path):
-    from build_tools.search.documents import documents_of
+    from build_tools.indexes.documents import documents_of
 
     made = documents_of(run_pipeline(MINI, dt.date(2026, 11, 23)))
     stored = made.stored_in(tmp_path / "documents")
@@ -202,15 +202,15 @@ def test_postings_handed_over_in_blocks_are_written_as_whoosh_writes_them_one_by
     from whoosh import index
     from whoosh.writing import SegmentWriter
 
-    from build_tools.search import _analysis_of
-    from build_tools.search.documents import documents_of
-    from build_tools.search.engine import writing
-    from build_tools.search.engine.schema import make_schema
+    from build_tools.indexes.whoosh import analysis_of
+    from build_tools.indexes.documents import documents_of
+    from build_tools.indexes.whoosh import writing
+    from build_tools.indexes.whoosh.schema import make_schema
 
     site = run_pipeline(MINI, dt.date(2026, 11, 23))
     base = list(documents_of(site))
     documents = [dataclasses.replace(document, id=f"{document.id}-{copy}") for copy in range(70) for document in base]
-    analyzer, _ = _analysis_of(site)
+    analyzer, _ = analysis_of(site)
 
     class OneByOne(writing._SegmentWriter):
         def _flush_segment(self):

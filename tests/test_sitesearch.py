@@ -11,18 +11,18 @@ import psutil
 import pytest
 from click.testing import CliRunner
 
-from build_tools import build as build_module
-from build_tools.build import build
+from build_tools.build import build as build_module
+from build_tools.build.build import build
 from build_tools.cli import cli
-from build_tools.pipeline import run_pipeline
-from build_tools.search.analysis import Analyzer
-from build_tools.search.documents import documents_of
-from build_tools.sitesearch import SiteSearchError, pagefind as pagefind_module, writer as writer_module
-from build_tools.sitesearch.browser import IndexedText, browser_data
-from build_tools.sitesearch.canonical import BUILD_LENGTH, SIGNATURE, canonical_files
-from build_tools.sitesearch.records import filters_of, record_html
-from build_tools.sitesearch.tokens import common_terms, encode_word, token_of, tokens_of, weighted_texts
-from build_tools.sitesearch.writer import write_site_search
+from build_tools.build.pipeline import run_pipeline
+from build_tools.text.analysis import Analyzer
+from build_tools.indexes.documents import documents_of
+from build_tools.indexes.pagefind import SiteSearchError, service as pagefind_module, writer as writer_module
+from build_tools.indexes.pagefind.browser import IndexedText, browser_data
+from build_tools.indexes.pagefind.canonical import BUILD_LENGTH, SIGNATURE, canonical_files
+from build_tools.indexes.pagefind.records import filters_of, record_html
+from build_tools.indexes.pagefind.tokens import common_terms, encode_word, token_of, tokens_of, weighted_texts
+from build_tools.indexes.pagefind.writer import write_site_search
 from conftest import MINI, ROOT
 from test_build import TODAY, digest, options
 

@@ -12,9 +12,9 @@ from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
-from build_tools.search.documents import documents_of
-from build_tools.sitesearch.tokens import encode_word
-from build_tools.sitesearch.writer import BUNDLE, write_search_bundle
+from build_tools.indexes.documents import documents_of
+from build_tools.indexes.pagefind.tokens import encode_word
+from build_tools.indexes.pagefind.writer import BUNDLE, write_search_bundle
 from test_browser import ARTIFACTS, CHROMIUM, _page, base_url, browser, built, serving  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")

@@ -8,12 +8,12 @@ not hide the problems of the others.
 
 from __future__ import annotations
 
-from ..load import LoadedTree
-from ..models import Content, Issue
-from . import links, rules
-from .documents import read_explainer, read_session
-from .faq_links import read_link_decisions
-from .registries import read_registry
+from build_tools.load.tree import LoadedTree
+from build_tools.models import Content, Issue
+from build_tools.check import links, rules
+from build_tools.check.documents import read_explainer, read_session
+from build_tools.check.faq_links import read_link_decisions
+from build_tools.check.registries import read_registry
 
 
 def check_tree(tree: LoadedTree) -> tuple[Content, list[Issue]]:

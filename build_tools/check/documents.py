@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
-from ..load import RawDocument
-from ..models import Explainer, Issue, PolicyDocument, QAPair, QASession, SessionKind, Severity
-from .fields import FieldReader
-from .qa_body import parse_body
-from .registries import Registry
+from build_tools.load.tree import RawDocument
+from build_tools.models import Explainer, Issue, PolicyDocument, QAPair, QASession, SessionKind, Severity
+from build_tools.check.fields import FieldReader
+from build_tools.check.qa_body import parse_body
+from build_tools.check.registries import Registry
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUMMARY_MAX = 200

@@ -15,9 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..load import LoadedTree, RawDocument
-from ..models import Issue
-from .links import body_links
+from build_tools.load.tree import LoadedTree, RawDocument
+from build_tools.models import Issue
+from build_tools.check.links import body_links
 
 URL_FIELDS = ("policy.url", "source")
 USER_AGENT = "policy-link-check/1.0"

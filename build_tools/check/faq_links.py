@@ -7,9 +7,9 @@
 
 from __future__ import annotations
 
-from ..load import RawDocument
-from ..models import Issue, LinkDecision
-from .fields import FieldReader
+from build_tools.load.tree import RawDocument
+from build_tools.models import Issue, LinkDecision
+from build_tools.check.fields import FieldReader
 
 DECISIONS = {"confirmed": True, "rejected": False}
 

@@ -11,8 +11,8 @@ import difflib
 import re
 from typing import Any, Iterable
 
-from ..load import RawDocument
-from ..models import Issue, Severity
+from build_tools.load.tree import RawDocument
+from build_tools.models import Issue, Severity
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 

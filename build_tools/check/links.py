@@ -21,9 +21,9 @@ from urllib.parse import unquote
 
 import yaml
 
-from ..load import LoadedTree, RawDocument, shown_path
-from ..models import Issue
-from .fields import did_you_mean
+from build_tools.load.tree import LoadedTree, RawDocument, shown_path
+from build_tools.models import Issue
+from build_tools.check.fields import did_you_mean
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _CODE_SPAN = re.compile(r"`+[^`]*`+")

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Generic, Iterator, TypeVar
 
-from ..load import RawDocument
-from ..models import Department, Issue, Region, Taxonomy, Term
-from .fields import FieldReader, closest, hint
+from build_tools.load.tree import RawDocument
+from build_tools.models import Department, Issue, Region, Taxonomy, Term
+from build_tools.check.fields import FieldReader, closest, hint
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _OWNER = re.compile(r"^(?:@[A-Za-z0-9][\w.-]*(?:/[\w.-]+)*|[^@\s]+@[^@\s]+\.[^@\s]+)$")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..load import RawDocument
-from ..models import Explainer, Issue
-from .fields import did_you_mean
+from build_tools.load.tree import RawDocument
+from build_tools.models import Explainer, Issue
+from build_tools.check.fields import did_you_mean
 
 
 def unique_slugs(documents: list[RawDocument], issues: list[Issue]) -> None:

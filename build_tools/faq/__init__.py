@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import re
 
-from ..heap import collector_paused
-from ..load import FAQ_LINKS_FILE, shown_path
-from ..models import Content, Explainer, FAQEntry, Issue, Occurrence, Severity, Status, Term
-from ..search.analysis import Analyzer, fold
-from .links import ExplainerMatcher, add_suggestions, decisions_by_entry, firm_links
-from .merge import cluster_words, question_words, words_key
+from build_tools.runtime.memory import collector_paused
+from build_tools.load.tree import FAQ_LINKS_FILE, shown_path
+from build_tools.models import Content, Explainer, FAQEntry, Issue, Occurrence, Severity, Status, Term
+from build_tools.text.analysis import Analyzer, fold
+from build_tools.faq.links import ExplainerMatcher, add_suggestions, decisions_by_entry, firm_links
+from build_tools.faq.merge import cluster_words, question_words, words_key
 
 
 def assemble_faq(content: Content, published: list[Explainer], analyzer: Analyzer | None = None, suggest: bool = True) -> list[FAQEntry]:

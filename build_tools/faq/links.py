@@ -20,9 +20,9 @@ from collections import defaultdict
 from itertools import accumulate
 from typing import Iterable
 
-from ..background import Background
-from ..models import Explainer, FAQEntry, FAQLink, LinkDecision, LinkKind
-from ..search.analysis import Analyzer
+from build_tools.runtime.background import Background
+from build_tools.models import Explainer, FAQEntry, FAQLink, LinkDecision, LinkKind
+from build_tools.text.analysis import Analyzer
 
 SUGGEST_COVERAGE = 0.6
 MIN_MATCHED_WORDS = 2

@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
 
-from ..search.analysis import Analyzer, fold
+from build_tools.text.analysis import Analyzer, fold
 
 SIMILARITY = 0.8
 PARTICLES = frozenset("吗 呢 吧 啊 呀 嘛 的 了 请问 您好 你好 谢谢 麻烦 请 一下 是否".split())

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qsl
 
-from .engine import Engine, IndexMissing
-from .request import BadRequest, SearchRequest
+from build_tools.search.engine import Engine, IndexMissing
+from build_tools.search.request import BadRequest, SearchRequest
 
 PATH = "/api/search"
 FAQ_PATH = "/api/faq"

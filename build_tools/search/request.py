@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Mapping
 
-from ..models import Status
+from build_tools.models import Status
 
 MAX_LIMIT = 100
 SORTS = ("relevance", "date")

@@ -13,7 +13,7 @@ import html
 import re
 from typing import Iterable
 
-from .analysis import fold
+from build_tools.text.analysis import fold
 
 WIDTH = 160
 LEAD = 30  # characters shown before the first matched word, for context

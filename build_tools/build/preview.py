@@ -1,0 +1,267 @@
+"""What `policy serve` keeps between rebuilds, so that a saved change is served in seconds.
+
+A plain `mkdocs serve` rebuilds everything on every save. The preview instead
+- reads again only the content files whose modification time or size changed
+  (`load_tree(..., cache=files)`);
+- when only the bodies of explainers changed (the most common save), checks
+  those files alone and renders those explainers' pages alone: a body shows
+  on its own page only, so every other page, the FAQ, the statuses and the
+  list pages of the last run stay as they are (`run`);
+- otherwise runs the whole pipeline, reusing the FAQ when nothing it is made
+  of changed (the sessions, and the explainers' titles, summaries, keywords,
+  dates and topics): editing a title does not merge 80,000 questions again;
+- tells the MkDocs adapter (plugin.py) which pages the served site must show
+  differently (`changes`): it renders those alone, or lets MkDocs build again
+  when pages were added or removed;
+- writes the search indexes (Pagefind, Whoosh) and any other file made from
+  the whole site (feeds, sitemap) in a child process after the pages are
+  served; a newer save replaces a run still in progress.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import gc
+import logging
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from build_tools.runtime.atomic import staged_folder, write_file_at_once
+from build_tools.runtime.background import Background
+from build_tools.check.documents import read_explainer
+from build_tools.check.links import check_links
+from build_tools.check.registries import read_registry
+from build_tools.faq import assemble_faq
+from build_tools.load.tree import LoadedTree, RawDocument, load_tree
+from build_tools.models import Content, Explainer, FAQEntry, Issue, Page, Site
+from build_tools.pages.generate import explainer_pages
+from build_tools.build.pipeline import ContentError, changed_dates, site_from
+
+log = logging.getLogger("mkdocs.plugins.policy")
+
+
+@dataclass(frozen=True)
+class PageChanges:
+    """How the pages of a run differ from what the served site shows."""
+
+    changed: list[Page]  # new Markdown for these (pages new to the site included)
+    added: set[str]      # src paths the served site has no page for yet
+    removed: set[str]    # src paths of served pages the run no longer has
+
+    @property
+    def same_pages(self) -> bool:
+        """No page comes or goes: the site's files and navigation stay as they are."""
+        return not self.added and not self.removed
+
+
+@dataclass(frozen=True)
+class _Run:
+    """The last run without errors: what the next one compares its files with."""
+
+    tree: LoadedTree
+    site: Site
+
+
+class PreviewState:
+    def __init__(self) -> None:
+        self.files: dict = {}
+        self._last: _Run | None = None
+        self._faq_key: tuple | None = None
+        self._faq: list[FAQEntry] = []
+        self._sessions: list = []
+        self._blanks: dict[int, tuple[RawDocument, RawDocument]] = {}  # see _bodies_of
+        self._shown: dict[str, str] = {}  # src path → the Markdown the served page was rendered from
+        self._background: Background | None = None
+        self._lock = threading.Lock()
+
+    # --- a run of the pipeline -------------------------------------------------------------
+
+    def run(self, content_dir: Path, today: dt.date) -> Site:
+        """The site as of `today`, reusing the last run; raise ContentError on errors."""
+        tree = load_tree(content_dir, self.files)
+        edited = self._edited_bodies(tree, today)
+        site = self._with_bodies(tree, edited) if edited is not None else site_from(tree, today, self)
+        # Every page's text is compared on each save (changes): made once here, not at every comparison.
+        site.pages = [page.rendered() for page in site.pages]
+        self._last = _Run(tree, site)
+        return site
+
+    def _edited_bodies(self, tree: LoadedTree, today: dt.date) -> list[RawDocument] | None:
+        """The explainers whose body alone changed since the last run, or None if anything else did."""
+        if self._last is None or self._last.site.today != today:
+            return None
+        before = self._last.tree
+        if tree.issues != before.issues or not all(_same_data(new, old) for new, old in _registries(tree, before)):
+            return None
+        if len(tree.sessions) != len(before.sessions) or any(new is not old for new, old in zip(tree.sessions, before.sessions)):
+            return None
+        if [d.path for d in tree.policies] != [d.path for d in before.policies]:
+            return None
+        edited = [(new, old) for new, old in zip(tree.policies, before.policies) if new is not old]
+        with_issues = {issue.path for issue in self._last.site.issues}  # checked again as a whole: see _with_bodies
+        if any(not _same_front_matter(new, old) or new.shown in with_issues for new, old in edited):
+            return None
+        return [new for new, _ in edited]
+
+    def _with_bodies(self, tree: LoadedTree, edited: list[RawDocument]) -> Site:
+        """The last site with new bodies for `edited`: the files checked and the pages rendered again are theirs alone.
+
+        With the front matter of every file, the registries and the sessions
+        unchanged, no other file's problems change, and a file that had none
+        before can only gain the ones its own check and its body's links find.
+        """
+        last = self._last.site
+        if not edited:  # a save that changed nothing, or a change outside content/
+            return last
+        issues: list[Issue] = []
+        registry = read_registry(tree.departments, tree.taxonomy, [])  # unchanged: its problems are known
+        explainers = {raw.path: read_explainer(raw, registry, issues) for raw in edited}
+        check_links(self._bodies_of(tree, edited), issues)
+        shown = {raw.shown for raw in edited}
+        all_issues = sorted([i for i in last.issues if i.path not in shown] + issues, key=lambda i: (i.path, i.line))
+        if any(issue.is_error for issue in issues):
+            raise ContentError(all_issues)
+        swap: Callable[[Explainer], Explainer] = lambda e: explainers.get(e.path) or e
+        content = dataclasses.replace(last.content, explainers=[swap(e) for e in last.content.explainers])
+        site = dataclasses.replace(last, content=content, explainers=[swap(e) for e in last.explainers], issues=all_issues)
+        republished = [e for e in site.explainers if e.path in explainers]
+        site.last_changed = {**last.last_changed, **changed_dates(content, republished, site.today)}
+        pages = {page.src_path: page for page in explainer_pages(site, republished)}
+        site.pages = [pages.get(page.src_path, page) for page in last.pages]
+        return site
+
+    def _bodies_of(self, tree: LoadedTree, edited: list[RawDocument]) -> LoadedTree:
+        """`tree` with every body but the edited ones left out: the link check sees every page, checks only those bodies.
+
+        The body-less copies are kept for the next save (a document not read
+        again is the same object): making 8,000 of them took a tenth of a second.
+        """
+        keep = {id(raw) for raw in edited}
+        blanks: dict[int, tuple[RawDocument, RawDocument]] = {}
+
+        def blank(raw: RawDocument) -> RawDocument:
+            if id(raw) in keep:
+                return raw
+            pair = self._blanks.get(id(raw))
+            blanks[id(raw)] = pair if pair and pair[0] is raw else (raw, dataclasses.replace(raw, body=""))
+            return blanks[id(raw)][1]
+
+        bodies = dataclasses.replace(tree, policies=[blank(raw) for raw in tree.policies], sessions=[blank(raw) for raw in tree.sessions])
+        self._blanks = blanks  # only the documents of this tree: no old ones kept alive
+        return bodies
+
+    # --- the FAQ ---------------------------------------------------------------------------
+
+    def faq(self, content: Content, explainers: list[Explainer]) -> list[FAQEntry]:
+        """The FAQ of the last run when its inputs are the same, else assembled again."""
+        key = _faq_inputs(content, explainers)
+        if key == self._faq_key:
+            content.sessions[:] = self._sessions  # the entries point at these (equal) sessions and pairs
+            return self._faq
+        self._faq = assemble_faq(content, explainers)
+        self._faq_key, self._sessions = key, list(content.sessions)
+        return self._faq
+
+    # --- pages -----------------------------------------------------------------------------
+
+    def changes(self, pages: list[Page], complete: bool = True) -> PageChanges:
+        """What the served site must show differently to show `pages`.
+
+        `complete`: `pages` are the whole site (else they replace only
+        themselves, as error pages do over the last good site).
+        """
+        wanted = {page.src_path for page in pages}
+        return PageChanges(
+            changed=[page for page in pages if self._shown.get(page.src_path) != page.markdown],
+            added=wanted - self._shown.keys(),
+            removed=self._shown.keys() - wanted if complete else set(),
+        )
+
+    def showing(self, changes: PageChanges) -> None:
+        """The served site now shows `changes` (called once they are written, so a failed build is tried again)."""
+        for src_path in changes.removed:
+            self._shown.pop(src_path, None)
+        self._shown.update((page.src_path, page.markdown) for page in changes.changed)
+
+    def served(self) -> set[str]:
+        """src paths of the pages the served site has."""
+        return set(self._shown)
+
+    # --- after the pages are served: search indexes, feeds ---------------------------------
+
+    @staticmethod
+    def settle() -> None:
+        """After a MkDocs build: its objects stay until the next one, so the garbage collector is told to skip them.
+
+        A full collection of the preview's objects took a second at 5,000
+        explainers and came at random saves; frozen, they are no longer
+        scanned, and the search child (a fork) keeps sharing their memory
+        instead of copying what the collector touched. Garbage of the last
+        build is collected first, so frozen objects never pile up.
+        """
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
+    def write_later(self, site: Site, site_dir: Path, preview_folder: Path, files: Callable[[], dict[str, bytes]] | None = None) -> None:
+        """Start writing both search indexes (and `files()`, path → bytes in the site) in a child process."""
+        from build_tools.build.build import _move_into, write_search_indexes
+
+        def work() -> None:
+            for path, data in (files() if files else {}).items():
+                write_file_at_once(site_dir / path, data)  # readers of the served site see the old file or the new one
+            scratch = Path(tempfile.mkdtemp(prefix=".search-", dir=preview_folder))
+            with staged_folder(preview_folder / "search_index") as index_folder:
+                write_search_indexes(site, scratch, index_folder)
+            _move_into(scratch, site_dir)
+
+        with self._lock:
+            self.stop_background()
+            background = self._background = Background(work)
+        threading.Thread(target=self._report, args=(background,), daemon=True).start()
+
+    def stop_background(self) -> None:
+        """Stop the child of the last run: a newer save is being built, and its output must not be overwritten."""
+        if self._background is not None:
+            self._background.cancel(wait=False)  # its reporting thread reaps it
+
+    def _report(self, background: Background) -> None:
+        try:
+            background.result()
+            log.info("policy: search indexes of the preview written")
+        except Exception as error:  # a newer save stopped it, or Pagefind failed: the preview keeps running
+            if not background.cancelled:
+                log.error("policy: the preview's search could not be written: %s", error)
+
+
+def _registries(tree: LoadedTree, before: LoadedTree) -> list[tuple[RawDocument | None, RawDocument | None]]:
+    return [(tree.departments, before.departments), (tree.taxonomy, before.taxonomy), (tree.faq_links, before.faq_links)]
+
+
+def _same_data(new: RawDocument | None, old: RawDocument | None) -> bool:
+    return (new is None) == (old is None) and (new is None or (new.data, new.lines) == (old.data, old.lines))
+
+
+def _same_front_matter(new: RawDocument, old: RawDocument) -> bool:
+    """Everything but the body is the same, down to the line numbers an issue would name."""
+    return ((new.path, new.shown, new.data, new.lines, new.first_line, new.body_line)
+            == (old.path, old.shown, old.data, old.lines, old.first_line, old.body_line))
+
+
+def _faq_inputs(content: Content, explainers: list[Explainer]) -> tuple:
+    """Everything assemble_faq reads, as one comparable value."""
+    sessions = tuple(
+        (s.slug, str(s.path), s.title, s.date, s.kind, s.host, s.source, tuple(d.id for d in s.departments), tuple(s.policies),
+         tuple((p.question, p.answer, p.details, p.asker, p.line, p.answered_by.id if p.answered_by else None) for p in s.pairs))
+        for s in content.sessions
+    )
+    profiles = tuple(
+        (e.slug, e.title, e.summary, tuple(e.tags), e.policy, e.published, tuple(t.id for t in e.topics))
+        for e in explainers
+    )
+    taxonomy = (tuple(content.taxonomy.topics), tuple(content.taxonomy.audiences))
+    return sessions, profiles, tuple(content.link_decisions), taxonomy

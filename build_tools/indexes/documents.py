@@ -1,0 +1,215 @@
+"""Site → search documents: what the index holds, independent of the engine.
+
+One SearchDocument per published explainer (and, with the FAQ, per FAQ
+entry). Built from the validated domain objects, never from HTML.
+
+`documents_of` makes none of them up front: each is made when an index
+reads it, and dropped after (SearchDocuments). Made all at once, the
+documents of 20,000 explainers held 80 MB for the whole build and took a
+quarter of the time before either index could start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import html
+import os
+import pickle
+import threading
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence, overload
+
+import markdown
+import nh3
+
+from build_tools.models import Explainer, FAQEntry, Site, Status
+from build_tools.text.redact import redact
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    id: str
+    kind: str
+    slug: str
+    url: str
+    title: str
+    summary: str
+    body: str
+    published: dt.date
+    status: str
+    department: tuple[str, ...]
+    region: str
+    region_path: tuple[str, ...]
+    number: str = ""
+    tags: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    audience: tuple[str, ...] = ()
+    effective: dt.date | None = None
+    expires: dt.date | None = None
+    policy_title: str = ""
+    extra: dict = field(default_factory=dict)  # kind-specific data returned with a hit (FAQ sources)
+
+
+class SearchDocuments(Sequence[SearchDocument]):
+    """Search documents in index order, each made when it is read: Whoosh reads them run by run,
+    Pagefind oldest first (`oldest_first`), so no index holds all of them at once."""
+
+    def __init__(self, planned: list[tuple[dt.date, str, Callable[[], SearchDocument]]]):
+        self._planned = planned  # per document: its date and URL (its place in date order), and how to make it
+
+    @classmethod
+    def of(cls, documents: Sequence[SearchDocument]) -> SearchDocuments:
+        """Documents made already (tests, benchmarks), in their order."""
+        if isinstance(documents, SearchDocuments):
+            return documents
+        return cls([(d.published, d.url, functools.partial(_itself, d)) for d in documents])
+
+    def __len__(self) -> int:
+        return len(self._planned)
+
+    @overload
+    def __getitem__(self, index: int) -> SearchDocument: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[SearchDocument]: ...
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(self._documents(range(len(self))[index]))
+        return next(self._documents([range(len(self))[index]]))
+
+    def oldest_first(self) -> Iterator[SearchDocument]:
+        """Every document by date, then URL: the order of Pagefind's pages (sitesearch/canonical.py)."""
+        return self._documents(self._date_order())
+
+    def stored_in(self, path: Path) -> StoredDocuments:
+        """Every document made and written to the file `path`, to be read from there (by another process)."""
+        offsets = array("Q", [0])
+        with path.open("wb") as file:
+            for document in self:
+                file.write(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
+                offsets.append(file.tell())
+        return StoredDocuments(path, offsets, array("L", self._date_order()))
+
+    def _documents(self, numbers: Iterable[int]) -> Iterator[SearchDocument]:
+        for number in numbers:
+            yield self._planned[number][2]()
+
+    def _date_order(self) -> Sequence[int]:
+        return sorted(range(len(self)), key=lambda number: self._planned[number][:2])
+
+
+class StoredDocuments(SearchDocuments):
+    """Search documents read from the file `SearchDocuments.stored_in` wrote: pickled by this
+    program in this build (nothing else writes there), each read when it is asked for."""
+
+    def __init__(self, path: Path, offsets: array, date_order: array):
+        self._path, self._offsets, self._order = path, offsets, date_order
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def _documents(self, numbers: Iterable[int]) -> Iterator[SearchDocument]:
+        with self._path.open("rb") as file:
+            for number in numbers:
+                start = self._offsets[number]
+                yield pickle.loads(os.pread(file.fileno(), self._offsets[number + 1] - start, start))
+
+    def _date_order(self) -> Sequence[int]:
+        return self._order
+
+
+def documents_of(site: Site) -> SearchDocuments:
+    """The explainers, newest first, then the FAQ entries, most asked first."""
+    by_slug = {e.slug: e for e in site.explainers}
+    return SearchDocuments(
+        [(e.published, explainer_url(e.slug), functools.partial(_explainer_document, site, e)) for e in site.explainers]
+        + [(e.newest.date, faq_url(e.id), functools.partial(_faq_document, site, by_slug, e)) for e in site.faq])
+
+
+def _itself(document: SearchDocument) -> SearchDocument:
+    return document
+
+
+def explainer_url(slug: str) -> str:
+    return f"policies/{slug}/"
+
+
+def faq_url(entry_id: str) -> str:
+    return f"faq/{entry_id}/"
+
+
+def _explainer_document(site: Site, explainer: Explainer) -> SearchDocument:
+    policy = explainer.policy
+    return SearchDocument(
+        id=f"policy:{explainer.slug}",
+        kind="policy",
+        slug=explainer.slug,
+        url=explainer_url(explainer.slug),
+        title=explainer.title,
+        summary=explainer.summary,
+        body=explainer.body,
+        published=explainer.published,
+        status=site.status[explainer.slug].value,
+        department=tuple(d.name for d in (explainer.department, *explainer.co_departments)),
+        region=explainer.region.name,
+        region_path=(*explainer.region.ancestors, explainer.region.name),
+        number=policy.number or "" if policy else "",
+        tags=tuple(explainer.tags),
+        topics=tuple(t.name for t in explainer.topics),
+        audience=tuple(t.name for t in explainer.audience),
+        effective=explainer.effective,
+        expires=explainer.expires,
+        policy_title=policy.title if policy else "",
+    )
+
+
+def _faq_document(site: Site, by_slug: dict[str, Explainer], entry: FAQEntry) -> SearchDocument:
+    """A FAQ entry: the public's words redacted before they reach the index."""
+    linked = [by_slug[link.slug] for link in entry.links]
+    stale = entry.stale_links(site.status)
+    region = linked[0].region if linked else None
+    department = entry.department
+    asked = dict.fromkeys(redact(o.pair.question) for o in entry.occurrences)
+    answer = plain_text(entry.answer)
+    return SearchDocument(
+        id=f"faq:{entry.id}",
+        kind="faq",
+        slug=entry.id,
+        url=faq_url(entry.id),
+        title=redact(entry.question),
+        summary=answer[:160],
+        body="\n".join([*asked, answer, redact(entry.newest.pair.details)]),
+        published=entry.newest.date,
+        status=stale[0][1].value if stale else Status.IN_FORCE.value,
+        department=(department.name,) if department else (),
+        region=region.name if region else (department.region if department else ""),
+        region_path=(*region.ancestors, region.name) if region else ((department.region,) if department else ()),
+        topics=tuple(t.name for t in entry.topics),
+        audience=tuple(dict.fromkeys(t.name for e in linked for t in e.audience)),
+        extra={"ask_count": entry.ask_count, "sources": [_source(o) for o in entry.occurrences]},
+    )
+
+
+def _source(occurrence) -> dict:
+    department = occurrence.department
+    return {"session": occurrence.session.slug, "title": occurrence.session.title, "kind": occurrence.session.kind.value,
+            "date": occurrence.date.isoformat(), "department": department.name if department else ""}
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown as plain text: rendered, every tag removed, entities decoded."""
+    return html.unescape(nh3.clean(_markdown().reset().convert(markdown_text), tags=set())).strip()
+
+
+_per_thread = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """One converter per thread, reset for each text: making a new one costs more than converting a short answer."""
+    if not hasattr(_per_thread, "markdown"):
+        _per_thread.markdown = markdown.Markdown()
+    return _per_thread.markdown

@@ -1,0 +1,86 @@
+"""What the browser needs to analyse a query the way the index was analysed.
+
+Written next to the site as `assets/sitesearch-data.json` and loaded by the
+search and matching pages: a traditional → simplified character map (only
+characters whose simplified form occurs in the site: no other character can
+match anything), the stop words, the synonym groups, the 文号 pattern and the
+region tree, and the statuses the `status` filter holds (pages in force are
+not listed there). Generated from the very functions the index used, so the
+two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+from build_tools.models import Taxonomy
+from build_tools.text.analysis import DOCNUM, STOP_WORDS, Analyzer, fold
+from build_tools.indexes.documents import SearchDocument
+from build_tools.indexes.pagefind.canonical import BUILD_LENGTH
+from build_tools.indexes.pagefind.records import filters_of
+from build_tools.indexes.pagefind.tokens import CODE, GROUP_MARKER
+
+# Ranges searched for traditional characters: CJK Extension A, Unified Ideographs, Compatibility Ideographs.
+_HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+
+
+class IndexedText:
+    """What the browser data needs of the indexed documents (their characters, the lapsed statuses),
+    gathered one document at a time while they are indexed."""
+
+    def __init__(self) -> None:
+        self.characters: set[str] = set()
+        self.statuses: set[str] = set()
+
+    @classmethod
+    def of(cls, documents: Iterable[SearchDocument]) -> IndexedText:
+        indexed = cls()
+        for document in documents:
+            indexed.add(document)
+        return indexed
+
+    def add(self, d: SearchDocument) -> None:
+        self.statuses.update(filters_of(d)["status"])
+        for text in (d.title, d.summary, d.body, d.number, d.policy_title, *d.tags, *d.topics, *d.audience):
+            self.characters.update(text)
+
+
+def browser_data(indexed: IndexedText, analyzer: Analyzer, taxonomy: Taxonomy) -> dict:
+    return {
+        "buildLength": BUILD_LENGTH,
+        "lapsed": sorted(indexed.statuses),
+        "code": CODE,
+        "groupMarker": GROUP_MARKER,
+        "t2s": folding_map(site_characters(indexed, taxonomy)),
+        "stopWords": sorted(STOP_WORDS),
+        "synonyms": [list(group) for group in analyzer.synonym_groups],
+        "docnum": DOCNUM.pattern.replace("(?P<", "(?<"),
+        "regions": [{"name": r.name, "ancestors": list(r.ancestors)} for r in taxonomy.regions],
+        "topics": [t.name for t in taxonomy.topics],
+        "audiences": [t.name for t in taxonomy.audiences],
+    }
+
+
+def browser_data_json(indexed: IndexedText, analyzer: Analyzer, taxonomy: Taxonomy) -> str:
+    return json.dumps(browser_data(indexed, analyzer, taxonomy), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def site_characters(indexed: IndexedText, taxonomy: Taxonomy) -> set[str]:
+    """Every character of the indexed text and of the synonym groups, folded."""
+    raw = set(indexed.characters)
+    raw.update("".join(group) for group in taxonomy.synonym_groups())
+    return {fold(ch) for ch in raw}
+
+
+def folding_map(site_chars: set[str]) -> str:
+    """Pairs "traditional, simplified" run together: 稅税們们…, for every traditional
+    character whose simplified form is in the site."""
+    pairs = []
+    for start, end in _HAN_RANGES:
+        for code in range(start, end):
+            ch = chr(code)
+            simple = fold(ch)
+            if simple != ch and simple in site_chars:
+                pairs.append(ch + simple)
+    return "".join(pairs)

@@ -1,0 +1,70 @@
+"""A search document → the HTML record Pagefind indexes: tokens, meta, filters.
+
+Records are not the site's pages: they are small HTML documents handed to
+Pagefind with the pages' URLs, so results link to the pages while the pages
+stay exactly as MkDocs wrote them. There is no date sort: records are given
+to Pagefind oldest first, so page number order is date order. Meta and
+filter values go in attributes, so they are stored but never indexed as words.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Iterable
+
+from build_tools.models import Status
+from build_tools.text.analysis import Analyzer
+from build_tools.indexes.documents import SearchDocument
+from build_tools.indexes.pagefind.tokens import weighted_texts
+
+# Filters the search page shows as facets, in this order; `kind` is ready for FAQ pages.
+# Every value costs the first query bytes (Pagefind loads all filters to count them), so
+# the matching rules are built from these with compound filters, not extra filters.
+FACETS = ("kind", "status", "region", "topic", "audience", "department", "year")
+
+
+def filters_of(document: SearchDocument) -> dict[str, tuple[str, ...]]:
+    """Filter values of a document; `region` holds the region and every region above it,
+    so choosing a region also finds the documents of its sub-regions. `status` is left
+    out for documents in force: the search page's default (in force) is "none of the other
+    statuses", so the first query downloads the list of the few lapsed pages, not of all."""
+    return {
+        "kind": (document.kind,),
+        "status": () if document.status == Status.IN_FORCE.value else (document.status,),
+        "region": document.region_path,
+        "topic": document.topics,
+        "audience": document.audience,
+        "department": document.department,
+        "year": (str(document.published.year),),
+    }
+
+
+def meta_of(document: SearchDocument) -> dict[str, str]:
+    """What a result shows without opening the page."""
+    return {
+        "title": document.title,
+        "kind": document.kind,
+        "department": "、".join(document.department),
+        "region": document.region,
+        "status": document.status,
+        "date": document.published.isoformat(),
+        "summary": document.summary,
+    }
+
+
+def record_html(analyzer: Analyzer, document: SearchDocument, common: dict[str, int] | None = None) -> str:
+    """The record of one document, as Pagefind reads it; `common`: see tokens.weighted_texts."""
+    # lang "und": the words are segmented already; Pagefind's own Chinese segmentation would only
+    # slow it down (7× on 438 records) and move word positions. The browser, finding no "zh"
+    # index, loads the only one there is.
+    lines = ['<!doctype html><html lang="und"><head><meta charset="utf-8"><title>-</title></head><body>']
+    lines += _attribute_elements("data-pagefind-meta", meta_of(document).items())
+    lines += _attribute_elements("data-pagefind-filter", ((name, value) for name, values in filters_of(document).items() for value in values))
+    lines.append("<main data-pagefind-body>")
+    lines += [f'<p data-pagefind-weight="{text.weight}">{text.tokens}</p>' for text in weighted_texts(analyzer, document, common)]
+    lines.append("</main></body></html>\n")
+    return "\n".join(lines)
+
+
+def _attribute_elements(attribute: str, pairs: Iterable[tuple[str, str]]) -> list[str]:
+    return [f'<meta {attribute}="{name}[content]" content="{html.escape(value, quote=True)}">' for name, value in pairs if value]

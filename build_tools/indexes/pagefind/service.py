@@ -1,0 +1,272 @@
+"""Run Pagefind (the extended binary from PyPI, pinned) on records given in order, and make its output reproducible.
+
+A large site's records go to Pagefind in runs (SHARD_TEXT characters each),
+one process each, and merge.py joins the runs' bundles: Pagefind holds every
+record's words until it writes. Runs overlap: the next run is sent its records
+while the previous one writes its bundle.
+
+Records go to `pagefind --service` over its pipe protocol (base64 JSON
+messages, each ended by a comma) rather than as files in a folder: Pagefind
+numbers pages in the order it gets them, so records sent oldest first come
+out in date order, with nothing to renumber afterwards (a folder is read in
+the file system's order), and no scratch copy of the records is written.
+Records are sent while Pagefind indexes the previous ones, and the bundle
+comes back in the last reply. (The `pagefind` package's own client waits
+0.1 s per reply: 7 minutes for 4,000 records.)
+"""
+
+from __future__ import annotations
+
+import base64
+import ctypes
+import itertools
+import json
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from build_tools.indexes.pagefind.canonical import ENTRY, BundleFormatError, Files, canonical_files
+from build_tools.indexes.pagefind.merge import BundleMerger
+
+TIMEOUT_SECONDS = 1800
+# At its peak Pagefind holds about 55 bytes per character of the records it was given (measured:
+# 487 MB for 8.9 million, 5.2 GB for 111 million): up to ONE_RUN_UP_TO records are indexed in one
+# run, more in runs of SHARD_TEXT characters (about 240 MB each), joined by merge.py. Runs of 2, 4 and 8
+# million characters took about the same time at 5,000 explainers (Pagefind 54, 54 and 64 s; joining 23, 23,
+# 21 s), but joining holds about 1 MB per run (a chunk being merged): 230 runs at 20,000 explainers.
+# With runs overlapping, a run writing (about 240 MB) and the next being sent its records (about 50 MB) are alive together.
+ONE_RUN_UP_TO = 5_000
+SHARD_TEXT = 4_000_000
+# Replies (about 1 KB each) not yet read: few enough to stay far below a pipe's 64 KB.
+_IN_FLIGHT = 16
+_PR_SET_PDEATHSIG = 1
+# Pagefind's ready-made search UIs: the site ships its own (theme/pages/assets/sitesearch-*.js).
+_UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+
+
+class SiteSearchError(Exception):
+    """Pagefind is missing or failed: the site search could not be written."""
+
+
+def pagefind_executable() -> Path:
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError:
+        raise SiteSearchError("未安装 Pagefind：请运行 make 或 pip install --require-hashes -r requirements.lock / "
+                              "Pagefind is not installed: run make, or pip install --require-hashes -r requirements.lock") from None
+    try:
+        return get_executable()
+    except FileNotFoundError as error:
+        raise SiteSearchError(f"找不到 Pagefind 程序 / the Pagefind binary is missing: {error}") from None
+
+
+def run_pagefind(records: Iterable[tuple[str, str]], bundle: Path, shard_text: int = SHARD_TEXT) -> None:
+    """Index `records` ((URL, HTML) pairs; page numbers follow their order) into the bundle folder
+    `bundle`: one Pagefind run per `shard_text` characters of records, their bundles joined into one."""
+    try:
+        files = canonical_files(_bundle_files(records, shard_text))
+    except BundleFormatError as error:
+        raise SiteSearchError(f"Pagefind 的输出与预期不符 / Pagefind's output is not as expected: {error}\n"
+                              "请用 requirements.lock 中的 Pagefind 版本 / use the Pagefind version pinned in requirements.lock") from None
+    write_files(files, bundle)
+
+
+def shard_text(count: int) -> int:
+    """Characters of records per Pagefind run for `count` records: all in one run up to
+    ONE_RUN_UP_TO records, as joining runs costs about 1 ms per record (merge.py)."""
+    return sys.maxsize if count <= ONE_RUN_UP_TO else SHARD_TEXT
+
+
+def _bundle_files(records: Iterable[tuple[str, str]], shard_text: int) -> Files:
+    runs = _bundles_of_runs(_shards(records, shard_text))
+    files = next(runs)
+    second = next(runs, None)
+    if second is None:
+        return files
+    merger = BundleMerger()
+    for files in itertools.chain([files, second], runs):
+        merger.add(files)
+    return merger.files()
+
+
+def _bundles_of_runs(shards: Iterator[Iterator[tuple[str, str]]]) -> Iterator[Files]:
+    """The bundle of each shard's run, in order; a site with no records still gets its (empty) bundle.
+
+    A run's records are made and sent while Pagefind writes the previous run's bundle: that
+    is about half of a run's time, which the records' maker used to spend waiting. Only one
+    run writes at a time, as writing is where Pagefind's memory peaks; a run still being sent
+    its records holds about a fifth of that."""
+    unfinished: list[_Run] = []  # stopped if the runs end early (an error here or where they are joined)
+    try:
+        for shard in itertools.chain([next(shards, iter(()))], shards):
+            run = _Run()
+            unfinished.append(run)
+            run.send(shard)
+            if len(unfinished) == 2:
+                yield _files_of_first(unfinished)
+            run.ask_for_files()
+        yield _files_of_first(unfinished)
+    finally:
+        for run in unfinished:
+            run.stop()
+
+
+def _files_of_first(runs: list[_Run]) -> Files:
+    """The bundle of the first of `runs`, which then leaves the list (left in it if reading fails, to be stopped)."""
+    files = runs[0].files()
+    del runs[0]
+    return files
+
+
+def _shards(records: Iterable[tuple[str, str]], size: int) -> Iterator[Iterator[tuple[str, str]]]:
+    """Consecutive runs of records of about `size` characters (each to be used up before the next is asked for)."""
+    records = iter(records)
+    for first in records:
+        yield _run_of(first, records, size)
+
+
+def _run_of(record: tuple[str, str], rest: Iterator[tuple[str, str]], size: int) -> Iterator[tuple[str, str]]:
+    taken = 0
+    while record is not None:
+        yield record
+        taken += len(record[1])
+        if taken >= size:
+            return
+        record = next(rest, None)
+
+
+class _Run:
+    """One Pagefind run: its records sent, its bundle asked for, then read (the files the site ships)."""
+
+    def __init__(self) -> None:
+        self._service = _Service()
+        try:
+            self._index = self._service.request({"type": "NewIndex", "config": {}})["index_id"]
+        except BaseException:
+            self.stop()
+            raise
+
+    def send(self, records: Iterable[tuple[str, str]]) -> None:
+        self._service.send_all({"type": "AddFile", "index_id": self._index, "url": url, "file_path": None,
+                                "file_contents": html} for url, html in records)
+
+    def ask_for_files(self) -> None:
+        self._service.send({"type": "GetFiles", "index_id": self._index})
+
+    def files(self) -> Files:
+        handed = self._service.receive()["files"]
+        self._service.close()  # Pagefind lets go of its memory when it exits
+        files = {file["path"]: base64.b64decode(file["content"]) for file in handed if file["path"] not in _UNUSED_FILES}
+        if ENTRY not in files:
+            raise SiteSearchError(f"Pagefind 生成搜索索引失败 / Pagefind failed to write the search index: no {ENTRY}")
+        return files
+
+    def stop(self) -> None:
+        self._service.stop()
+
+
+def write_files(files: Files, bundle: Path) -> None:
+    """The bundle's files, written here: Pagefind's own writing to disk could still be under
+    way when it replied and exited (files came out empty)."""
+    root = bundle.resolve()
+    for name, data in files.items():
+        path = (root / name).resolve()
+        if root not in path.parents:
+            raise SiteSearchError(f"Pagefind 给出了包外的文件 / Pagefind named a file outside the bundle: {name}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+class _Service:
+    """A running `pagefind --service`; every failure becomes a SiteSearchError with Pagefind's own words."""
+
+    def __init__(self) -> None:
+        self._errors: IO[bytes] = tempfile.TemporaryFile()
+        # Python code between fork and exec is safe only with no other thread (the preview has some).
+        guard = _stop_with_parent if threading.active_count() == 1 else None
+        try:
+            self._process = subprocess.Popen([str(pagefind_executable()), "--service"], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=self._errors, preexec_fn=guard)
+        except OSError as error:
+            raise SiteSearchError(f"Pagefind 无法运行 / Pagefind could not run: {error}") from None
+        self._sent = 0
+        self._pending = bytearray()
+        self._watchdog = threading.Timer(TIMEOUT_SECONDS, self._process.kill)
+        self._watchdog.start()
+
+    def stop(self) -> None:
+        """End Pagefind now (a failure, or the build stopped)."""
+        self._process.kill()
+        self.close()
+
+    def close(self) -> None:
+        """Let Pagefind finish (it exits at the end of its input) and wait for it."""
+        try:
+            self._process.stdin.close()  # Pagefind exits at the end of its input
+        except BrokenPipeError:
+            pass
+        self._process.wait()
+        self._process.stdout.close()
+        self._watchdog.cancel()
+        self._errors.close()
+
+    def request(self, payload: dict) -> dict:
+        self.send(payload)
+        return self.receive()
+
+    def send_all(self, payloads: Iterable[dict]) -> None:
+        """Send every payload, reading each reply only when `_IN_FLIGHT` later ones are sent: Pagefind
+        works on a record while the next one is made, and its unread replies never fill the pipe."""
+        unanswered = 0
+        for payload in payloads:
+            self.send(payload)
+            unanswered += 1
+            if unanswered > _IN_FLIGHT:
+                self.receive()
+                unanswered -= 1
+        for _ in range(unanswered):
+            self.receive()
+
+    def send(self, payload: dict) -> None:
+        self._sent += 1
+        message = json.dumps({"message_id": self._sent, "payload": payload}, ensure_ascii=False).encode()
+        try:
+            self._process.stdin.write(base64.b64encode(message) + b",")
+            self._process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise self._failure("Pagefind stopped reading") from None
+
+    def receive(self) -> dict:
+        searched = 0  # the whole bundle comes as one message: never search its start again
+        while (end := self._pending.find(b",", searched)) < 0:
+            searched = len(self._pending)
+            data = self._process.stdout.read1(1 << 20)
+            if not data:
+                raise self._failure("Pagefind stopped")
+            self._pending += data
+        message = bytes(self._pending[:end])
+        del self._pending[: end + 1]
+        payload = json.loads(base64.b64decode(message))["payload"]
+        if payload.get("type") == "Error":
+            raise self._failure(f"{payload.get('message')} {payload.get('original_message') or ''}".strip())
+        return payload
+
+    def _failure(self, what: str) -> SiteSearchError:
+        self._errors.seek(0)
+        detail = self._errors.read().decode("utf-8", "replace").strip()[-2000:]
+        return SiteSearchError(f"Pagefind 生成搜索索引失败 / Pagefind failed to write the search index: {what}\n{detail}".strip())
+
+
+def _stop_with_parent() -> None:
+    """In the child, before Pagefind starts: die with the process that started it, so a build
+    stopped halfway (its background process terminated) leaves no Pagefind running."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the timeout still ends it
+        pass

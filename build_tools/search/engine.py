@@ -1,0 +1,170 @@
+"""`Engine`: an open index that answers SearchRequests: ranked hits, totals, facets,
+snippets, and a correction or a broader query when nothing matches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import numpy
+
+from build_tools.indexes.whoosh.reading import IndexMissing, IndexReader
+from build_tools.search.request import FACETS, STATUS_NAMES, Hit, SearchRequest, SearchResponse, date_text
+from build_tools.search.snippets import snippet
+from build_tools.text.analysis import Term, fold
+
+
+class Engine:
+    """An open index that answers SearchRequests. Cheap to query, so keep one open.
+
+    Whoosh stores the index: the word list with each word's postings and
+    weights, the stored fields, the spelling corrector. Ranking is BM25, as
+    Whoosh computes it, but summed with numpy over whole postings arrays:
+    Whoosh's own matchers, pure Python, took a p95 of 290 ms at 5,000 pages
+    (bench/search_speed.py). Totals, facets and filters are sets of documents
+    kept as bits of Python integers (see Postings).
+    """
+
+    K1, B = 1.2, 0.75  # BM25's usual constants; measured no better elsewhere on the corpus questions
+
+    def __init__(self, folder: Path):
+        self.reader = IndexReader(folder)  # raises IndexMissing
+        self.analyzer = self.reader.analyzer
+        self.ancestors = self.reader.ancestors
+        self.postings = self.reader.postings
+        self._norms = self._length_norms()
+
+    def close(self) -> None:
+        self.reader.close()
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        terms = self.analyzer.analyze(request.query, "query") if request.query else []
+        response = self._run(request, terms)
+        if response.total == 0 and request.query:
+            response.suggestions = self._suggestions(request, terms)
+        return response
+
+    def _run(self, request: SearchRequest, terms: list[Term]) -> SearchResponse:
+        matched = self._allowed(request)
+        if request.query:
+            matched &= self.postings.matching(t.text for t in terms)
+        if not matched:
+            return SearchResponse(request.query, 0, [], {name: {} for name in FACETS})
+        wanted = request.page * request.limit
+        if request.sort == "date" or not request.query:
+            ranked = self._newest(matched, wanted)
+        else:
+            ranked = self._best(terms, matched, wanted)
+        words = self.analyzer.words_to_mark(terms)
+        start = (request.page - 1) * request.limit
+        hits = [self._hit(docnum, float(score), words) for docnum, score in ranked[start : start + request.limit]]
+        return SearchResponse(request.query, matched.bit_count(), hits, self.postings.facet_counts(matched, FACETS))
+
+    def _best(self, terms: list[Term], matched: int, wanted: int) -> list[tuple[int, float]]:
+        """The `wanted` best documents among `matched` by BM25 over the query's terms;
+        a word's alternatives at one position (中小企业, 企业, 同义:…) each add their score."""
+        scores = numpy.zeros(len(self._norms), dtype=numpy.float64)
+        factor = self.K1 + 1
+        for term in _unique_per_position(terms):
+            docnums, weights = self.postings.of(term.text)
+            if len(docnums):
+                idf = self.reader.idf(term.text)
+                scores[docnums] += term.boost * idf * factor * weights / (weights + self._norms[docnums])
+        candidates = numpy.flatnonzero(_mask(matched, len(scores)))  # each holds a query word: its score is above 0
+        order = numpy.lexsort((candidates, -scores[candidates]))[:wanted]  # ties: lower docnum first
+        return [(int(candidates[i]), scores[candidates[i]]) for i in order]
+
+    def _newest(self, matched: int, wanted: int) -> list[tuple[int, float]]:
+        published = self.reader.published_days()
+        candidates = numpy.flatnonzero(_mask(matched, len(published)))
+        order = numpy.lexsort((candidates, -published[candidates]))[:wanted]
+        return [(int(candidates[i]), 0.0) for i in order]
+
+    def _length_norms(self) -> numpy.ndarray:
+        """BM25's length normalisation of each document, K1·(1 − B + B·length/average)."""
+        lengths, average = self.reader.lengths()
+        return self.K1 * ((1 - self.B) + self.B * lengths / average)
+
+    def _allowed(self, request: SearchRequest) -> int:
+        """The documents the request's filters let through, as bits."""
+        allowed = self.postings.everything
+        for name, value in request.filters.items():
+            if name == "region":
+                allowed &= self.postings.with_value("region_path", value) | self._any_of("region", self.ancestors.get(value, []))
+            elif name == "status":
+                allowed &= self.postings.with_value("status", STATUS_NAMES[value])
+            else:
+                allowed &= self.postings.with_value({"topic": "topics"}.get(name, name), value)
+        return allowed
+
+    def _any_of(self, field: str, values: list[str]) -> int:
+        bits = 0
+        for value in values:
+            bits |= self.postings.with_value(field, value)
+        return bits
+
+    def _hit(self, docnum: int, score: float, words: set[str]) -> Hit:
+        stored = self.reader.stored(docnum)
+        text = stored.get("body") or stored.get("summary", "")
+        return Hit(
+            slug=stored["slug"], kind=stored["kind"], title=stored["display_title"], url=stored["url"],
+            score=round(score, 4), snippet=snippet(text, words),
+            department=stored["department"].split(",")[0], region=stored["region"], status=stored["status"],
+            published=date_text(stored.get("published")), extra=stored.get("extra") or {},
+        )
+
+    def _suggestions(self, request: SearchRequest, terms: list[Term]) -> list[dict]:
+        suggestions = []
+        if request.filters:
+            total = self.postings.matching(t.text for t in terms).bit_count()
+            if total:
+                suggestions.append({"type": "broader", "query": request.query, "without_filters": sorted(request.filters), "total": total})
+        corrected = self._corrected(request.query, terms)
+        if corrected:
+            corrected_terms = self.analyzer.analyze(corrected, "query")
+            total = (self.postings.matching(t.text for t in corrected_terms) & self._allowed(request)).bit_count()
+            if total:
+                suggestions.append({"type": "correction", "query": corrected, "total": total})
+        return suggestions
+
+    def _corrected(self, query: str, terms: list[Term]) -> str | None:
+        """The query with each unknown stretch (退锐) replaced by the nearest indexed word (退税)."""
+        folded = fold(query)
+        text, changed = list(query), False
+        for start, end in reversed(_unknown_spans(terms, self.reader.known)):
+            word = folded[start:end]
+            options = [s for s in self.reader.similar_words(word, limit=5, maxdist=1 if len(word) <= 3 else 2) if len(s) == len(word)]
+            if options:
+                text[start:end] = options[0]
+                changed = True
+        return "".join(text) if changed else None
+
+
+def _mask(bits: int, size: int) -> numpy.ndarray:
+    """Bits as a boolean array of `size` documents."""
+    packed = numpy.frombuffer(bits.to_bytes((size + 7) // 8, "little"), dtype=numpy.uint8)
+    return numpy.unpackbits(packed, bitorder="little")[:size].astype(bool)
+
+
+def _unique_per_position(terms: list[Term]) -> list[Term]:
+    """One term per word and position (the larger boost), as the query's OR has them."""
+    best: dict[tuple[int, str], Term] = {}
+    for term in terms:
+        key = (term.pos, term.text)
+        if key not in best or term.boost > best[key].boost:
+            best[key] = term
+    return list(best.values())
+
+
+def _unknown_spans(terms: list[Term], known: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """Character spans of the query covered only by words the index does not know."""
+    spans: list[tuple[int, int]] = []
+    for term in sorted((t for t in terms if t.boost == 1 and not known(t.text)), key=lambda t: t.start):
+        if spans and term.start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], term.end))
+        else:
+            spans.append((term.start, term.end))
+    return spans
+
+
+__all__ = ["Engine", "IndexMissing"]
