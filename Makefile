@@ -13,7 +13,7 @@ CHECK_ARGS ?=
 # Reviewers of whatever no department owns (registries, explainers of departments without owners:).
 DEFAULT_OWNER ?= @policy-editors
 
-.PHONY: serve build check test golden lock clean bench-scale install codeowners codeowners-check
+.PHONY: serve build check test lint golden lock clean bench-scale install codeowners codeowners-check
 
 serve: $(STAMP)
 	$(BIN)/policy build $(if $(TODAY),--today $(TODAY))
@@ -36,9 +36,15 @@ codeowners-check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff (lint, then the format check) and mypy on build_tools/; their settings are in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check build_tools
+	$(BIN)/ruff format --check build_tools
+	$(BIN)/mypy
+
 # Regenerate the expected pages of the golden tests after an intended change.
 golden: $(STAMP)
-	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_pages.py
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/pages/test_pages.py
 	git status --short tests/golden
 
 # Cost against size beside plain MkDocs + Pagefind (long: about an hour; SIZES=1000 RUNS=1
@@ -53,19 +59,27 @@ PREVIEW_UP_TO ?= 5000
 bench-scale: $(STAMP)
 	$(BIN)/python bench/scale.py --sizes $(SIZES) --runs $(RUNS) --build-up-to $(BUILD_UP_TO) --preview-up-to $(PREVIEW_UP_TO)
 
-# The lock file pins every package with its hash, so a build in a year installs
-# the same versions. Installing needs only pip; regenerating it needs uv.
-$(STAMP): requirements.lock pyproject.toml
+# The lock files pin every package with its hash, so a build in a year installs
+# the same versions: requirements.lock the runtime packages only (what the deploy
+# jobs install), requirements-dev.lock those and the dev extra (tests, benchmarks;
+# what .venv/ gets). Installing needs only pip; regenerating them needs uv.
+$(STAMP): requirements-dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+# Re-pin both lock files after changing pyproject.toml. uv keeps the versions already
+# pinned in a lock file unless pyproject.toml needs others (UV_ARGS=--upgrade to take the
+# newest). The runtime lock comes first; the dev lock is constrained to its versions, so
+# the tests run exactly what is deployed.
+UV_ARGS ?=
+LOCK_ARGS := --quiet --generate-hashes --universal --python-version 3.11 --custom-compile-command "make lock" $(UV_ARGS)
 lock:
 	$(PYTHON) -m pip install --quiet uv
-	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes \
-		--universal --python-version 3.11 -o requirements.lock
+	$(PYTHON) -m uv pip compile pyproject.toml $(LOCK_ARGS) -o requirements.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev -c requirements.lock $(LOCK_ARGS) -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) site search_index .pytest_cache

@@ -118,11 +118,10 @@ def folder_mb(folder: Path) -> float:
 
 
 def make_project(work: Path, size: int, sources: corpus.Sources) -> Path:
-    """A project folder: generated content/ beside the site's mkdocs.yml and theme."""
+    """A project folder: generated content/ beside the site's mkdocs.yml (the theme comes with the package)."""
     project = work / f"ours-{size}"
     project.mkdir(parents=True)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(ROOT / "theme", project / "theme")
     corpus.generate(project / "content", size, seed=1, sources=sources)
     return project
 

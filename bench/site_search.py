@@ -164,12 +164,10 @@ def build_sample_sites(work: Path) -> tuple[Path, Path]:
 
 
 def material_config(work: Path) -> Path:
-    """mkdocs.yml with Material's search plugin back on (absolute folders, so it can live elsewhere)."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["docs_dir"] = str(ROOT / config["docs_dir"])
-    config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
-    config["plugins"] = [{"search": {"lang": "zh"}}, *config["plugins"]]
-    config["plugins"][1] = {"policy": {"content_dir": str(ROOT / "content")}}
+    """Our mkdocs.yml with Material's search plugin back on (absolute folders, so it can live elsewhere);
+    write_site merges it over the packaged defaults, theme included, as it merges ours."""
+    config = {"INHERIT": str(ROOT / "mkdocs.yml"),
+              "plugins": [{"search": {"lang": "zh"}}, {"policy": {"content_dir": str(ROOT / "content")}}]}
     path = work / "mkdocs-material-search.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path

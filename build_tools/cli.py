@@ -9,7 +9,6 @@ templates, the CSV importer) are imported inside those subcommands, so that
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import html
 import json
@@ -17,23 +16,49 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
+from build_tools.authoring.codeowners import generate as generate_codeowners
+from build_tools.authoring.codeowners import stale_diff
+from build_tools.build.pipeline import check_content, run_pipeline
 from build_tools.check import report
-from build_tools.check.changes import ChangesError, affected_issues, changed_files
-from build_tools.authoring.codeowners import CodeownersError, generate as generate_codeowners, stale_diff
-from build_tools.load.tree import QA_DIR
+from build_tools.check.changes import affected_issues, changed_files
+from build_tools.errors import ContentError, PolicyError
 from build_tools.load.cache import load_tree_cached
+from build_tools.load.tree import QA_DIR
 from build_tools.models import Issue, SessionKind
-from build_tools.build.pipeline import ContentError, check_content, run_pipeline
+from build_tools.runtime.exit import end_now
+from build_tools.search.request import KINDS, MAX_LIMIT, SORTS, STATUS_NAMES, SearchRequest, SearchResponse
 from build_tools.text.redact import redact
-from build_tools.search.request import KINDS, MAX_LIMIT, SORTS, STATUS_NAMES, BadRequest, SearchRequest, SearchResponse
 
-CONTENT = click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"), show_default=True, help="Folder with policies/, qa/ and the registries.")
-CONFIG = click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"), show_default=True, help="The site's MkDocs configuration.")
-INDEX = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("search_index"), show_default=True, help="The search index folder written by policy build.")
-TODAY = click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Build date YYYY-MM-DD (default: today); the same date gives the same site.")
+CONTENT = click.option(
+    "--content",
+    "content_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("content"),
+    show_default=True,
+    help="Folder with policies/, qa/ and the registries.",
+)
+CONFIG = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The project's MkDocs settings, merged over the packaged defaults  [default: mkdocs.yml if present]",
+)
+INDEX = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("search_index"),
+    show_default=True,
+    help="The search index folder written by policy build.",
+)
+TODAY = click.option(
+    "--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Build date YYYY-MM-DD (default: today); the same date gives the same site."
+)
 
 
 def _require_folder(content_dir: Path) -> None:
@@ -45,7 +70,29 @@ def _date(value: dt.datetime | None) -> dt.date:
     return value.date() if value else dt.date.today()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Commands(click.Group):
+    """The `policy` group: an error the user can fix (errors.PolicyError) becomes its message and exit code, here only."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PolicyError as error:
+            click.echo(_message_of(error), err=True)
+            ctx.exit(error.exit_code)
+
+
+def _message_of(error: PolicyError) -> str:
+    """What the user reads: every problem of the content with its file, line and fix; else the error's own message."""
+    if isinstance(error, ContentError):
+        return (
+            f"{report.format_text(error.issues)}\n{report.summary(error.issues)}："
+            "未写入任何文件，原有输出保持不变 / nothing was written; the previous output is unchanged"
+        )
+    prefix = "Usage error" if error.exit_code == 2 else "Error"
+    return f"{prefix}: {error}"
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="build-tools")
 def cli() -> None:
     """Check, build and preview the policy explainer site (政策解读发布工具)."""
@@ -54,7 +101,14 @@ def cli() -> None:
 @cli.command()
 @CONTENT
 @TODAY
-@click.option("--format", "output_format", type=click.Choice(sorted(report.FORMATS)), default="text", show_default=True, help="text for people, github for workflow annotations, json for tools.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(report.FORMATS)),
+    default="text",
+    show_default=True,
+    help="text for people, github for workflow annotations, json for tools.",
+)
 @click.option("--changed-since", metavar="REF", help="Check everything, but report only files changed since the git REF (and files that reference them).")
 @click.option("--check-external", is_flag=True, help="Also request every http(s) link (needs the network; never on by default).")
 def check(content_dir: Path, today: dt.datetime | None, output_format: str, changed_since: str | None, check_external: bool) -> None:
@@ -78,7 +132,10 @@ def check(content_dir: Path, today: dt.datetime | None, output_format: str, chan
     if changed is not None or check_external:
         issues = _narrowed_or_extended(issues, content_dir, changed, check_external)
     if changed is not None:
-        click.echo(f"只列出自 {changed_since} 以来改动的文件及引用它们的文件中的问题 / only files changed since {changed_since} and files that reference them", err=True)
+        click.echo(
+            f"只列出自 {changed_since} 以来改动的文件及引用它们的文件中的问题 / only files changed since {changed_since} and files that reference them",
+            err=True,
+        )
     if issues:
         click.echo(report.FORMATS[output_format](issues))
     if output_format == "json" and not issues:
@@ -89,17 +146,15 @@ def check(content_dir: Path, today: dt.datetime | None, output_format: str, chan
 
 
 def _changed_files(ref: str, content_dir: Path) -> set[Path]:
-    try:
-        return changed_files(ref, content_dir)
-    except ChangesError as error:
-        raise click.UsageError(str(error)) from None
+    return changed_files(ref, content_dir)
 
 
 def _narrowed_or_extended(issues: list[Issue], content_dir: Path, changed: set[Path] | None, check_external: bool) -> list[Issue]:
     """The issues plus broken external links (if asked), then only those that concern the changed files."""
     tree = load_tree_cached(content_dir)
     if check_external:
-        from build_tools.check.external import check_external as check_external_links, external_places
+        from build_tools.check.external import check_external as check_external_links
+        from build_tools.check.external import external_places
 
         places = external_places(tree)
         click.echo(f"正在检查 {len({p.url for p in places})} 个外部链接 / requesting {len({p.url for p in places})} external link(s)…", err=True)
@@ -109,8 +164,16 @@ def _narrowed_or_extended(issues: list[Issue], content_dir: Path, changed: set[P
 
 @cli.command()
 @CONTENT
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=Path(".github/CODEOWNERS"), show_default=True, help="The CODEOWNERS file (GitLab: .gitlab/CODEOWNERS).")
-@click.option("--default-owner", "default_owners", multiple=True, metavar="OWNER", help="Reviewer of everything no department owns, registries included; repeatable.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path(".github/CODEOWNERS"),
+    show_default=True,
+    help="The CODEOWNERS file (GitLab: .gitlab/CODEOWNERS).",
+)
+@click.option(
+    "--default-owner", "default_owners", multiple=True, metavar="OWNER", help="Reviewer of everything no department owns, registries included; repeatable."
+)
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if the file is out of date (for CI).")
 def codeowners(content_dir: Path, output: Path, default_owners: tuple[str, ...], check_only: bool) -> None:
     """Write CODEOWNERS from the owners: lists of departments.yml.
@@ -128,10 +191,7 @@ def codeowners(content_dir: Path, output: Path, default_owners: tuple[str, ...],
     if any(issue.is_error for issue in issues):
         click.echo(report.format_text(issues), err=True)
         raise click.ClickException("内容有错误，请先修正再生成 CODEOWNERS / the content has errors: fix them first (policy check)")
-    try:
-        text = generate_codeowners(content, Path.cwd(), default_owners)
-    except CodeownersError as error:
-        raise click.ClickException(str(error)) from None
+    text = generate_codeowners(content, Path.cwd(), default_owners)
     if check_only:
         _fail_if_stale(text, output)
         return
@@ -146,17 +206,30 @@ def _fail_if_stale(text: str, output: Path) -> None:
         click.echo(f"{output} 是最新的 / {output} is up to date")
         return
     click.echo(diff, err=True)
-    click.echo(f"{output} 已过期：请运行 make codeowners（或 policy codeowners）并提交 / {output} is out of date: run make codeowners (or policy codeowners) and commit it", err=True)
+    click.echo(
+        f"{output} 已过期：请运行 make codeowners（或 policy codeowners）并提交 / "
+        f"{output} is out of date: run make codeowners (or policy codeowners) and commit it",
+        err=True,
+    )
     sys.exit(1)
 
 
 @cli.command()
 @CONTENT
-@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True, help="Where the static site is written.")
-@click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("search_index"), show_default=True, help="Where the search index is written.")
+@click.option(
+    "--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True, help="Where the static site is written."
+)
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("search_index"),
+    show_default=True,
+    help="Where the search index is written.",
+)
 @CONFIG
 @TODAY
-def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path, today: dt.datetime | None) -> None:
+def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path | None, today: dt.datetime | None) -> None:
     """Check, then write the static site and the search index.
 
     Both are written to a temporary folder and swapped in at the end: when
@@ -166,22 +239,16 @@ def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path,
 
         policy build --today 2026-11-23
     """
-    from build_tools.build.build import BuildOptions, build as build_site
+    from build_tools.build.build import BuildOptions
+    from build_tools.build.build import build as build_site
     from build_tools.runtime.progress import Progress
-    from build_tools.site.builder import SiteConfigError
-    from build_tools.indexes.pagefind import SiteSearchError
+    from build_tools.site.builder import check_site_config
 
     _require_folder(content_dir)
+    check_site_config(config_file)  # a bad mkdocs.yml is reported before the content is checked
     started = time.monotonic()
     options = BuildOptions(content_dir, site_dir, index_dir, config_file, _date(today))
-    try:
-        site = build_site(options, Progress.for_stream(sys.stderr))
-    except ContentError as error:
-        click.echo(report.format_text(error.issues), err=True)
-        click.echo(f"{report.summary(error.issues)}：未写入任何文件，原有网站保持不变 / nothing was written; the previous site is unchanged", err=True)
-        sys.exit(1)
-    except (SiteConfigError, SiteSearchError) as error:
-        raise click.ClickException(str(error)) from None
+    site = build_site(options, Progress.for_stream(sys.stderr))
     if site.issues:
         click.echo(report.format_text(site.issues), err=True)
     click.echo(
@@ -189,23 +256,8 @@ def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path,
         f"检索索引 → {index_dir}/（{time.monotonic() - started:.1f} 秒） / "
         f"built {len(site.pages)} pages into {site_dir}/ and the search index into {index_dir}/"
     )
-    _end_without_teardown()
-
-
-def _end_without_teardown() -> None:
-    """End the program now, its output flushed, when it runs as `policy` (not called in-process, as by tests).
-
-    Python frees every object one by one at exit: after a build of 20,000 explainers that took
-    5 s, with the site and index already in place. Every file is closed and every child
-    process reaped by then, so nothing is lost; the exit handlers still run (multiprocessing's
-    releases the semaphores the build's processes shared).
-    """
-    context = click.get_current_context()
-    if context.find_root().obj is _PROGRAM:
-        atexit._run_exitfuncs()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
+    if click.get_current_context().find_root().obj is _PROGRAM:  # the `policy` program, not an in-process call
+        end_now()  # without freeing the site's objects one by one (5 s at 20,000 explainers)
 
 
 @cli.command()
@@ -213,7 +265,7 @@ def _end_without_teardown() -> None:
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port on 127.0.0.1.")
 @CONFIG
 @TODAY
-def serve(content_dir: Path, port: int, config_file: Path, today: dt.datetime | None) -> None:
+def serve(content_dir: Path, port: int, config_file: Path | None, today: dt.datetime | None) -> None:
     """Preview the site on http://127.0.0.1:PORT with live reload.
 
     Saving a file under the content folder rebuilds the site and reloads the
@@ -223,15 +275,42 @@ def serve(content_dir: Path, port: int, config_file: Path, today: dt.datetime | 
 
         policy serve --port 8000
     """
-    from build_tools.site.builder import SiteConfigError, serve_site
+    from build_tools.site.builder import serve_site
 
     _require_folder(content_dir)
     try:
         serve_site(config_file, content_dir, port, today.date() if today else None)
-    except SiteConfigError as error:
-        raise click.ClickException(str(error)) from None
     except OSError as error:
         raise click.ClickException(f"无法在端口 {port} 上启动预览 / cannot serve on port {port}: {error.strerror}; try --port {port + 1}") from None
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--site-name", default="政策解读", show_default=True, help="The site's name, written into the new mkdocs.yml.")
+def init(folder: Path, site_name: str) -> None:
+    """Start a new project in FOLDER (new or empty): content, mkdocs.yml, CI templates.
+
+    Writes content/ with minimal registries, an example explainer and an
+    example Q&A session, a short mkdocs.yml (the site's name; the theme and
+    every other setting come with the package), requirements.txt, the CI
+    workflows for GitHub and GitLab and .gitignore. The new project passes
+    `policy check` and builds as it is. A folder that is not empty is refused.
+
+    Example:
+
+    \b
+        policy init my-site --site-name 示例市政策解读
+        cd my-site && policy check && policy build
+    """
+    from build_tools.authoring.init import init_project
+
+    written = init_project(folder, site_name)
+    for path in written:
+        click.echo(f"  {path}")
+    click.echo(
+        f"已创建项目 {folder}（{len(written)} 个文件）：进入该目录运行 policy check 和 policy serve，再替换示例内容 / "
+        f"created the project {folder} ({len(written)} files): run policy check and policy serve in it, then replace the examples"
+    )
 
 
 @cli.command()
@@ -248,14 +327,11 @@ def new(slug: str, department: str, content_dir: Path) -> None:
 
         policy new sucrong-credit-loan --department 江苏省发展改革委
     """
-    from build_tools.authoring.new import ScaffoldError, new_explainer
+    from build_tools.authoring.new import new_explainer
 
     _require_folder(content_dir)
     content, issues = check_content(content_dir)
-    try:
-        path = new_explainer(content, slug, department, dt.date.today())
-    except ScaffoldError as error:
-        raise click.ClickException(str(error)) from None
+    path = new_explainer(content, slug, department, dt.date.today())
     click.echo(f"已创建 {path}：请填写占位内容，完成后将 draft 改为 false / created {path}: fill in the placeholders, then set draft: false")
 
 
@@ -283,16 +359,11 @@ def search(query: str, index_dir: Path, as_json: bool, **filters) -> None:
 
         policy search 疫情期间社保能缓缴吗 --region 江苏省 --status 现行有效
     """
-    from build_tools.search.engine import Engine, IndexMissing
+    from build_tools.search.engine import Engine
 
-    try:
-        request = SearchRequest(query=query.strip(), **filters)
-        request.validate()
-        engine = Engine(index_dir)
-    except BadRequest as error:
-        raise click.UsageError(str(error)) from None
-    except IndexMissing as error:
-        raise click.ClickException(str(error)) from None
+    request = SearchRequest(query=query.strip(), **filters)
+    request.validate()
+    engine = Engine(index_dir)
     response = engine.search(request)
     engine.close()
     if as_json:
@@ -311,7 +382,10 @@ def format_response(response: SearchResponse) -> str:
         if suggestion["type"] == "correction":
             lines.append(f"您是不是要找：{suggestion['query']}（{suggestion['total']} 条） / did you mean: {suggestion['query']}")
         else:
-            lines.append(f"去掉筛选条件 {', '.join(suggestion['without_filters'])} 可找到 {suggestion['total']} 条 / without these filters: {suggestion['total']} result(s)")
+            lines.append(
+                f"去掉筛选条件 {', '.join(suggestion['without_filters'])} 可找到 {suggestion['total']} 条 / "
+                f"without these filters: {suggestion['total']} result(s)"
+            )
     for name, counts in response.facets.items():
         if counts:
             lines.append(f"{name}: " + "  ".join(f"{value} ({count})" for value, count in list(counts.items())[:8]))
@@ -360,12 +434,9 @@ def faq_ask(question: str, index_dir: Path, limit: int, as_json: bool) -> None:
 
         policy faq ask "疫情期间社保可以缓缴吗？" --limit 3
     """
-    from build_tools.search.engine import Engine, IndexMissing
+    from build_tools.search.engine import Engine
 
-    try:
-        engine = Engine(index_dir)
-    except IndexMissing as error:
-        raise click.ClickException(str(error)) from None
+    engine = Engine(index_dir)
     response = engine.search(SearchRequest(query=question, kind="faq", limit=limit))
     engine.close()
     if as_json:
@@ -382,8 +453,14 @@ def faq_ask(question: str, index_dir: Path, limit: int, as_json: bool) -> None:
 @faq.command("links")
 @CONTENT
 @TODAY
-@click.option("--format", "output_format", type=click.Choice(["text", "yaml"]), default="text", show_default=True,
-              help="yaml prints entries ready to paste into content/faq-links.yml.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "yaml"]),
+    default="text",
+    show_default=True,
+    help="yaml prints entries ready to paste into content/faq-links.yml.",
+)
 def faq_links(content_dir: Path, today: dt.datetime | None, output_format: str) -> None:
     """List suggested links between FAQ entries and explainers, for an editor to decide.
 
@@ -396,11 +473,7 @@ def faq_links(content_dir: Path, today: dt.datetime | None, output_format: str) 
         policy faq links --format yaml >> content/faq-links.yml
     """
     _require_folder(content_dir)
-    try:
-        site = run_pipeline(content_dir, _date(today))
-    except ContentError as error:
-        click.echo(report.format_text(error.issues), err=True)
-        sys.exit(1)
+    site = run_pipeline(content_dir, _date(today))
     titles = {e.slug: e.title for e in site.explainers}
     suggested = [(entry, link) for entry in site.faq for link in entry.links if link.kind.value == "suggested"]
     for entry, link in suggested:
@@ -431,16 +504,11 @@ def faq_import(csv_file: Path, kind: str, content_dir: Path, slug: str | None, t
 
         policy faq import export.csv --kind board --title "市长信箱留言答复（2024年3月）"
     """
-    from build_tools.authoring.faq_import import ImportProblems, import_export
+    from build_tools.authoring.faq_import import import_export
 
     _require_folder(content_dir)
     content, _ = check_content(content_dir)
-    try:
-        path = import_export(csv_file, SessionKind(kind), content.departments, content_dir / QA_DIR, slug, title, date.date() if date else None)
-    except ImportProblems as error:
-        click.echo("\n".join(error.problems), err=True)
-        click.echo("未写入任何文件 / nothing was written", err=True)
-        sys.exit(1)
+    path = import_export(csv_file, SessionKind(kind), content.departments, content_dir / QA_DIR, slug, title, date.date() if date else None)
     click.echo(f"已写入 {path}：请检查后提交 / wrote {path}: review it, then commit")
 
 
@@ -454,5 +522,9 @@ def main() -> None:
     except Exception as error:  # a bug, not bad input: say so briefly
         if os.environ.get("POLICY_DEBUG"):
             raise
-        click.echo(f"内部错误 / internal error: {type(error).__name__}: {error}. 请报告此问题；设置 POLICY_DEBUG=1 可查看详情 / please report it; set POLICY_DEBUG=1 for details", err=True)
+        click.echo(
+            f"内部错误 / internal error: {type(error).__name__}: {error}. "
+            "请报告此问题；设置 POLICY_DEBUG=1 可查看详情 / please report it; set POLICY_DEBUG=1 for details",
+            err=True,
+        )
         sys.exit(70)

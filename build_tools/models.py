@@ -7,13 +7,15 @@ load and check create them, the FAQ, page and search steps read them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Callable
 
 
 class Severity(str, Enum):
+    """How bad an Issue is: an error stops the build, a warning is only reported."""
+
     ERROR = "error"
     WARNING = "warning"
 
@@ -35,6 +37,8 @@ class Issue:
 
 @dataclass(frozen=True)
 class Department:
+    """A department of content/departments.yml: its names, its region, its site and the reviewers of its files."""
+
     id: str
     name: str
     region: str
@@ -63,6 +67,8 @@ class Region:
 
 @dataclass
 class Taxonomy:
+    """The topics, audiences and region tree of content/taxonomy.yml."""
+
     topics: list[Term]
     audiences: list[Term]
     regions: list[Region]
@@ -146,6 +152,8 @@ class QAPair:
 
 
 class SessionKind(str, Enum):
+    """What a Q&A session was: a live Q&A, a message board, a hotline digest or a policy briefing."""
+
     LIVE = "live"
     BOARD = "board"
     HOTLINE = "hotline"
@@ -213,13 +221,17 @@ class Occurrence:
 
 
 class LinkKind(str, Enum):
-    EXPLICIT = "explicit"    # the session's `policies:`
+    """How a FAQ entry came to link an explainer: named by its session, confirmed by an editor, or suggested by search."""
+
+    EXPLICIT = "explicit"  # the session's `policies:`
     CONFIRMED = "confirmed"  # a suggestion an editor confirmed in content/faq-links.yml
     SUGGESTED = "suggested"  # found by search, not yet confirmed
 
 
 @dataclass(frozen=True)
 class FAQLink:
+    """A FAQ entry's link to an explainer (by slug): how it was made and, for a suggestion, its score."""
+
     slug: str
     kind: LinkKind
     score: float = 1.0
@@ -261,8 +273,7 @@ class FAQEntry:
 
     def stale_links(self, status: dict[str, Status]) -> list[tuple[str, Status]]:
         """Firm links whose policy has expired or been superseded: the answer may be out of date."""
-        return [(link.slug, status[link.slug]) for link in self.firm_links
-                if status.get(link.slug) in (Status.EXPIRED, Status.SUPERSEDED)]
+        return [(link.slug, status[link.slug]) for link in self.firm_links if status.get(link.slug) in (Status.EXPIRED, Status.SUPERSEDED)]
 
 
 @dataclass(frozen=True)
@@ -313,3 +324,27 @@ class Site:
     faq: list[FAQEntry] = field(default_factory=list)
     # slug → the date the explainer's file last changed (git, else the file), see history.py
     last_changed: dict[str, dt.date] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PageChanges:
+    """How the pages of a preview run differ from what the served site shows."""
+
+    changed: list[Page]  # new Markdown for these (pages new to the site included)
+    added: set[str]  # src paths the served site has no page for yet
+    removed: set[str]  # src paths of served pages the run no longer has
+
+    @property
+    def same_pages(self) -> bool:
+        """No page comes or goes: the site's files and navigation stay as they are."""
+        return not self.added and not self.removed
+
+
+@dataclass(frozen=True)
+class PreviewUpdate:
+    """One run of the preview: its site (None when the content has errors), the pages to serve, what changed."""
+
+    site: Site | None
+    pages: list[Page]
+    changes: PageChanges
+    issues: list[Issue]  # the content's problems when `site` is None

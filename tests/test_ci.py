@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -89,8 +90,8 @@ def test_main_and_the_daily_schedule_deploy_one_checked_build():
     assert workflow["on"]["push"]["branches"] == ["main"] and workflow["on"]["schedule"][0]["cron"]
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
     runs = [s["run"] for s in build["steps"] if "run" in s]
-    assert runs.index('make check CHECK_ARGS="--format github"') < runs.index("make build")
-    assert runs.count("make build") == 1
+    assert runs.index("policy check --format github") < runs.index("policy build")
+    assert [run for run in runs if run.startswith("policy build")] == ["policy build"]
     upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert upload["with"]["path"] == "site/"
     assert deploy["needs"] == "build"
@@ -102,8 +103,42 @@ def test_gitlab_pages_publishes_one_build_after_the_check():
     gitlab = load(GITLAB)
     stages = gitlab["stages"]
     assert stages.index(gitlab["check"]["stage"]) < stages.index(gitlab["pages"]["stage"])
-    assert gitlab["pages"]["script"] == ["make build SITE=public"]
+    assert gitlab["pages"]["script"] == ["policy build --site public"]
     assert gitlab["pages"]["artifacts"]["paths"] == ["public"]
     sources = [rule["if"] for rule in gitlab["workflow"]["rules"]]
     assert '$CI_PIPELINE_SOURCE == "merge_request_event"' in sources and '$CI_PIPELINE_SOURCE == "schedule"' in sources
     assert gitlab["default"]["before_script"] == ["make install"]
+
+
+RUNTIME_INSTALL = ["pip install --require-hashes -r requirements.lock", "pip install --no-deps ."]
+
+
+def _gitlab_commands(gitlab: dict, name: str) -> list[str]:
+    job = gitlab[name]
+    return [*job.get("before_script", gitlab["default"]["before_script"]), *job["script"]]
+
+
+def test_deploy_jobs_install_the_runtime_lock_and_never_the_dev_lock():
+    publish, gitlab = load(ROOT / ".github/workflows/publish.yml"), load(GITLAB)
+    deploys = {f"publish.yml {name}": ([s["run"] for s in job["steps"] if "run" in s], job)
+               for name, job in publish["jobs"].items()}
+    deploys["gitlab pages"] = (_gitlab_commands(gitlab, "pages"), gitlab["pages"])
+    for where, (commands, job) in deploys.items():
+        assert "requirements-dev.lock" not in json.dumps([commands, job]), where
+        # every make target that runs policy first sets up .venv/ from requirements-dev.lock
+        assert not [command for command in commands if command.split()[0] == "make"], where
+    assert deploys["publish.yml build"][0][:2] == RUNTIME_INSTALL
+    assert deploys["gitlab pages"][0][:2] == RUNTIME_INSTALL
+    assert not deploys["publish.yml deploy"][0]  # it only publishes the build job's site/
+
+
+def test_check_and_test_jobs_install_the_dev_lock():
+    assert re.search(r"^\t.*pip install .*--require-hashes -r requirements-dev\.lock$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.MULTILINE)
+    pull_request, gitlab = load(ROOT / ".github/workflows/pull-request.yml"), load(GITLAB)
+    for name, job in pull_request["jobs"].items():
+        runs = [s["run"] for s in job["steps"] if "run" in s]
+        assert runs[0] in ("make install", "bash .ci/run"), name
+        assert "pip install" not in json.dumps(runs) and RUNTIME_INSTALL[0] not in json.dumps(job), name
+    for name in ("check", "test", "preview"):
+        commands = _gitlab_commands(gitlab, name)
+        assert commands[0] in ("make install", "bash .ci/run") and "requirements.lock" not in json.dumps(commands), name

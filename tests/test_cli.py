@@ -79,7 +79,7 @@ def test_build_with_errors_writes_nothing(run, content, project):
     result = run("build", "--today", "2026-11-23")
     assert result.exit_code == 1
     assert "content/policies/bad.md:2: encoding: 文件是 GBK/GB18030 编码" in result.stderr
-    assert "nothing was written; the previous site is unchanged" in result.stderr
+    assert "nothing was written; the previous output is unchanged" in result.stderr
     assert not (content.parent / "site").exists()
 
 
@@ -101,10 +101,11 @@ def test_the_build_program_ends_with_its_output_written_and_exit_code_0(content,
     assert (content.parent / "site/index.html").is_file() and (content.parent / "site/pagefind/pagefind.js").is_file()
 
 
-def test_build_without_mkdocs_yml_says_what_to_do(run):
-    result = run("build")
+def test_build_with_a_missing_config_file_says_what_to_do(run):
+    # without --config, no mkdocs.yml means the packaged defaults (tests/site/test_defaults.py); a named file must exist
+    result = run("build", "--config", "site.yml")
     assert result.exit_code == 1
-    assert "mkdocs.yml not found: run policy from the project folder or pass --config" in result.stderr
+    assert "site.yml not found: check the --config path, or leave --config out" in result.stderr
 
 
 def test_new_writes_a_valid_draft_with_every_field(run, content):

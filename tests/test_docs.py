@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 import pytest
 from click.testing import CliRunner
@@ -41,3 +43,29 @@ def test_command_is_documented_in_the_readme(words):
 def test_readme_quick_start_is_the_two_make_commands():
     assert "make serve" in README and "make test" in README
     assert "make test" in (ROOT / ".ci/run").read_text(encoding="utf-8")
+
+
+def _module_table() -> list[str]:
+    """The modules named in the first cells of the README's "How it works" table, as paths under build_tools/."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How it works", 1)[1].split("\n## ", 1)[0]
+    named = []
+    for row in section.splitlines():
+        if not row.startswith("| `"):
+            continue
+        folder = ""
+        for name in re.findall(r"`([^`]+\.py)`", row.split(" | ")[0]):
+            if "/" in name:
+                folder = name.rpartition("/")[0] + "/"
+                named.append(name)
+            else:
+                named.append(folder + name)
+    return named
+
+
+def test_the_readme_module_table_names_every_module_and_no_other():
+    package = ROOT / "build_tools"
+    modules = {str(path.relative_to(package)) for path in package.rglob("*.py") if path.name != "__init__.py"}
+    named = set(_module_table())
+    assert sorted(modules - named) == [], "modules missing from the README's table (How it works)"
+    assert sorted(named - modules) == [], "the README's table names modules that do not exist"

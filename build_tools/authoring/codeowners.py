@@ -11,9 +11,10 @@ GitLab share; the last matching line wins, so the default comes first.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
+from build_tools.errors import PolicyError
 from build_tools.models import Content, Department
 
 HEADER = """\
@@ -23,7 +24,7 @@ HEADER = """\
 """
 
 
-class CodeownersError(Exception):
+class CodeownersError(PolicyError):
     """The content folder is outside the repository root, so no path can be written."""
 
 
@@ -52,7 +53,9 @@ def _pattern(path: Path, repo_root: Path) -> str:
     try:
         relative = path.resolve().relative_to(repo_root.resolve())
     except ValueError:
-        raise CodeownersError(f"{path} 不在仓库目录 {repo_root} 之内，请在项目根目录运行 / {path} is outside the repository root {repo_root}: run policy from the project folder") from None
+        raise CodeownersError(
+            f"{path} 不在仓库目录 {repo_root} 之内，请在项目根目录运行 / {path} is outside the repository root {repo_root}: run policy from the project folder"
+        ) from None
     text = relative.as_posix()
     for special in ("\\", " ", "#"):
         text = text.replace(special, "\\" + special)
@@ -64,6 +67,5 @@ def stale_diff(expected: str, path: Path) -> str | None:
     current = path.read_text(encoding="utf-8") if path.is_file() else ""
     if current == expected:
         return None
-    diff = difflib.unified_diff(current.splitlines(keepends=True), expected.splitlines(keepends=True),
-                                f"{path} (checked in)", f"{path} (generated)")
+    diff = difflib.unified_diff(current.splitlines(keepends=True), expected.splitlines(keepends=True), f"{path} (checked in)", f"{path} (generated)")
     return "".join(diff)

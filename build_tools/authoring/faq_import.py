@@ -13,15 +13,18 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import frontmatter
 
-from build_tools.runtime.atomic import write_file_at_once
 from build_tools.check.fields import did_you_mean
 from build_tools.check.qa_body import parse_body
+from build_tools.errors import PolicyError
 from build_tools.models import Department, SessionKind
+from build_tools.runtime.atomic import write_file_at_once
 from build_tools.text.redact import redact
 
 COLUMNS = {
@@ -38,16 +41,18 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y-%m-%
 _STRUCTURE = re.compile(r"^\s*(#|答\s*[（(:：]|提问\s*[:：]|[问問]\s*[:：])")
 
 
-class ImportProblems(Exception):
+class ImportProblems(PolicyError):
     """The export cannot be imported; `problems` lists every bad row."""
 
     def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
+        super().__init__("\n".join([*problems, "未写入任何文件 / nothing was written"]))
         self.problems = problems
 
 
 @dataclass(frozen=True)
 class Row:
+    """One row of an export: a question and its answer, with what else the row gives."""
+
     question: str
     answer: str
     details: str = ""
@@ -56,8 +61,15 @@ class Row:
     department: Department | None = None
 
 
-def import_export(csv_path: Path, kind: SessionKind, departments: list[Department], qa_dir: Path,
-                  slug: str | None = None, title: str | None = None, date: dt.date | None = None) -> Path:
+def import_export(
+    csv_path: Path,
+    kind: SessionKind,
+    departments: list[Department],
+    qa_dir: Path,
+    slug: str | None = None,
+    title: str | None = None,
+    date: dt.date | None = None,
+) -> Path:
     """Write the session file for `csv_path` into `qa_dir` and return its path."""
     rows = read_rows(csv_path, departments)
     session_date = date or max((r.date for r in rows if r.date), default=None) or dt.date.today()
@@ -71,9 +83,11 @@ def import_export(csv_path: Path, kind: SessionKind, departments: list[Departmen
 
 
 def read_rows(csv_path: Path, departments: list[Department]) -> list[Row]:
+    """The rows of a CSV export; raise ImportProblems naming every bad row."""
     reader = csv.DictReader(io.StringIO(_decode(csv_path)))
     columns = _columns(reader.fieldnames or [], csv_path)
-    rows, problems = [], []
+    rows: list[Row] = []
+    problems: list[str] = []
     for number, record in enumerate(reader, start=2):  # row 1 is the header
         row = _row(record, columns, departments, f"{csv_path}:row {number}", problems)
         if row:
@@ -95,7 +109,7 @@ def _decode(csv_path: Path) -> str:
     raise ImportProblems([f"{csv_path}: 既不是 UTF-8 也不是 GBK 编码 / neither UTF-8 nor GBK: save it as UTF-8 CSV"])
 
 
-def _columns(headers: list[str], csv_path: Path) -> dict[str, str]:
+def _columns(headers: Sequence[str], csv_path: Path) -> dict[str, str]:
     """Our field → the export's header naming it."""
     found = {}
     for header in headers:
@@ -140,8 +154,9 @@ def _date(text: str) -> dt.date | None:
 
 
 def session_text(rows: list[Row], kind: SessionKind, title: str, date: dt.date) -> str:
+    """The session file for `rows`: front matter and question/answer pairs, checked to read back as these rows."""
     departments = list(dict.fromkeys(r.department.name for r in rows if r.department))
-    meta = {"title": title, "date": date, "kind": kind.value}
+    meta: dict[str, Any] = {"title": title, "date": date, "kind": kind.value}
     if departments:
         meta["departments"] = departments
     body = "\n".join(_pair_text(row) for row in rows)
@@ -166,4 +181,3 @@ def _pair_text(row: Row) -> str:
 
 def _quote_structure(line: str) -> str:
     return "> " + line if _STRUCTURE.match(line) else line
-

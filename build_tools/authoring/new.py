@@ -11,19 +11,24 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from build_tools.models import Content, Department
 from build_tools.check.documents import SLUG, suggest_slug
 from build_tools.check.fields import did_you_mean
+from build_tools.errors import PolicyError
 from build_tools.load.tree import POLICIES_DIR
+from build_tools.models import Content, Department
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(PolicyError):
     """The new file cannot be written; the message says why and what to do."""
 
 
 def new_explainer(content: Content, slug: str, department_name: str, today: dt.date) -> Path:
+    """Write a new explainer for `slug` and `department_name` into policies/ and return its path."""
     if not SLUG.match(slug):
-        raise ScaffoldError(f"“{slug}”不能用作文件名，请只用小写字母、数字和连字符，例如 {suggest_slug(slug)} / '{slug}' is not a valid slug (lowercase ASCII letters, digits, hyphens): try {suggest_slug(slug)}")
+        raise ScaffoldError(
+            f"“{slug}”不能用作文件名，请只用小写字母、数字和连字符，例如 {suggest_slug(slug)} / "
+            f"'{slug}' is not a valid slug (lowercase ASCII letters, digits, hyphens): try {suggest_slug(slug)}"
+        )
     department = _department(content, department_name)
     target = content.root / POLICIES_DIR / f"{slug}.md"
     existing = next((e.path for e in content.explainers if e.slug == slug), None) or (target if target.exists() else None)
@@ -35,6 +40,7 @@ def new_explainer(content: Content, slug: str, department_name: str, today: dt.d
 
 
 def render_template(content: Content, department: Department, today: dt.date) -> str:
+    """The text of a new explainer: the template filled in for `department` and `today`."""
     environment = Environment(loader=PackageLoader("build_tools.authoring", "templates"), undefined=StrictUndefined, keep_trailing_newline=True)
     return environment.get_template("new-explainer.md.j2").render(
         department=department,

@@ -1,38 +1,29 @@
-"""The one place that shows the order: load → check → derive (statuses, FAQ, last changes) → pages.
+"""The steps from content to a Site, each a function: load → check → dates → FAQ → last changes → pages.
 
-`run_pipeline()` gathers everything before anything is written; writers
-(site.py, search/) take the returned Site afterwards.
+Everything is gathered before anything is written; the writers (site/,
+indexes/) take the returned Site afterwards. `policy check`, `policy build`,
+the preview and a plain `mkdocs build` call these same steps: `run_pipeline`
+in order, the others one by one where they do something between two of them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
 
 from build_tools.check import check_tree
+from build_tools.errors import ContentError
 from build_tools.faq import assemble_faq, stale_warnings, unknown_entry_warnings
-from build_tools.runtime.memory import collector_paused
+from build_tools.load.cache import load_tree_cached
 from build_tools.load.history import last_changed
 from build_tools.load.tree import LoadedTree
-from build_tools.load.cache import load_tree_cached
-from build_tools.models import Content, Explainer, Issue, Site, Status
+from build_tools.models import Content, Explainer, FAQEntry, Issue, Site, Status
+from build_tools.runtime.memory import collector_paused
 from build_tools.text.analysis import prepare_segmenter
-
-if TYPE_CHECKING:
-    from build_tools.build.preview import PreviewState
-
-
-class ContentError(Exception):
-    """The content has errors; `issues` lists all of them (warnings too)."""
-
-    def __init__(self, issues: list[Issue]):
-        super().__init__(f"{sum(i.is_error for i in issues)} error(s) in content")
-        self.issues = issues
 
 
 def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Content, list[Issue]]:
-    """Load and check everything under `content_dir`.
+    """Load and check everything under `content_dir` (`policy check`).
 
     With `today`, also warn about FAQ answers whose policy is no longer in force.
     """
@@ -41,39 +32,48 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
     with collector_paused():
         content, issues = check_tree(load_tree_cached(content_dir))
         if today and not any(issue.is_error for issue in issues):
-            issues = sorted(derive(content, today, issues, suggest=False).issues, key=lambda i: (i.path, i.line))
+            site = dated(content, issues, today)
+            with_faq(site, assemble_faq(content, site.explainers, suggest=False))  # no check reads the suggestions
+            issues = sorted(site.issues, key=lambda i: (i.path, i.line))
     return content, issues
 
 
-BeforeFAQ = Callable[["Site"], None]
+def run_pipeline(content_dir: Path, today: dt.date) -> Site:
+    """Every step, in order: the whole Site as of `today`, pages included; raise ContentError on errors."""
+    site = dated(*checked(load_tree_cached(content_dir)), today)
+    with_faq(site, assemble_faq(site.content, site.explainers))
+    add_last_changes(site)
+    add_pages(site)
+    return site
 
 
-def run_pipeline(content_dir: Path, today: dt.date, preview: PreviewState | None = None, pages: bool = True,
-                 before_faq: BeforeFAQ | None = None) -> Site:
-    """Check the content and derive the site as of `today`; raise ContentError on errors.
-
-    `preview` (policy serve) keeps what did not change since its last run: files,
-    the FAQ, and after edits to explainers' bodies alone everything but those (preview.py).
-    `pages` False leaves the last step to the caller (`add_pages`): `policy build` starts
-    the search indexes, which need no pages, first. `before_faq` is handed the site
-    before its FAQ is assembled: `policy build` indexes the explainers meanwhile.
-    """
-    if preview is not None:
-        return preview.run(content_dir, today)
-    return site_from(load_tree_cached(content_dir), today, pages=pages, before_faq=before_faq)
-
-
-def site_from(tree: LoadedTree, today: dt.date, preview: PreviewState | None = None, pages: bool = True,
-              before_faq: BeforeFAQ | None = None) -> Site:
-    """The whole pipeline after loading: check, derive, last changes, pages."""
+def checked(tree: LoadedTree) -> tuple[Content, list[Issue]]:
+    """The typed content of `tree` and its warnings; raise ContentError when it has errors."""
     content, issues = check_tree(tree)
     if any(issue.is_error for issue in issues):
         raise ContentError(issues)
-    site = derive(content, today, issues, preview, before_faq=before_faq)
-    site.last_changed = changed_dates(content, site.explainers, today)
-    if pages:
-        add_pages(site)
-    return site
+    return content, issues
+
+
+def dated(content: Content, issues: list[Issue], today: dt.date) -> Site:
+    """What follows from the content and the date alone: which explainers are out, their statuses, replacements.
+
+    The Site has no FAQ and no pages yet (`with_faq`, `add_pages`)."""
+    explainers = published_explainers(content, today)
+    superseded_by = replacements(explainers)
+    status = {e.slug: status_on(e, today, superseded_by) for e in explainers}
+    return Site(content, today, explainers, status, superseded_by, pages=[], issues=issues, faq=[])
+
+
+def with_faq(site: Site, faq: list[FAQEntry]) -> None:
+    """The site's FAQ (assemble_faq, or the preview's unchanged one) and the warnings it gives: stale answers, unknown entries."""
+    site.faq = faq
+    site.issues = [*site.issues, *stale_warnings(faq, site.status, site.superseded_by), *unknown_entry_warnings(site.content, faq)]
+
+
+def add_last_changes(site: Site) -> None:
+    """When each published explainer last changed (its 最后更新 and feed dates)."""
+    site.last_changed = changed_dates(site.content, site.explainers, site.today)
 
 
 def add_pages(site: Site) -> None:
@@ -87,23 +87,6 @@ def changed_dates(content: Content, explainers: list[Explainer], today: dt.date)
     """Slug → when its file last changed, never before it was published nor after the build date."""
     changed = last_changed(content.root, [e.path for e in explainers])
     return {e.slug: min(max(changed[e.path], e.published), today) for e in explainers}
-
-
-def derive(content: Content, today: dt.date, issues: list[Issue], preview: PreviewState | None = None, suggest: bool = True,
-           before_faq: BeforeFAQ | None = None) -> Site:
-    """Everything that follows from the content and the date: what is out, statuses, the FAQ.
-
-    `suggest` off leaves out the FAQ's suggested links and topics, which no check reads (see assemble_faq).
-    """
-    explainers = published_explainers(content, today)
-    superseded_by = replacements(explainers)
-    status = {e.slug: status_on(e, today, superseded_by) for e in explainers}
-    site = Site(content, today, explainers, status, superseded_by, pages=[], issues=issues, faq=[])
-    if before_faq is not None:
-        before_faq(site)
-    site.faq = preview.faq(content, explainers) if preview else assemble_faq(content, explainers, suggest=suggest)
-    site.issues = [*issues, *stale_warnings(site.faq, status, superseded_by), *unknown_entry_warnings(content, site.faq)]
-    return site
 
 
 def published_explainers(content: Content, today: dt.date) -> list[Explainer]:
@@ -122,6 +105,7 @@ def replacements(explainers: list[Explainer]) -> dict[str, str]:
 
 
 def status_on(explainer: Explainer, today: dt.date, superseded_by: dict[str, str]) -> Status:
+    """An explainer's status on `today`: replaced, not yet in force, lapsed or in force."""
     if explainer.slug in superseded_by:
         return Status.SUPERSEDED
     if explainer.effective and today < explainer.effective:

@@ -1,4 +1,4 @@
-"""What `policy serve` keeps between rebuilds, so that a saved change is served in seconds.
+"""`policy serve`'s runs of the pipeline: the same steps again on each save, re-doing only what it changed.
 
 A plain `mkdocs serve` rebuilds everything on every save. The preview instead
 - reads again only the content files whose modification time or size changed
@@ -10,9 +10,10 @@ A plain `mkdocs serve` rebuilds everything on every save. The preview instead
 - otherwise runs the whole pipeline, reusing the FAQ when nothing it is made
   of changed (the sessions, and the explainers' titles, summaries, keywords,
   dates and topics): editing a title does not merge 80,000 questions again;
-- tells the MkDocs adapter (plugin.py) which pages the served site must show
-  differently (`changes`): it renders those alone, or lets MkDocs build again
-  when pages were added or removed;
+- tells the site adapter (site/serving.py) which pages the served site must
+  show differently (`changes`): it renders those alone, or lets MkDocs build
+  again when pages were added or removed; with errors, it hands error pages
+  over the last good site (`update`);
 - writes the search indexes (Pagefind, Whoosh) and any other file made from
   the whole site (feeds, sitemap) in a child process after the pages are
   served; a newer save replaces a run still in progress.
@@ -22,40 +23,31 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 import logging
+import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from build_tools.runtime.atomic import staged_folder, write_file_at_once
-from build_tools.runtime.background import Background
+from build_tools.build.pipeline import add_last_changes, add_pages, changed_dates, checked, dated, with_faq
 from build_tools.check.documents import read_explainer
 from build_tools.check.links import check_links
 from build_tools.check.registries import read_registry
+from build_tools.errors import ContentError
 from build_tools.faq import assemble_faq
+from build_tools.indexes.documents import documents_of
+from build_tools.indexes.pagefind import write_search_bundle
+from build_tools.indexes.whoosh import shared_index_writer
 from build_tools.load.tree import LoadedTree, RawDocument, load_tree
-from build_tools.models import Content, Explainer, FAQEntry, Issue, Page, Site
+from build_tools.models import Content, Explainer, FAQEntry, Issue, Page, PageChanges, PreviewUpdate, Site
+from build_tools.pages.errors import error_pages
 from build_tools.pages.generate import explainer_pages
-from build_tools.build.pipeline import ContentError, changed_dates, site_from
+from build_tools.runtime.atomic import move_files_into, staged_folder, write_file_at_once
+from build_tools.runtime.background import Background
 
 log = logging.getLogger("mkdocs.plugins.policy")
-
-
-@dataclass(frozen=True)
-class PageChanges:
-    """How the pages of a run differ from what the served site shows."""
-
-    changed: list[Page]  # new Markdown for these (pages new to the site included)
-    added: set[str]      # src paths the served site has no page for yet
-    removed: set[str]    # src paths of served pages the run no longer has
-
-    @property
-    def same_pages(self) -> bool:
-        """No page comes or goes: the site's files and navigation stay as they are."""
-        return not self.added and not self.removed
 
 
 @dataclass(frozen=True)
@@ -67,7 +59,15 @@ class _Run:
 
 
 class PreviewState:
-    def __init__(self) -> None:
+    """What the preview keeps between saves: the files read, the last good run, the FAQ, the pages served.
+
+    `update()` is what the site adapter (site/serving.py) calls on each save.
+    """
+
+    def __init__(self, content_dir: Path | None = None, today: dt.date | None = None) -> None:
+        """`today` None: the date of each run (a preview left running over midnight moves statuses)."""
+        self.content_dir, self.today = content_dir, today
+        self.search_index_folder = Path(tempfile.mkdtemp(prefix="policy-preview-")) / "search_index"  # for /api/search
         self.files: dict = {}
         self._last: _Run | None = None
         self._faq_key: tuple | None = None
@@ -80,11 +80,21 @@ class PreviewState:
 
     # --- a run of the pipeline -------------------------------------------------------------
 
+    def update(self) -> PreviewUpdate:
+        """A run on what changed since the last, for the site adapter; with errors, error pages over the last good site."""
+        assert self.content_dir is not None
+        try:
+            site = self.run(self.content_dir, self.today or dt.date.today())
+        except ContentError as error:
+            pages = error_pages(error.issues, self.served(), self.content_dir)
+            return PreviewUpdate(None, pages, self.changes(pages, complete=False), error.issues)
+        return PreviewUpdate(site, site.pages, self.changes(site.pages), [])
+
     def run(self, content_dir: Path, today: dt.date) -> Site:
         """The site as of `today`, reusing the last run; raise ContentError on errors."""
         tree = load_tree(content_dir, self.files)
         edited = self._edited_bodies(tree, today)
-        site = self._with_bodies(tree, edited) if edited is not None else site_from(tree, today, self)
+        site = self._with_bodies(tree, edited) if edited is not None else whole_run(tree, today, self.faq)
         # Every page's text is compared on each save (changes): made once here, not at every comparison.
         site.pages = [page.rendered() for page in site.pages]
         self._last = _Run(tree, site)
@@ -114,6 +124,7 @@ class PreviewState:
         unchanged, no other file's problems change, and a file that had none
         before can only gain the ones its own check and its body's links find.
         """
+        assert self._last is not None  # the run `edited` was found against
         last = self._last.site
         if not edited:  # a save that changed nothing, or a change outside content/
             return last
@@ -125,7 +136,10 @@ class PreviewState:
         all_issues = sorted([i for i in last.issues if i.path not in shown] + issues, key=lambda i: (i.path, i.line))
         if any(issue.is_error for issue in issues):
             raise ContentError(all_issues)
-        swap: Callable[[Explainer], Explainer] = lambda e: explainers.get(e.path) or e
+
+        def swap(e: Explainer) -> Explainer:
+            return explainers.get(e.path) or e
+
         content = dataclasses.replace(last.content, explainers=[swap(e) for e in last.content.explainers])
         site = dataclasses.replace(last, content=content, explainers=[swap(e) for e in last.explainers], issues=all_issues)
         republished = [e for e in site.explainers if e.path in explainers]
@@ -193,31 +207,17 @@ class PreviewState:
 
     # --- after the pages are served: search indexes, feeds ---------------------------------
 
-    @staticmethod
-    def settle() -> None:
-        """After a MkDocs build: its objects stay until the next one, so the garbage collector is told to skip them.
-
-        A full collection of the preview's objects took a second at 5,000
-        explainers and came at random saves; frozen, they are no longer
-        scanned, and the search child (a fork) keeps sharing their memory
-        instead of copying what the collector touched. Garbage of the last
-        build is collected first, so frozen objects never pile up.
-        """
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
-
-    def write_later(self, site: Site, site_dir: Path, preview_folder: Path, files: Callable[[], dict[str, bytes]] | None = None) -> None:
+    def write_later(self, site: Site, site_dir: Path, files: Callable[[], dict[str, bytes]] | None = None) -> None:
         """Start writing both search indexes (and `files()`, path → bytes in the site) in a child process."""
-        from build_tools.build.build import _move_into, write_search_indexes
+        preview_folder = self.search_index_folder.parent
 
         def work() -> None:
             for path, data in (files() if files else {}).items():
                 write_file_at_once(site_dir / path, data)  # readers of the served site see the old file or the new one
             scratch = Path(tempfile.mkdtemp(prefix=".search-", dir=preview_folder))
-            with staged_folder(preview_folder / "search_index") as index_folder:
+            with staged_folder(self.search_index_folder) as index_folder:
                 write_search_indexes(site, scratch, index_folder)
-            _move_into(scratch, site_dir)
+            move_files_into(scratch, site_dir)
 
         with self._lock:
             self.stop_background()
@@ -229,6 +229,11 @@ class PreviewState:
         if self._background is not None:
             self._background.cancel(wait=False)  # its reporting thread reaps it
 
+    def close(self) -> None:
+        """The preview ends: its child stopped, its search index removed."""
+        self.stop_background()
+        shutil.rmtree(self.search_index_folder.parent, ignore_errors=True)
+
     def _report(self, background: Background) -> None:
         try:
             background.result()
@@ -238,30 +243,62 @@ class PreviewState:
                 log.error("policy: the preview's search could not be written: %s", error)
 
 
+def whole_run(tree: LoadedTree, today: dt.date, faq: Callable[[Content, list[Explainer]], list[FAQEntry]]) -> Site:
+    """Every step after loading, as `run_pipeline` takes them, with the preview's `faq` (reused when unchanged)."""
+    site = dated(*checked(tree), today)
+    with_faq(site, faq(site.content, site.explainers))
+    add_last_changes(site)
+    add_pages(site)
+    return site
+
+
+def write_search_indexes(site: Site, site_search_folder: Path, index_folder: Path) -> None:
+    """Both search indexes, one after the other, in this process (the preview's background child)."""
+    documents = documents_of(site)
+    index = shared_index_writer(site, documents, index_folder)
+    write_search_bundle(documents, site.content.taxonomy, site_search_folder)
+    index.commit(index.write_runs())
+
+
 def _registries(tree: LoadedTree, before: LoadedTree) -> list[tuple[RawDocument | None, RawDocument | None]]:
     return [(tree.departments, before.departments), (tree.taxonomy, before.taxonomy), (tree.faq_links, before.faq_links)]
 
 
 def _same_data(new: RawDocument | None, old: RawDocument | None) -> bool:
-    return (new is None) == (old is None) and (new is None or (new.data, new.lines) == (old.data, old.lines))
+    if new is None or old is None:
+        return new is old  # both None
+    return (new.data, new.lines) == (old.data, old.lines)
 
 
 def _same_front_matter(new: RawDocument, old: RawDocument) -> bool:
     """Everything but the body is the same, down to the line numbers an issue would name."""
-    return ((new.path, new.shown, new.data, new.lines, new.first_line, new.body_line)
-            == (old.path, old.shown, old.data, old.lines, old.first_line, old.body_line))
+    return (new.path, new.shown, new.data, new.lines, new.first_line, new.body_line) == (
+        old.path,
+        old.shown,
+        old.data,
+        old.lines,
+        old.first_line,
+        old.body_line,
+    )
 
 
 def _faq_inputs(content: Content, explainers: list[Explainer]) -> tuple:
     """Everything assemble_faq reads, as one comparable value."""
     sessions = tuple(
-        (s.slug, str(s.path), s.title, s.date, s.kind, s.host, s.source, tuple(d.id for d in s.departments), tuple(s.policies),
-         tuple((p.question, p.answer, p.details, p.asker, p.line, p.answered_by.id if p.answered_by else None) for p in s.pairs))
+        (
+            s.slug,
+            str(s.path),
+            s.title,
+            s.date,
+            s.kind,
+            s.host,
+            s.source,
+            tuple(d.id for d in s.departments),
+            tuple(s.policies),
+            tuple((p.question, p.answer, p.details, p.asker, p.line, p.answered_by.id if p.answered_by else None) for p in s.pairs),
+        )
         for s in content.sessions
     )
-    profiles = tuple(
-        (e.slug, e.title, e.summary, tuple(e.tags), e.policy, e.published, tuple(t.id for t in e.topics))
-        for e in explainers
-    )
+    profiles = tuple((e.slug, e.title, e.summary, tuple(e.tags), e.policy, e.published, tuple(t.id for t in e.topics)) for e in explainers)
     taxonomy = (tuple(content.taxonomy.topics), tuple(content.taxonomy.audiences))
     return sessions, profiles, tuple(content.link_decisions), taxonomy

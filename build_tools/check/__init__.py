@@ -1,4 +1,4 @@
-"""Step 2, check: raw documents → typed, validated Content plus every Issue found.
+"""Check: raw documents → typed, validated Content plus every Issue found.
 
 Field rules run per document (documents.py), registry look-ups in
 registries.py, rules across documents in rules.py, links and images in
@@ -8,15 +8,16 @@ not hide the problems of the others.
 
 from __future__ import annotations
 
-from build_tools.load.tree import LoadedTree
-from build_tools.models import Content, Issue
 from build_tools.check import links, rules
 from build_tools.check.documents import read_explainer, read_session
 from build_tools.check.faq_links import read_link_decisions
 from build_tools.check.registries import read_registry
+from build_tools.load.tree import LoadedTree
+from build_tools.models import Content, Issue
 
 
 def check_tree(tree: LoadedTree) -> tuple[Content, list[Issue]]:
+    """The validated Content of a loaded tree, and every Issue found, sorted by file and line."""
     issues = list(tree.issues)
     registry = read_registry(tree.departments, tree.taxonomy, issues)
     explainers = [e for raw in tree.policies if (e := read_explainer(raw, registry, issues))]

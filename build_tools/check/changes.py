@@ -14,13 +14,14 @@ import subprocess
 from pathlib import Path
 
 from build_tools.check.links import linked_slugs
+from build_tools.errors import UsageError
 from build_tools.load.tree import DEPARTMENTS_FILE, FAQ_LINKS_FILE, TAXONOMY_FILE, LoadedTree, RawDocument
 from build_tools.models import Issue
 
 REGISTRIES = (DEPARTMENTS_FILE, TAXONOMY_FILE)
 
 
-class ChangesError(Exception):
+class ChangesError(UsageError):
     """git cannot tell what changed: not a repository, or an unknown REF."""
 
 
@@ -38,8 +39,7 @@ def changed_files(ref: str, folder: Path) -> set[Path]:
 
 def _git(arguments: list[str], folder: Path, failure: str) -> str:
     try:
-        result = subprocess.run(["git", "-c", "core.quotePath=false", *arguments], cwd=folder,
-                                capture_output=True, text=True, encoding="utf-8", check=False)
+        result = subprocess.run(["git", "-c", "core.quotePath=false", *arguments], cwd=folder, capture_output=True, text=True, encoding="utf-8", check=False)
     except OSError:
         raise ChangesError("找不到 git 命令，请先安装 git / git is not installed: install it to use --changed-since") from None
     if result.returncode != 0:
@@ -48,12 +48,17 @@ def _git(arguments: list[str], folder: Path, failure: str) -> str:
 
 
 def _not_a_repository(folder: Path) -> str:
-    return f"{folder} 不在 git 仓库中，--changed-since 无法判断改动了哪些文件 / {folder} is not in a git repository: run policy check without --changed-since, or run it inside a clone"
+    return (
+        f"{folder} 不在 git 仓库中，--changed-since 无法判断改动了哪些文件 / "
+        f"{folder} is not in a git repository: run policy check without --changed-since, or run it inside a clone"
+    )
 
 
 def _unknown_ref(ref: str) -> str:
-    return (f"git 中找不到“{ref}”，请写分支名、标签或提交号，例如 origin/main / unknown git reference '{ref}': "
-            f"give a branch, tag or commit that exists here, e.g. origin/main (run git fetch first in a shallow clone)")
+    return (
+        f"git 中找不到“{ref}”，请写分支名、标签或提交号，例如 origin/main / unknown git reference '{ref}': "
+        f"give a branch, tag or commit that exists here, e.g. origin/main (run git fetch first in a shallow clone)"
+    )
 
 
 def affected_issues(issues: list[Issue], tree: LoadedTree, changed: set[Path]) -> list[Issue]:
@@ -78,8 +83,7 @@ def affected_files(tree: LoadedTree, changed: set[Path]) -> set[Path]:
 
 def _references(document: RawDocument, folder: str) -> set[str]:
     data = document.data if isinstance(document.data, dict) else {}
-    listed = {slug for key in ("related", "supersedes", "policies") if isinstance(data.get(key), list)
-              for slug in data[key] if isinstance(slug, str)}
+    listed = {slug for key in ("related", "supersedes", "policies") if isinstance(data.get(key), list) for slug in data[key] if isinstance(slug, str)}
     return listed | linked_slugs(document, folder)
 
 

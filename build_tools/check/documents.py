@@ -9,18 +9,32 @@ from __future__ import annotations
 
 import re
 
-from build_tools.load.tree import RawDocument
-from build_tools.models import Explainer, Issue, PolicyDocument, QAPair, QASession, SessionKind, Severity
 from build_tools.check.fields import FieldReader
 from build_tools.check.qa_body import parse_body
 from build_tools.check.registries import Registry
+from build_tools.load.tree import RawDocument
+from build_tools.models import Explainer, Issue, PolicyDocument, QAPair, QASession, SessionKind, Severity
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUMMARY_MAX = 200
 
 EXPLAINER_FIELDS = (
-    "title", "summary", "department", "co_departments", "region", "topics", "audience",
-    "published", "policy", "effective", "expires", "supersedes", "related", "contact", "tags", "draft",
+    "title",
+    "summary",
+    "department",
+    "co_departments",
+    "region",
+    "topics",
+    "audience",
+    "published",
+    "policy",
+    "effective",
+    "expires",
+    "supersedes",
+    "related",
+    "contact",
+    "tags",
+    "draft",
 )
 POLICY_FIELDS = ("title", "number", "issuer", "issued", "url")
 SESSION_FIELDS = ("title", "date", "kind", "host", "departments", "policies", "source")
@@ -36,11 +50,20 @@ def suggest_slug(stem: str) -> str:
 
 
 def check_slug(document: RawDocument, issues: list[Issue]) -> None:
+    """Report a file name that cannot be a slug (part of a URL), with one that can."""
     stem = document.path.stem
     if SLUG.match(stem):
         return
     suggested = suggest_slug(stem)
-    issues.append(Issue(document.shown, 1, "slug", f"文件名“{stem}”不能用作网址，请只用小写字母、数字和连字符，例如改名为 {suggested}.md / file name '{stem}' is not a valid slug (lowercase ASCII letters, digits, hyphens): rename it, e.g. to {suggested}.md"))
+    issues.append(
+        Issue(
+            document.shown,
+            1,
+            "slug",
+            f"文件名“{stem}”不能用作网址，请只用小写字母、数字和连字符，例如改名为 {suggested}.md / "
+            f"file name '{stem}' is not a valid slug (lowercase ASCII letters, digits, hyphens): rename it, e.g. to {suggested}.md",
+        )
+    )
 
 
 def _reader(document: RawDocument, allowed: tuple[str, ...], issues: list[Issue]) -> FieldReader | None:
@@ -54,6 +77,7 @@ def _reader(document: RawDocument, allowed: tuple[str, ...], issues: list[Issue]
 
 
 def read_explainer(document: RawDocument, registry: Registry, issues: list[Issue]) -> Explainer | None:
+    """The Explainer a file of policies/ describes, or None when it has errors (reported into `issues`)."""
     errors_before = _error_count(issues)
     if (reader := _reader(document, EXPLAINER_FIELDS, issues)) is None:
         return None
@@ -76,15 +100,22 @@ def read_explainer(document: RawDocument, registry: Registry, issues: list[Issue
         draft=reader.boolean("draft"),
     )
     if fields["effective"] and fields["expires"] and fields["expires"] < fields["effective"]:
-        reader.report("expires", f"失效日期 {fields['expires']} 早于生效日期 {fields['effective']}，请检查 / expires ({fields['expires']}) is before effective ({fields['effective']}): correct one of them")
+        reader.report(
+            "expires",
+            f"失效日期 {fields['expires']} 早于生效日期 {fields['effective']}，请检查 / "
+            f"expires ({fields['expires']}) is before effective ({fields['effective']}): correct one of them",
+        )
     if not document.body.strip():
-        reader.report("body", "正文为空，请写出政策要点、适用对象和办理流程 / the body is empty: write the explanation below the front matter", Severity.WARNING)
+        reader.report(
+            "body", "正文为空，请写出政策要点、适用对象和办理流程 / the body is empty: write the explanation below the front matter", Severity.WARNING
+        )
     if _error_count(issues) > errors_before:
         return None
     return Explainer(slug=document.slug, path=document.path, body=document.body, body_line=document.body_line, **fields)
 
 
 def read_session(document: RawDocument, registry: Registry, issues: list[Issue]) -> QASession | None:
+    """The QASession a file of qa/ describes, or None when it has errors (reported into `issues`)."""
     errors_before = _error_count(issues)
     if (reader := _reader(document, SESSION_FIELDS, issues)) is None:
         return None
@@ -98,6 +129,7 @@ def read_session(document: RawDocument, registry: Registry, issues: list[Issue])
     pairs = _pairs(document, registry, issues)
     if _error_count(issues) > errors_before:
         return None
+    assert title is not None and date is not None and kind is not None  # required: had one been missing, it was an error
     return QASession(document.slug, document.path, title, date, kind, pairs, host, departments, policies, source)
 
 
@@ -123,7 +155,11 @@ def _slugs(reader: FieldReader, key: str) -> list[str]:
     values = reader.text_list(key)
     for index, value in enumerate(values):
         if not SLUG.match(value):
-            reader.report(f"{key}.{index}", f"“{value}”不是有效的 slug（文件名，不含 .md） / '{value}' is not a slug: write the file name without .md, e.g. {suggest_slug(value.removesuffix('.md'))}")
+            reader.report(
+                f"{key}.{index}",
+                f"“{value}”不是有效的 slug（文件名，不含 .md） / "
+                f"'{value}' is not a slug: write the file name without .md, e.g. {suggest_slug(value.removesuffix('.md'))}",
+            )
     return values
 
 
@@ -154,20 +190,30 @@ def _pairs(document: RawDocument, registry: Registry, issues: list[Issue]) -> li
     for problem in problems:
         issues.append(Issue(document.shown, problem.line, "body", problem.message))
     if not parsed:
-        issues.append(Issue(document.shown, document.body_line, "body", "没有找到问题，每个问题应以“## 问：”开头 / no questions found: start each question with a heading '## 问：'", Severity.WARNING))
+        issues.append(
+            Issue(
+                document.shown,
+                document.body_line,
+                "body",
+                "没有找到问题，每个问题应以“## 问：”开头 / no questions found: start each question with a heading '## 问：'",
+                Severity.WARNING,
+            )
+        )
     pairs = []
     for pair in parsed:
         department = None
         if pair.department:
             department = _answering_department(document, registry, pair.department, pair.answer_line or pair.line, issues)
-        pairs.append(QAPair(
-            question=pair.question,
-            answer="\n".join(pair.answer).strip(),
-            line=pair.line,
-            details="\n".join(pair.details).strip(),
-            asker=pair.asker or None,
-            answered_by=department,
-        ))
+        pairs.append(
+            QAPair(
+                question=pair.question,
+                answer="\n".join(pair.answer).strip(),
+                line=pair.line,
+                details="\n".join(pair.details).strip(),
+                asker=pair.asker or None,
+                answered_by=department,
+            )
+        )
     return pairs
 
 

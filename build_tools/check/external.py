@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any
 
+from build_tools.check.links import body_links
 from build_tools.load.tree import LoadedTree, RawDocument
 from build_tools.models import Issue
-from build_tools.check.links import body_links
 
 URL_FIELDS = ("policy.url", "source")
 USER_AGENT = "policy-link-check/1.0"
@@ -51,7 +52,7 @@ def _places(document: RawDocument) -> Iterator[Place]:
             yield Place(link.target, document.shown, link.line, "body")
 
 
-def _dotted(data: dict, key: str):
+def _dotted(data: Any, key: str) -> Any:
     for part in key.split("."):
         data = data.get(part) if isinstance(data, dict) else None
     return data
@@ -63,8 +64,15 @@ def check_external(places: list[Place], timeout: float = 10.0, workers: int = 8)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         verdicts = dict(zip(urls, pool.map(lambda url: url_problem(url, timeout), urls)))
     return [
-        Issue(p.path, p.line, p.field, f"外部链接无法访问（{verdicts[p.url]}）：请核对网址，或改为仍有效的地址 / external link {p.url} is broken ({verdicts[p.url]}): check the address or replace it")
-        for p in places if verdicts[p.url]
+        Issue(
+            p.path,
+            p.line,
+            p.field,
+            f"外部链接无法访问（{verdicts[p.url]}）：请核对网址，或改为仍有效的地址 / "
+            f"external link {p.url} is broken ({verdicts[p.url]}): check the address or replace it",
+        )
+        for p in places
+        if verdicts[p.url]
     ]
 
 

@@ -1,20 +1,21 @@
 """content/faq-links.yml: editors' verdicts on suggested FAQ links.
 
-    - entry: q-0111317fa4        # the FAQ entry (its anchor, shown by `policy faq links`)
-      policy: js-vat-credit-refund-guide
-      decision: confirmed        # or rejected
+- entry: q-0111317fa4        # the FAQ entry (its anchor, shown by `policy faq links`)
+  policy: js-vat-credit-refund-guide
+  decision: confirmed        # or rejected
 """
 
 from __future__ import annotations
 
+from build_tools.check.fields import FieldReader
 from build_tools.load.tree import RawDocument
 from build_tools.models import Issue, LinkDecision
-from build_tools.check.fields import FieldReader
 
 DECISIONS = {"confirmed": True, "rejected": False}
 
 
 def read_link_decisions(document: RawDocument | None, known_slugs: set[str], issues: list[Issue]) -> list[LinkDecision]:
+    """The editors' decisions on suggested FAQ links (content/faq-links.yml); problems go into `issues`."""
     if document is None or document.data is None:
         return []
     root = FieldReader(document, issues, data={})

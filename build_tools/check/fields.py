@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from build_tools.load.tree import RawDocument
 from build_tools.models import Issue, Severity
@@ -28,6 +29,7 @@ def did_you_mean(value: str, choices: Iterable[str]) -> tuple[str, str]:
 
 
 def hint(near: list[str]) -> tuple[str, str]:
+    """The Chinese and English halves of a "did you mean …" hint naming up to three of `near` ('' when it is empty)."""
     near = near[:3]
     if not near:
         return "", ""
@@ -82,7 +84,9 @@ class FieldReader:
             return None
         value = value.strip()
         if max_length and len(value) > max_length:
-            self.report(key, f"{key} 最多 {max_length} 个字，现有 {len(value)} 个，请精简 / {key} has {len(value)} characters, at most {max_length} allowed: shorten it")
+            self.report(
+                key, f"{key} 最多 {max_length} 个字，现有 {len(value)} 个，请精简 / {key} has {len(value)} characters, at most {max_length} allowed: shorten it"
+            )
         return value
 
     def date(self, key: str, required: bool = False) -> dt.date | None:

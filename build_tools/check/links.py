@@ -5,29 +5,34 @@ explainer) or `qa/<slug>.md` (a session) of the site. A relative link is
 resolved the way the site resolves it: a `.md` link or an image from that
 page's source path, a folder-style link (`../other/`) from its URL. It must
 name a page made from the content (an explainer, a session, a list page) or
-a file of the site's static folder (MkDocs' `docs_dir`, where images go).
+a file of the site's static folder (MkDocs' `docs_dir`, where images go)
+or of the packaged theme (its CSS and scripts).
 External links (http, https) are only collected here; `external.py` checks
 them when asked.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote
 
 import yaml
 
+from build_tools.check.fields import did_you_mean
 from build_tools.load.tree import LoadedTree, RawDocument, shown_path
 from build_tools.models import Issue
-from build_tools.check.fields import did_you_mean
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
-_INLINE = re.compile(r"(?P<image>!?)\[(?:[^\]\\]|\\.)*\]\(\s*(?:<(?P<angle>[^>]*)>|(?P<target>[^()\s]+(?:\([^()\s]*\)[^()\s]*)*))(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
+_INLINE = re.compile(
+    r"(?P<image>!?)\[(?:[^\]\\]|\\.)*\]\(\s*(?:<(?P<angle>[^>]*)>|(?P<target>[^()\s]+(?:\([^()\s]*\)[^()\s]*)*))"
+    r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
+)
 _REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<target>[^\s>]+)>?")
 _AUTOLINK = re.compile(r"<(?P<target>https?://[^>\s]+)>")
 _HTML = re.compile(r"<(?P<tag>a|img)\b[^>]*?\b(?:href|src)\s*=\s*[\"'](?P<target>[^\"']+)[\"']", re.IGNORECASE)
@@ -68,8 +73,8 @@ def _links_in_line(line: str, number: int) -> Iterator[Link]:
     for match in _INLINE.finditer(line):
         target = match["angle"] if match["angle"] is not None else match["target"]
         yield Link(target.strip(), number, bool(match["image"]))
-    if match := _REFERENCE.match(line):
-        yield Link(match["target"], number, False)
+    if reference := _REFERENCE.match(line):
+        yield Link(reference["target"], number, False)
     for match in _AUTOLINK.finditer(line):
         yield Link(match["target"], number, False)
     for match in _HTML.finditer(line):
@@ -138,7 +143,10 @@ def _problem(link: Link, here: str, site: SiteMap) -> str | None:
         return None
     what_zh, what_en = ("图片", "image") if link.image else ("链接", "link")
     if link.target.startswith("/"):
-        return f"{what_zh}“{link.target}”以 / 开头，网站不在根路径时会失效，请改用相对路径 / {what_en} '{link.target}' starts with '/', which breaks when the site is not at the root of its host: write a relative path"
+        return (
+            f"{what_zh}“{link.target}”以 / 开头，网站不在根路径时会失效，请改用相对路径 / "
+            f"{what_en} '{link.target}' starts with '/', which breaks when the site is not at the root of its host: write a relative path"
+        )
     resolved = _resolve(link.target, here)
     if resolved and (site.has(resolved) or site.has(resolved.removesuffix(".md") + "/index.md")):
         return None
@@ -149,8 +157,10 @@ def _problem(link: Link, here: str, site: SiteMap) -> str | None:
 
 def _missing_file(link: Link, what_zh: str, what_en: str, site: SiteMap) -> str:
     folder = site.static_folder
-    return (f"找不到{what_zh}文件“{link.target}”，请把文件放到 {folder}/images/ 下，并写成 ../images/文件名 / "
-            f"{what_en} '{link.target}' not found: put the file in {folder}/images/ and link it as ../images/<file name>")
+    return (
+        f"找不到{what_zh}文件“{link.target}”，请把文件放到 {folder}/images/ 下，并写成 ../images/文件名 / "
+        f"{what_en} '{link.target}' not found: put the file in {folder}/images/ and link it as ../images/<file name>"
+    )
 
 
 def _missing_page(link: Link, here: str, site: SiteMap) -> str:
@@ -158,12 +168,16 @@ def _missing_page(link: Link, here: str, site: SiteMap) -> str:
     same_slug = sorted(p for p in site.pages if posixpath.basename(p) == f"{wanted}.md")
     if same_slug:
         fixed = posixpath.relpath(same_slug[0], posixpath.dirname(here))
-        return (f"链接“{link.target}”在网站上找不到页面，请写成 {fixed} / link '{link.target}' names no page of the site: "
-                f"write it as {fixed} (links are relative to the page, not to the file's folder)")
+        return (
+            f"链接“{link.target}”在网站上找不到页面，请写成 {fixed} / link '{link.target}' names no page of the site: "
+            f"write it as {fixed} (links are relative to the page, not to the file's folder)"
+        )
     slugs = {posixpath.basename(p).removesuffix(".md") for p in site.pages if p.startswith(("policies/", "qa/"))}
     zh, en = did_you_mean(wanted, slugs)
-    return (f"链接“{link.target}”指向的页面不存在{zh or '，请检查拼写或删除该链接'} / link '{link.target}' names a page that does not exist"
-            f"{en or ': fix the spelling or remove the link'}")
+    return (
+        f"链接“{link.target}”指向的页面不存在{zh or '，请检查拼写或删除该链接'} / link '{link.target}' names a page that does not exist"
+        f"{en or ': fix the spelling or remove the link'}"
+    )
 
 
 def _site_map(tree: LoadedTree) -> SiteMap:
@@ -171,10 +185,14 @@ def _site_map(tree: LoadedTree) -> SiteMap:
     pages |= {"index.md", "qa/index.md", "faq/index.md", "search/index.md", "match/index.md"}
     pages |= {f"{section}/index.md" for section in _SECTIONS}
     pages |= {f"{section}/{ident}.md" for section, ident in _registry_ids(tree)}
-    pages |= {f"years/{published.year}.md" for d in tree.policies if isinstance(d.data, dict) and hasattr(published := d.data.get("published"), "year")}
+    pages |= {f"years/{published.year}.md" for d in tree.policies if isinstance(d.data, dict) and isinstance(published := d.data.get("published"), dt.date)}
     static_dir = _static_folder(tree.root)
-    static = {p.relative_to(static_dir).as_posix() for p in static_dir.rglob("*") if p.is_file()} if static_dir.is_dir() else set()
+    static = _files_in(static_dir) | {path for path in _files_in(_THEME) if not path.endswith(".html")}  # the theme's templates are not copied
     return SiteMap(pages, static, shown_path(static_dir))
+
+
+def _files_in(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else set()
 
 
 def _registry_ids(tree: LoadedTree) -> Iterator[tuple[str, str]]:
@@ -202,12 +220,21 @@ class _ConfigLoader(yaml.SafeLoader):
 _ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
+# The site's packaged defaults (the settings the project's mkdocs.yml does not set) and theme.
+_DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "site" / "defaults" / "mkdocs.yml"
+_THEME = _DEFAULT_CONFIG.parent / "theme"
+
+
 def _static_folder(content_root: Path) -> Path:
-    """The site's static folder: `docs_dir` of the mkdocs.yml beside the content folder."""
-    config = content_root.parent / "mkdocs.yml"
+    """The site's static folder: `docs_dir` of the mkdocs.yml beside the content folder, else of the packaged defaults (static/)."""
+    docs_dir = _docs_dir(content_root.parent / "mkdocs.yml") or _docs_dir(_DEFAULT_CONFIG) or "static"
+    return content_root.parent / docs_dir
+
+
+def _docs_dir(config: Path) -> str | None:
     try:
         data = yaml.load(config.read_text(encoding="utf-8"), Loader=_ConfigLoader) if config.is_file() else {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         data = {}
     docs_dir = data.get("docs_dir") if isinstance(data, dict) else None
-    return content_root.parent / (docs_dir if isinstance(docs_dir, str) else "docs")
+    return docs_dir if isinstance(docs_dir, str) else None

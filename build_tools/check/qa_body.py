@@ -32,6 +32,8 @@ class ParsedPair:
 
 @dataclass(frozen=True)
 class BodyProblem:
+    """A problem in the body of a session file, at a line of that file."""
+
     line: int
     message: str
 
@@ -53,7 +55,9 @@ def parse_body(body: str, first_line: int) -> tuple[list[ParsedPair], list[BodyP
             current = None
         elif stripped.startswith("答") and (match := _ANSWER.match(stripped)) and (current is None or current.answer_line is None):
             if current is None:
-                problems.append(BodyProblem(number, "这条答复前面没有问题，请在它之前加一行“## 问：…” / answer without a question: add a heading '## 问：…' before it"))
+                problems.append(
+                    BodyProblem(number, "这条答复前面没有问题，请在它之前加一行“## 问：…” / answer without a question: add a heading '## 问：…' before it")
+                )
                 continue
             current.answer_line = number
             current.department = match["department"]
@@ -68,5 +72,11 @@ def parse_body(body: str, first_line: int) -> tuple[list[ParsedPair], list[BodyP
             current.details.append(line)
     for pair in pairs:
         if pair.answer_line is None or not "\n".join(pair.answer).strip():
-            problems.append(BodyProblem(pair.line, "这个问题没有答复，请在其后加一段“答：…”或“答（部门）：…” / question without an answer: add a paragraph '答：…' or '答（部门）：…' after it"))
+            problems.append(
+                BodyProblem(
+                    pair.line,
+                    "这个问题没有答复，请在其后加一段“答：…”或“答（部门）：…” / "
+                    "question without an answer: add a paragraph '答：…' or '答（部门）：…' after it",
+                )
+            )
     return pairs, problems

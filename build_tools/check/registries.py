@@ -8,12 +8,13 @@ canonical name), or unknown (then: here are the closest known ones)?
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Generic, Iterator, TypeVar
+from typing import Any, Generic, TypeVar
 
+from build_tools.check.fields import FieldReader, closest, hint
 from build_tools.load.tree import RawDocument
 from build_tools.models import Department, Issue, Region, Taxonomy, Term
-from build_tools.check.fields import FieldReader, closest, hint
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _OWNER = re.compile(r"^(?:@[A-Za-z0-9][\w.-]*(?:/[\w.-]+)*|[^@\s]+@[^@\s]+\.[^@\s]+)$")
@@ -73,6 +74,7 @@ class Registry:
 
 
 def read_registry(departments_doc: RawDocument | None, taxonomy_doc: RawDocument | None, issues: list[Issue]) -> Registry:
+    """The departments and the taxonomy, read from their files, with the lookups that check names against them."""
     taxonomy = _read_taxonomy(taxonomy_doc, issues) if taxonomy_doc else Taxonomy([], [], [])
     region = Lookup("地区", "region", {r.name: r for r in taxonomy.regions}, {})
     departments = _read_departments(departments_doc, region if taxonomy_doc else None, issues) if departments_doc else []
@@ -117,7 +119,7 @@ def _ident(reader: FieldReader, seen: set[str]) -> str | None:
 def _read_departments(document: RawDocument, regions: Lookup[Region] | None, issues: list[Issue]) -> list[Department]:
     departments: list[Department] = []
     ids: set[str] = set()
-    names: set[str] = set()
+    names: set[str | None] = set()  # None too, when a name is missing
     root = FieldReader(document, issues, data={})
     for reader in _entries(root, "", document.data):
         reader.unknown_keys(("id", "name", "aliases", "region", "url", "owners"))
@@ -143,7 +145,11 @@ def _owners(reader: FieldReader) -> list[str]:
     owners = reader.text_list("owners")
     for index, owner in enumerate(owners):
         if not _OWNER.match(owner):
-            reader.report(f"owners.{index}", f"审核人“{owner}”格式不对，应写成 @用户名、@组织/团队 或电子邮箱，并加英文引号，例如 \"@js-fgw-editors\" / owner '{owner}' must be @user, @org/team or an e-mail address, quoted, e.g. \"@js-fgw-editors\"")
+            reader.report(
+                f"owners.{index}",
+                f'审核人“{owner}”格式不对，应写成 @用户名、@组织/团队 或电子邮箱，并加英文引号，例如 "@js-fgw-editors" / '
+                f"owner '{owner}' must be @user, @org/team or an e-mail address, quoted, e.g. \"@js-fgw-editors\"",
+            )
     return [owner for owner in owners if _OWNER.match(owner)]
 
 
@@ -169,8 +175,11 @@ def _read_terms(root: FieldReader, key: str) -> list[Term]:
         name = reader.text("name", required=True)
         synonyms = reader.text_list("synonyms")
         for word in {name, *synonyms} - {None}:
+            assert word is not None  # taken out above
             if word in words:
-                reader.report("synonyms", f"“{word}”已属于其他条目，同一个词只能指向一个条目 / '{word}' already belongs to another entry: a word may name only one entry")
+                reader.report(
+                    "synonyms", f"“{word}”已属于其他条目，同一个词只能指向一个条目 / '{word}' already belongs to another entry: a word may name only one entry"
+                )
             words.add(word)
         if ident and name:
             terms.append(Term(ident, name, tuple(synonyms)))

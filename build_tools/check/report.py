@@ -9,20 +9,16 @@ from build_tools.models import Issue
 
 def format_text(issues: list[Issue]) -> str:
     """One `path:line: field: message` line per issue; warnings say so."""
-    return "\n".join(
-        f"{i.path}:{i.line}: {i.field}: {'' if i.is_error else '警告 / warning: '}{i.message}" for i in issues
-    )
+    return "\n".join(f"{i.path}:{i.line}: {i.field}: {'' if i.is_error else '警告 / warning: '}{i.message}" for i in issues)
 
 
 def format_github(issues: list[Issue]) -> str:
     """GitHub workflow commands, shown as annotations on the changed lines."""
-    return "\n".join(
-        f"::{i.severity.value} file={_property(i.path)},line={i.line},title={_property(i.field)}::{_data(i.message)}"
-        for i in issues
-    )
+    return "\n".join(f"::{i.severity.value} file={_property(i.path)},line={i.line},title={_property(i.field)}::{_data(i.message)}" for i in issues)
 
 
 def format_json(issues: list[Issue]) -> str:
+    """The issues as a JSON list, for tools."""
     return json.dumps(
         [{"path": i.path, "line": i.line, "field": i.field, "severity": i.severity.value, "message": i.message} for i in issues],
         ensure_ascii=False,
@@ -31,6 +27,7 @@ def format_json(issues: list[Issue]) -> str:
 
 
 def summary(issues: list[Issue]) -> str:
+    """How many errors and warnings there are, in Chinese and English."""
     errors = sum(i.is_error for i in issues)
     warnings = len(issues) - errors
     return f"{errors} 个错误，{warnings} 个警告 / {errors} error(s), {warnings} warning(s)"

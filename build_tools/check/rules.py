@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from build_tools.check.fields import did_you_mean
 from build_tools.load.tree import RawDocument
 from build_tools.models import Explainer, Issue
-from build_tools.check.fields import did_you_mean
 
 
 def unique_slugs(documents: list[RawDocument], issues: list[Issue]) -> None:
+    """Report every document whose slug another document uses too."""
     by_slug: dict[str, list[RawDocument]] = defaultdict(list)
     for document in documents:
         by_slug[document.slug].append(document)
@@ -17,7 +18,14 @@ def unique_slugs(documents: list[RawDocument], issues: list[Issue]) -> None:
         for document in same:
             others = ", ".join(d.shown for d in same if d is not document)
             if others:
-                issues.append(Issue(document.shown, 1, "slug", f"slug“{slug}”重复，也用于 {others}，请给其中一个文件改名 / slug '{slug}' is also used by {others}: rename one of the files"))
+                issues.append(
+                    Issue(
+                        document.shown,
+                        1,
+                        "slug",
+                        f"slug“{slug}”重复，也用于 {others}，请给其中一个文件改名 / slug '{slug}' is also used by {others}: rename one of the files",
+                    )
+                )
 
 
 def existing_references(documents: list[RawDocument], keys: tuple[str, ...], known: set[str], issues: list[Issue], own_slug: bool) -> None:
@@ -43,7 +51,14 @@ def _check_slugs(document: RawDocument, key: str, slugs: list, known: set[str], 
             issues.append(Issue(document.shown, line, key, f"不能引用自身“{slug}” / '{slug}' refers to this explainer itself: remove it"))
         elif slug not in known:
             zh, en = did_you_mean(slug, known)
-            issues.append(Issue(document.shown, line, key, f"找不到政策解读“{slug}”{zh or '，请检查拼写或删除'} / no explainer with slug '{slug}'{en or ': fix the spelling or remove it'}"))
+            issues.append(
+                Issue(
+                    document.shown,
+                    line,
+                    key,
+                    f"找不到政策解读“{slug}”{zh or '，请检查拼写或删除'} / no explainer with slug '{slug}'{en or ': fix the spelling or remove it'}",
+                )
+            )
 
 
 def supersede_cycles(explainers: list[Explainer], documents: dict[str, RawDocument], issues: list[Issue]) -> None:
@@ -57,7 +72,14 @@ def supersede_cycles(explainers: list[Explainer], documents: dict[str, RawDocume
             first = graph[path[0]]
             document = documents[str(first.path)]
             chain = " → ".join([*path, path[0]])
-            issues.append(Issue(document.shown, document.line_of("supersedes"), "supersedes", f"替代关系形成循环：{chain}，请删除其中一处 supersedes / supersedes forms a cycle: {chain}: remove one of these supersedes entries"))
+            issues.append(
+                Issue(
+                    document.shown,
+                    document.line_of("supersedes"),
+                    "supersedes",
+                    f"替代关系形成循环：{chain}，请删除其中一处 supersedes / supersedes forms a cycle: {chain}: remove one of these supersedes entries",
+                )
+            )
 
 
 def _cycle_from(start: str, graph: dict[str, Explainer]) -> list[str] | None:

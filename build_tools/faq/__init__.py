@@ -1,4 +1,4 @@
-"""Step 3, faq: Q&A sessions → FAQ entries (merged, counted, linked, checked for staleness).
+"""FAQ: Q&A sessions → FAQ entries (merged, counted, linked, checked for staleness).
 
   merge.py     which questions are the same (keys, near-linear similarity join)
   links.py     which explainers an entry is about (explicit, confirmed, suggested)
@@ -13,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import re
 
-from build_tools.runtime.memory import collector_paused
-from build_tools.load.tree import FAQ_LINKS_FILE, shown_path
-from build_tools.models import Content, Explainer, FAQEntry, Issue, Occurrence, Severity, Status, Term
-from build_tools.text.analysis import Analyzer, fold
 from build_tools.faq.links import ExplainerMatcher, add_suggestions, decisions_by_entry, firm_links
 from build_tools.faq.merge import cluster_words, question_words, words_key
+from build_tools.load.tree import FAQ_LINKS_FILE, shown_path
+from build_tools.models import Content, Explainer, FAQEntry, Issue, Occurrence, Severity, Status, Term
+from build_tools.runtime.memory import collector_paused
+from build_tools.text.analysis import Analyzer, fold
 
 
 def assemble_faq(content: Content, published: list[Explainer], analyzer: Analyzer | None = None, suggest: bool = True) -> list[FAQEntry]:
@@ -44,7 +44,8 @@ def _assemble(content: Content, published: list[Explainer], analyzer: Analyzer |
     slugs = {e.slug for e in published}
     by_slug = {e.slug: e for e in published}
     topic_patterns = [(t, _any_of(fold(w) for w in (t.name, *t.synonyms))) for t in content.taxonomy.topics]
-    entries, used_ids = [], set()
+    entries: list[FAQEntry] = []
+    used_ids: set[str] = set()
     for group in groups:
         members = sorted((occurrences[i] for i in group), key=_newest_first)
         entry = FAQEntry(_entry_id(_earliest(group, occurrences), words, used_ids), members)
@@ -96,11 +97,15 @@ def stale_warnings(entries: list[FAQEntry], status: dict[str, Status], supersede
         for slug, state in entry.stale_links(status):
             newest = entry.newest
             replacement = f"，请参照 {superseded_by[slug]} 更新答复 / update it from {superseded_by[slug]}" if slug in superseded_by else ""
-            warnings.append(Issue(
-                shown_path(newest.session.path), newest.pair.line, "answer",
-                f"此答复依据的政策 {slug} {state.value}{replacement} / the answer relies on {slug}, which is {state.name.lower()}",
-                Severity.WARNING,
-            ))
+            warnings.append(
+                Issue(
+                    shown_path(newest.session.path),
+                    newest.pair.line,
+                    "answer",
+                    f"此答复依据的政策 {slug} {state.value}{replacement} / the answer relies on {slug}, which is {state.name.lower()}",
+                    Severity.WARNING,
+                )
+            )
     return warnings
 
 
@@ -108,5 +113,15 @@ def unknown_entry_warnings(content: Content, entries: list[FAQEntry]) -> list[Is
     """Decisions in faq-links.yml about entries that no longer exist (their question changed)."""
     ids = {entry.id for entry in entries}
     path = shown_path(content.root / FAQ_LINKS_FILE)
-    return [Issue(path, d.line, "entry", f"没有编号为 {d.entry} 的常见问题（问题可能已修改），请用 policy faq links 查看 / no FAQ entry {d.entry} (its question may have changed): see policy faq links", Severity.WARNING)
-            for d in content.link_decisions if d.entry not in ids]
+    return [
+        Issue(
+            path,
+            d.line,
+            "entry",
+            f"没有编号为 {d.entry} 的常见问题（问题可能已修改），请用 policy faq links 查看 / "
+            f"no FAQ entry {d.entry} (its question may have changed): see policy faq links",
+            Severity.WARNING,
+        )
+        for d in content.link_decisions
+        if d.entry not in ids
+    ]

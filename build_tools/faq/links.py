@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from itertools import accumulate
-from typing import Iterable
 
-from build_tools.runtime.background import Background
 from build_tools.models import Explainer, FAQEntry, FAQLink, LinkDecision, LinkKind
+from build_tools.runtime.background import Background
 from build_tools.text.analysis import Analyzer
 
 SUGGEST_COVERAGE = 0.6
@@ -138,7 +138,7 @@ class ExplainerMatcher:
         needed_words = next((count for count, reach in enumerate(accumulate(weights[i:]), start=1) if reach >= floor), len(known) - i)
         holders = self.dense[word]
         if needed_words > 1:
-            holders &= _held_by_at_least(needed_words - 1, [self._bits(w) for w in known[i + 1:]])
+            holders &= _held_by_at_least(needed_words - 1, [self._bits(w) for w in known[i + 1 :]])
         return _ranks(holders)
 
     def _bits(self, word: str) -> int:
@@ -182,8 +182,7 @@ def firm_links(explicit: list[str], decisions: dict[str, bool], published: set[s
     """The links the content states: explicit, then confirmed by an editor (`decisions`: the
     editor's decisions on this entry, {policy: confirmed})."""
     links = [FAQLink(slug, LinkKind.EXPLICIT) for slug in explicit if slug in published]
-    return links + [FAQLink(slug, LinkKind.CONFIRMED) for slug, ok in decisions.items()
-                    if ok and slug in published and slug not in explicit]
+    return links + [FAQLink(slug, LinkKind.CONFIRMED) for slug, ok in decisions.items() if ok and slug in published and slug not in explicit]
 
 
 def add_suggestions(entries: list[FAQEntry], matcher: ExplainerMatcher, decisions: dict[str, dict[str, bool]]) -> None:

@@ -41,6 +41,7 @@ _PLACE = re.compile(rf"^\w{{1,8}}[{_PLACE_ENDINGS}]$")
 
 
 def question_words(question: str, analyzer: Analyzer) -> frozenset[str]:
+    """The words of a question as merging compares them: folded, particles and punctuation left out."""
     return frozenset(filter(None, map(_kept, analyzer.segment(fold(question)))))
 
 
@@ -125,6 +126,7 @@ def _weights(records: list[_Record]) -> dict[str, float]:
 
 def _prefix(record: _Record, weights: dict[str, float], threshold: float) -> list[str]:
     """The rarest words whose removal leaves less than `threshold` of the weight."""
+    assert record.tokens is not None  # set by _weights
     remaining = record.weight
     for count, word in enumerate(record.tokens, start=1):
         remaining -= weights[word]

@@ -18,9 +18,10 @@ import os
 import pickle
 import threading
 from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence, overload
+from typing import overload
 
 import markdown
 import nh3
@@ -31,6 +32,8 @@ from build_tools.text.redact import redact
 
 @dataclass(frozen=True)
 class SearchDocument:
+    """What the indexes hold of one explainer or FAQ entry: the text searched, the fields a hit shows, the facets."""
+
     id: str
     kind: str
     slug: str
@@ -57,7 +60,7 @@ class SearchDocuments(Sequence[SearchDocument]):
     """Search documents in index order, each made when it is read: Whoosh reads them run by run,
     Pagefind oldest first (`oldest_first`), so no index holds all of them at once."""
 
-    def __init__(self, planned: list[tuple[dt.date, str, Callable[[], SearchDocument]]]):
+    def __init__(self, planned: Sequence[tuple[dt.date, str, Callable[[], SearchDocument]]]):
         self._planned = planned  # per document: its date and URL (its place in date order), and how to make it
 
     @classmethod
@@ -127,7 +130,8 @@ def documents_of(site: Site) -> SearchDocuments:
     by_slug = {e.slug: e for e in site.explainers}
     return SearchDocuments(
         [(e.published, explainer_url(e.slug), functools.partial(_explainer_document, site, e)) for e in site.explainers]
-        + [(e.newest.date, faq_url(e.id), functools.partial(_faq_document, site, by_slug, e)) for e in site.faq])
+        + [(e.newest.date, faq_url(e.id), functools.partial(_faq_document, site, by_slug, e)) for e in site.faq]
+    )
 
 
 def _itself(document: SearchDocument) -> SearchDocument:
@@ -135,10 +139,12 @@ def _itself(document: SearchDocument) -> SearchDocument:
 
 
 def explainer_url(slug: str) -> str:
+    """The URL of an explainer's page, relative to the site's root."""
     return f"policies/{slug}/"
 
 
 def faq_url(entry_id: str) -> str:
+    """The URL of a FAQ entry's page, relative to the site's root."""
     return f"faq/{entry_id}/"
 
 
@@ -196,8 +202,13 @@ def _faq_document(site: Site, by_slug: dict[str, Explainer], entry: FAQEntry) ->
 
 def _source(occurrence) -> dict:
     department = occurrence.department
-    return {"session": occurrence.session.slug, "title": occurrence.session.title, "kind": occurrence.session.kind.value,
-            "date": occurrence.date.isoformat(), "department": department.name if department else ""}
+    return {
+        "session": occurrence.session.slug,
+        "title": occurrence.session.title,
+        "kind": occurrence.session.kind.value,
+        "date": occurrence.date.isoformat(),
+        "department": department.name if department else "",
+    }
 
 
 def plain_text(markdown_text: str) -> str:

@@ -25,9 +25,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from build_tools.runtime.atomic import write_file_at_once
 from build_tools.load.tree import LoadedTree, RawDocument, load_tree
 from build_tools.models import Issue, Severity
+from build_tools.runtime.atomic import write_file_at_once
 
 # A file modified this little before the cache is written is not kept: the file system's clock
 # ticks coarsely (4 ms here), and a second change in the same tick with the same size would look
@@ -91,14 +91,15 @@ def _read(folder: Path) -> tuple[dict, dict]:
 
 def _entry(stored: dict) -> tuple:
     document = stored["document"]
-    raw = RawDocument(Path(stored["path"]), document["shown"], _decoded(document["data"]), document["lines"],
-                      document["body"], document["body_line"], document["first_line"])
+    raw = RawDocument(
+        Path(stored["path"]), document["shown"], _decoded(document["data"]), document["lines"], document["body"], document["body_line"], document["first_line"]
+    )
     issues = [Issue(path, line, field, message, Severity(severity)) for path, line, field, message, severity in stored["issues"]]
     return tuple(stored["stamp"]), raw, issues
 
 
 def _write(path: Path, cache: dict) -> None:
-    entries = []
+    entries: list[dict[str, Any]] = []
     recent = time.time_ns() - RACY_SECONDS * 1_000_000_000
     for file, (stamp, raw, issues) in cache.items():
         if stamp[0] >= recent:
@@ -108,10 +109,10 @@ def _write(path: Path, cache: dict) -> None:
         except _Uncacheable:  # known, so that it does not make every run write the cache again
             entries.append({"path": str(file), "stamp": list(stamp)})
             continue
-        document = {"shown": raw.shown, "data": data, "lines": raw.lines, "body": raw.body,
-                    "body_line": raw.body_line, "first_line": raw.first_line}
-        entries.append({"path": str(file), "stamp": list(stamp), "document": document,
-                        "issues": [[i.path, i.line, i.field, i.message, i.severity.value] for i in issues]})
+        document = {"shown": raw.shown, "data": data, "lines": raw.lines, "body": raw.body, "body_line": raw.body_line, "first_line": raw.first_line}
+        entries.append(
+            {"path": str(file), "stamp": list(stamp), "document": document, "issues": [[i.path, i.line, i.field, i.message, i.severity.value] for i in issues]}
+        )
     try:
         write_file_at_once(path, json.dumps(entries, ensure_ascii=False).encode())  # json.dump would encode in Python, 3× slower
     except OSError:  # a read-only home: the next run parses everything again

@@ -30,8 +30,7 @@ def last_changed(root: Path, paths: list[Path]) -> dict[Path, dt.date]:
 
 def _git_dates(root: Path) -> dict[str, dt.date]:
     """Path relative to `root` → committer date of the last commit that changed it; {} outside git."""
-    command = ["git", "-c", "core.quotePath=false", "log", f"--format={_COMMIT}%cs",
-               "--name-only", "--relative", "--no-renames", "--", "."]
+    command = ["git", "-c", "core.quotePath=false", "log", f"--format={_COMMIT}%cs", "--name-only", "--relative", "--no-renames", "--", "."]
     try:
         result = subprocess.run(command, cwd=root, capture_output=True, text=True, encoding="utf-8", check=False)
     except OSError:  # no git on this machine
@@ -49,4 +48,4 @@ def _git_dates(root: Path) -> dict[str, dt.date]:
 
 
 def _modified(path: Path) -> dt.date:
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date()
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()

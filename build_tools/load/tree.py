@@ -1,4 +1,4 @@
-"""Step 1, load: files under content/ → raw documents with real line numbers.
+"""Load: files under content/ → raw documents with real line numbers.
 
 The only module that reads content/. It decodes each file (reporting GBK,
 GB18030 and BOM files instead of publishing mojibake), splits the front
@@ -78,6 +78,8 @@ class RawDocument:
 
 @dataclass
 class LoadedTree:
+    """Every content file read and parsed, not checked yet, with the problems found reading them."""
+
     root: Path
     departments: RawDocument | None
     taxonomy: RawDocument | None
@@ -151,10 +153,26 @@ def read_text(path: Path, shown: str, issues: list[Issue]) -> str:
     """Decode a content file as UTF-8, reporting (not crashing on) other encodings."""
     raw = path.read_bytes()
     if raw.startswith(codecs.BOM_UTF8):
-        issues.append(Issue(shown, 1, "encoding", "文件以 BOM 开头，请在编辑器中另存为“UTF-8（无 BOM）” / file starts with a byte order mark (BOM): save it as UTF-8 without BOM, or run: sed -i '1s/^\\xEF\\xBB\\xBF//' " + shown))
-        return raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace")
+        issues.append(
+            Issue(
+                shown,
+                1,
+                "encoding",
+                "文件以 BOM 开头，请在编辑器中另存为“UTF-8（无 BOM）” / "
+                "file starts with a byte order mark (BOM): save it as UTF-8 without BOM, or run: sed -i '1s/^\\xEF\\xBB\\xBF//' " + shown,
+            )
+        )
+        return raw[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        issues.append(Issue(shown, 1, "encoding", f"文件是 UTF-16 编码，请另存为 UTF-8 / file is UTF-16: save it as UTF-8, or run: iconv -f UTF-16 -t UTF-8 {shown} -o {shown}.utf8 && mv {shown}.utf8 {shown}"))
+        issues.append(
+            Issue(
+                shown,
+                1,
+                "encoding",
+                "文件是 UTF-16 编码，请另存为 UTF-8 / "
+                f"file is UTF-16: save it as UTF-8, or run: iconv -f UTF-16 -t UTF-8 {shown} -o {shown}.utf8 && mv {shown}.utf8 {shown}",
+            )
+        )
         return raw.decode("utf-16", errors="replace")
     try:
         return raw.decode("utf-8")
@@ -162,7 +180,15 @@ def read_text(path: Path, shown: str, issues: list[Issue]) -> str:
         line = raw[: error.start].count(b"\n") + 1
     try:
         text = raw.decode("gb18030")
-        issues.append(Issue(shown, line, "encoding", f"文件是 GBK/GB18030 编码，请另存为 UTF-8 / file is GBK/GB18030-encoded, not UTF-8: run iconv -f GB18030 -t UTF-8 {shown} -o {shown}.utf8 && mv {shown}.utf8 {shown}"))
+        issues.append(
+            Issue(
+                shown,
+                line,
+                "encoding",
+                "文件是 GBK/GB18030 编码，请另存为 UTF-8 / "
+                f"file is GBK/GB18030-encoded, not UTF-8: run iconv -f GB18030 -t UTF-8 {shown} -o {shown}.utf8 && mv {shown}.utf8 {shown}",
+            )
+        )
         return text
     except UnicodeDecodeError:
         issues.append(Issue(shown, line, "encoding", "文件不是 UTF-8 编码 / file is not valid UTF-8: save it as UTF-8 in your editor"))
@@ -183,19 +209,36 @@ def load_markdown(path: Path, issues: list[Issue]) -> RawDocument:
     start, block_start = opening
     closing = _FENCE_LINE.search(text, block_start)
     if closing is None:
-        issues.append(Issue(shown, start + 1, "front matter", "front matter 没有结束：在最后一个字段后加一行 --- / front matter block is not closed: add a line '---' after the last field"))
+        issues.append(
+            Issue(
+                shown,
+                start + 1,
+                "front matter",
+                "front matter 没有结束：在最后一个字段后加一行 --- / front matter block is not closed: add a line '---' after the last field",
+            )
+        )
         return document
     end = start + 1 + text.count("\n", block_start, closing.start())
     block = text[block_start : max(closing.start() - 1, block_start)]
     document.first_line = start + 2
     document.body = text[closing.end() + 1 :]
     document.body_line = end + 2
-    if not block.strip() or all(not l.strip() or l.lstrip().startswith("#") for l in block.split("\n")):
-        issues.append(Issue(shown, start + 1, "front matter", "front matter 为空：请填写必填字段（可用 policy new 生成模板） / front matter block is empty: fill in the required fields (policy new writes a template)"))
+    if not block.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in block.split("\n")):
+        issues.append(
+            Issue(
+                shown,
+                start + 1,
+                "front matter",
+                "front matter 为空：请填写必填字段（可用 policy new 生成模板） / "
+                "front matter block is empty: fill in the required fields (policy new writes a template)",
+            )
+        )
         return document
     document.data, document.lines = parse_yaml(block, shown, document.first_line, issues)
     if document.data is not None and not isinstance(document.data, dict):
-        issues.append(Issue(shown, document.first_line, "front matter", "front matter 应为“字段: 值”的列表 / front matter must be a list of 'field: value' lines"))
+        issues.append(
+            Issue(shown, document.first_line, "front matter", "front matter 应为“字段: 值”的列表 / front matter must be a list of 'field: value' lines")
+        )
         document.data = None
     return document
 
@@ -205,13 +248,24 @@ def _opening_fence(text: str, shown: str, issues: list[Issue]) -> tuple[int, int
     first, line, after = _first_written_line(text)
     if first is not None and _FENCE.match(line):
         if first > 0:
-            issues.append(Issue(shown, 1, "front matter", f"第 {first + 1} 行的 --- 之前有空行，请删除 / blank lines before the opening '---' on line {first + 1}: delete them so the file starts with '---'"))
+            issues.append(
+                Issue(
+                    shown,
+                    1,
+                    "front matter",
+                    f"第 {first + 1} 行的 --- 之前有空行，请删除 / "
+                    f"blank lines before the opening '---' on line {first + 1}: delete them so the file starts with '---'",
+                )
+            )
         return first, after
     looks_like_fields = first is not None and re.match(r"^[A-Za-z_]+\s*[:：]", line)
     if looks_like_fields:
         message = "front matter 缺少开头的 --- 行 / front matter is missing its opening line: add '---' as the first line"
     else:
-        message = "缺少 front matter：文件应以 --- 开头的字段块开始（可用 policy new 生成模板） / missing front matter: the file must start with a '---' block of fields (policy new writes a template)"
+        message = (
+            "缺少 front matter：文件应以 --- 开头的字段块开始（可用 policy new 生成模板） / "
+            "missing front matter: the file must start with a '---' block of fields (policy new writes a template)"
+        )
     issues.append(Issue(shown, 1, "front matter", message))
     return None
 
@@ -266,8 +320,15 @@ def _repair_typing_slips(text: str, shown: str, first_line: int, issues: list[Is
     repaired = []
     for number, line in enumerate(text.split("\n"), start=first_line):
         if match := _FULLWIDTH_COLON_KEY.match(line):
-            issues.append(Issue(shown, number, match.group(1).strip(" -"), "字段名后用了全角冒号“：”，请改为半角冒号“:”加空格 / full-width colon after the field name: use ': ' (half-width colon and a space)"))
-            line = match.group(1) + ": " + line[match.end():]
+            issues.append(
+                Issue(
+                    shown,
+                    number,
+                    match.group(1).strip(" -"),
+                    "字段名后用了全角冒号“：”，请改为半角冒号“:”加空格 / full-width colon after the field name: use ': ' (half-width colon and a space)",
+                )
+            )
+            line = match.group(1) + ": " + line[match.end() :]
         if _TAB_INDENT.match(line):
             issues.append(Issue(shown, number, "front matter", "此行用了制表符（Tab），YAML 只允许空格缩进 / tab character in indentation: use spaces instead"))
             line = line.replace("\t", "  ")
@@ -279,7 +340,10 @@ def _yaml_error_issue(error: yaml.MarkedYAMLError, shown: str, first_line: int) 
     mark = error.problem_mark or error.context_mark
     line = first_line + (mark.line if mark else 0)
     problem = (error.problem or error.context or "syntax error").strip()
-    hint = "值中含有 : # * & ! [ ] { } 或引号等符号时，请用英文双引号把整个值括起来 / if a value contains : # * & ! [ ] { } or quotes, put the whole value in double quotes"
+    hint = (
+        "值中含有 : # * & ! [ ] { } 或引号等符号时，请用英文双引号把整个值括起来 / "
+        "if a value contains : # * & ! [ ] { } or quotes, put the whole value in double quotes"
+    )
     if "mapping values" in problem:
         hint = "值中含有“: ”，请用英文双引号把整个值括起来 / the value contains ': ': put the whole value in double quotes"
     return Issue(shown, line, "yaml", f"YAML 格式错误（{problem}）：{hint}")
@@ -312,7 +376,8 @@ def _plain_data(loader: YamlLoader, node: yaml.Node | None, prefix: str, first_l
             items.append(_plain_data(loader, item, key + ".", first_line, lines, shown, duplicates))
         return items
     if isinstance(node, yaml.MappingNode) and node.tag == _TAG + "map":
-        mapping, seen = {}, set()
+        mapping: dict[str, Any] = {}
+        seen: set[str] = set()
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _TAG + "str":
                 raise _Unusual  # a merge key (<<), a number, date or collection as key

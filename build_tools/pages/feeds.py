@@ -55,8 +55,11 @@ def site_feeds(site: Site, site_name: str) -> list[Feed]:
     """The site's feed, then one per department and per topic that has explainers."""
     feeds = [Feed("", site_name, site.explainers[:MAX_ENTRIES])]
     for _, _, _, listings in browse_sections(site):
-        feeds += [Feed(f"{listing.src_base}/", f"{listing.title} · {site_name}", listing.items[:MAX_ENTRIES])
-                  for listing in listings if listing.feed and listing.items]
+        feeds += [
+            Feed(f"{listing.src_base}/", f"{listing.title} · {site_name}", listing.items[:MAX_ENTRIES])
+            for listing in listings
+            if listing.feed and listing.items
+        ]
     return feeds
 
 
@@ -72,6 +75,7 @@ def feed_files(site: Site, site_name: str, site_url: str | None) -> dict[str, by
 
 
 def atom_feed(site: Site, feed: Feed, links: _Links) -> bytes:
+    """The Atom feed of `feed`, as the bytes of its file."""
     root = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: "zh"})
     _text(root, "id", links.id(feed.folder + ATOM_FILE))
     _text(root, "title", feed.title)
@@ -105,6 +109,7 @@ def _atom_entry(site: Site, e: Explainer, links: _Links) -> ET.Element:
 
 
 def json_feed(site: Site, feed: Feed, links: _Links) -> bytes:
+    """The JSON Feed of `feed`, as the bytes of its file."""
     document: dict = {"version": "https://jsonfeed.org/version/1.1", "title": feed.title}
     if links.site_url:  # JSON Feed wants these as full URLs: left out when the site has none
         document["home_page_url"] = links.href(feed.folder)

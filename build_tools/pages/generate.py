@@ -1,4 +1,4 @@
-"""Step 4, pages: Site → generated Markdown pages (explainers, lists, Q&A sessions).
+"""Pages: Site → generated Markdown pages (explainers, lists, Q&A sessions).
 
 Pages are plain `Page(src_path, title, source)` objects; any static site
 generator can render them (plugin.py hands them to MkDocs). A page's Markdown
@@ -17,8 +17,8 @@ import datetime as dt
 import functools
 import html
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import markdown
 import nh3
@@ -26,8 +26,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from build_tools.models import Explainer, FAQEntry, LinkKind, Page, Site, Status, Term, page_url
-from build_tools.text.redact import redact
 from build_tools.pages.search import site_search_pages
+from build_tools.text.redact import redact
 
 PAGE_SIZE = 50
 # Each department and topic has its feeds beside its list page; the site's are at the root (feeds.py).
@@ -59,6 +59,7 @@ class Listing:
 
 
 def generate_pages(site: Site) -> list[Page]:
+    """Every generated page of the site: home, explainers, browse lists, Q&A sessions, FAQ and search."""
     renderer = _Renderer(site)
     pages = [renderer.home()]
     pages += [renderer.explainer(e) for e in site.explainers]
@@ -80,12 +81,16 @@ def browse_sections(site: Site) -> list[tuple[str, str, str, list[Listing]]]:
     """(folder, title, intro, listings) for each way of browsing explainers."""
     content, explainers = site.content, site.explainers
     by = _group_by(explainers)
-    departments = [Listing(f"departments/{d.id}", d.name, by(lambda e, d=d: d in (e.department, *e.co_departments)), feed=True)
-                   for d in content.departments]
+    departments = [Listing(f"departments/{d.id}", d.name, by(lambda e, d=d: d in (e.department, *e.co_departments)), feed=True) for d in content.departments]
     topics = [Listing(f"topics/{t.id}", t.name, by(lambda e, t=t: t in e.topics), _synonyms_line(t), feed=True) for t in content.taxonomy.topics]
     audiences = [Listing(f"audiences/{t.id}", t.name, by(lambda e, t=t: t in e.audience), _synonyms_line(t)) for t in content.taxonomy.audiences]
     regions = [
-        Listing(f"regions/{r.id}", r.name, by(lambda e, inside=content.taxonomy.region_and_descendants(r.name): e.region.name in inside), "含下辖地区的政策解读。")
+        Listing(
+            f"regions/{r.id}",
+            r.name,
+            by(lambda e, inside=content.taxonomy.region_and_descendants(r.name): e.region.name in inside),  # noqa: B008  # once per region, on purpose
+            "含下辖地区的政策解读。",
+        )
         for r in content.taxonomy.regions
     ]
     years = sorted({e.published.year for e in explainers}, reverse=True)
@@ -106,8 +111,9 @@ def _faq_listings(site: Site) -> list[tuple[str, str, str, list[Listing]]]:
     answered_by: dict = {}  # grouped in one pass: an entry's department is looked up through all its askings
     for entry in entries:
         answered_by.setdefault(entry.department, []).append(entry)
-    departments = [Listing(f"faq/departments/{d.id}", f"{d.name}答复的问题", answered_by.get(d, []), template="faq_listing.md.j2")
-                   for d in site.content.departments]
+    departments = [
+        Listing(f"faq/departments/{d.id}", f"{d.name}答复的问题", answered_by.get(d, []), template="faq_listing.md.j2") for d in site.content.departments
+    ]
     departments.append(Listing("faq/departments/other", "其他答复", answered_by.get(None, []), template="faq_listing.md.j2"))
     return [
         ("faq/topics", "按主题浏览常见问题", "按政策主题分类的常见问题。", topics),
@@ -115,7 +121,7 @@ def _faq_listings(site: Site) -> list[tuple[str, str, str, list[Listing]]]:
     ]
 
 
-def _group_by(explainers: list[Explainer]) -> Callable[[Callable[[Explainer], bool]], list[Explainer]]:
+def _group_by(explainers: list[Explainer]) -> Callable[[Callable[..., bool]], list[Explainer]]:
     return lambda keep: [e for e in explainers if keep(e)]
 
 
@@ -133,7 +139,7 @@ def pager_numbers(count: int, number: int) -> list[int | None]:
     shown = sorted({1, count, *range(max(1, number - PAGER_NEIGHBOURS), min(count, number + PAGER_NEIGHBOURS) + 1)})
     numbers: list[int | None] = []
     for page in shown:
-        if numbers and page - numbers[-1] > 1:  # type: ignore[operator]
+        if numbers and page - numbers[-1] > 1:
             numbers.append(None)
         numbers.append(page)
     return numbers
@@ -157,6 +163,7 @@ def relative_url(from_url: str, to_url: str) -> str:
 
 
 def chinese_date(value: dt.date | None) -> str:
+    """A date as 2023年2月16日; '' for none."""
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
@@ -257,18 +264,27 @@ class _Renderer:
         upcoming = [e for e in self.site.explainers if self.site.status[e.slug] is Status.UPCOMING]
         topics = [(t, sum(t in e.topics for e in self.site.explainers)) for t in self.site.content.taxonomy.topics]
         sessions = sorted(self.site.content.sessions, key=lambda s: (-s.date.toordinal(), s.slug))
-        return self._page("index.md", "政策解读", "home.md.j2", latest=self.site.explainers[:LATEST_ON_HOME],
-                          upcoming=upcoming, topics=topics, sessions=sessions[:6])
+        return self._page(
+            "index.md", "政策解读", "home.md.j2", latest=self.site.explainers[:LATEST_ON_HOME], upcoming=upcoming, topics=topics, sessions=sessions[:6]
+        )
 
     def explainer(self, explainer: Explainer) -> Page:
         replaces = [self.by_slug[s] for s in explainer.supersedes if s in self.by_slug]
         related = [self.by_slug[s] for s in explainer.related if s in self.by_slug]
         replacement = self.by_slug.get(self.site.superseded_by.get(explainer.slug, ""))
         linked = self.faq_of.get(explainer.slug, [])
-        return self._page(f"policies/{explainer.slug}.md", explainer.title, "explainer.md.j2", e=explainer,
-                          changed=self.site.last_changed.get(explainer.slug), replaces=replaces, related=related, replacement=replacement,
-                          faq_firm=[e for e, kind in linked if kind is not LinkKind.SUGGESTED],
-                          faq_suggested=[e for e, kind in linked if kind is LinkKind.SUGGESTED])
+        return self._page(
+            f"policies/{explainer.slug}.md",
+            explainer.title,
+            "explainer.md.j2",
+            e=explainer,
+            changed=self.site.last_changed.get(explainer.slug),
+            replaces=replaces,
+            related=related,
+            replacement=replacement,
+            faq_firm=[e for e, kind in linked if kind is not LinkKind.SUGGESTED],
+            faq_suggested=[e for e, kind in linked if kind is LinkKind.SUGGESTED],
+        )
 
     def section(self, folder: str, title: str, intro: str, listings: list[Listing]) -> list[Page]:
         shown = [listing for listing in listings if listing.items]
@@ -289,17 +305,23 @@ class _Renderer:
     def sessions(self) -> list[Page]:
         sessions = sorted(self.site.content.sessions, key=lambda s: (-s.date.toordinal(), s.slug))
         pages = [self._page("qa/index.md", "答疑与问答", "sessions.md.j2", sessions=sessions)]
-        pages += [self._page(f"qa/{s.slug}.md", s.title, "session.md.j2", s=s, entry_of=[self.entry_of_pair[id(p)] for p in s.pairs])
-                  for s in sessions]
+        pages += [self._page(f"qa/{s.slug}.md", s.title, "session.md.j2", s=s, entry_of=[self.entry_of_pair[id(p)] for p in s.pairs]) for s in sessions]
         return pages
-
 
     def faq(self) -> list[Page]:
         entries = self.site.faq
         listings = _faq_listings(self.site)
-        pages = [self._page("faq/index.md", "常见问题", "faq_home.md.j2", hot=entries[:HOT_QUESTIONS],
-                            count=len(entries), asked=sum(e.ask_count for e in entries),
-                            sections=[(folder, title, [l for l in ls if l.items]) for folder, title, _, ls in listings])]
+        pages = [
+            self._page(
+                "faq/index.md",
+                "常见问题",
+                "faq_home.md.j2",
+                hot=entries[:HOT_QUESTIONS],
+                count=len(entries),
+                asked=sum(e.ask_count for e in entries),
+                sections=[(folder, title, [listing for listing in ls if listing.items]) for folder, title, _, ls in listings],
+            )
+        ]
         pages += [self.faq_entry(e) for e in entries]
         for section in listings:
             pages += self.section(*section)

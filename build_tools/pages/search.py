@@ -2,7 +2,7 @@
 
 Static shells: the forms, labels and choices are written here from the
 taxonomy, so they read well with a screen reader before any script runs; the
-results come from Pagefind in the browser (theme/pages/assets/sitesearch-*.js).
+results come from Pagefind in the browser (build_tools/site/defaults/theme/assets/sitesearch-*.js).
 """
 
 from __future__ import annotations
@@ -14,11 +14,18 @@ from build_tools.models import Page, Site
 SEARCH_PAGE = "search/index.md"
 MATCH_PAGE = "match/index.md"
 
-_templates = Environment(loader=PackageLoader("build_tools.pages", "templates"), autoescape=True, trim_blocks=True,
-                         lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined)
+_templates = Environment(
+    loader=PackageLoader("build_tools.pages", "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    undefined=StrictUndefined,
+)
 
 
 def site_search_pages(site: Site) -> list[Page]:
+    """The search page and the matching page, their forms filled in from the taxonomy."""
     taxonomy = site.content.taxonomy
     search = _templates.get_template("search.md.j2").render()
     match = _templates.get_template("match.md.j2").render(regions=taxonomy.regions, audiences=taxonomy.audiences, topics=taxonomy.topics)

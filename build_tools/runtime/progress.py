@@ -16,12 +16,14 @@ import contextlib
 import os
 import sys
 import time
-from typing import IO, Iterator
+from collections.abc import Iterator, Mapping
+from typing import IO
 
 CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILDKITE", "JENKINS_URL", "TEAMCITY_VERSION")
 
 
-def is_ci(environ: dict[str, str] | None = None) -> bool:
+def is_ci(environ: Mapping[str, str] | None = None) -> bool:
+    """This runs in CI: one of CI_VARIABLES is set and not false (in `environ`, by default os.environ)."""
     environ = os.environ if environ is None else environ
     return any(environ.get(name, "").lower() not in ("", "0", "false") for name in CI_VARIABLES)
 
@@ -35,14 +37,14 @@ class Progress:
         self.started = clock()
 
     @classmethod
-    def for_stream(cls, stream: IO[str] | None = None, environ: dict[str, str] | None = None) -> "Progress":
+    def for_stream(cls, stream: IO[str] | None = None, environ: dict[str, str] | None = None) -> Progress:
         """Live lines on an interactive terminal, plain lines in CI logs and pipes."""
         stream = stream if stream is not None else sys.stderr
         interactive = bool(getattr(stream, "isatty", lambda: False)()) and not is_ci(environ)
         return cls(stream, live=interactive)
 
     @classmethod
-    def silent(cls) -> "Progress":
+    def silent(cls) -> Progress:
         return cls(quiet=True)
 
     @contextlib.contextmanager

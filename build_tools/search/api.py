@@ -15,8 +15,8 @@ import asyncio
 import json
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 from urllib.parse import parse_qsl
 
 from build_tools.search.engine import Engine, IndexMissing
@@ -83,8 +83,13 @@ class SearchApp:
             query = scope.get("query_string", b"").decode("utf-8", "replace")
             status, body = await asyncio.to_thread(self.service.answer, query, _is_faq(scope["path"]))
         payload = _encode(body)
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", JSON_TYPE.encode()), (b"content-length", str(len(payload)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", JSON_TYPE.encode()), (b"content-length", str(len(payload)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": payload if scope["method"] != "HEAD" else b""})
 
     @staticmethod

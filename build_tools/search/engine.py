@@ -3,8 +3,8 @@ snippets, and a correction or a broader query when nothing matches."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy
 
@@ -107,10 +107,17 @@ class Engine:
         stored = self.reader.stored(docnum)
         text = stored.get("body") or stored.get("summary", "")
         return Hit(
-            slug=stored["slug"], kind=stored["kind"], title=stored["display_title"], url=stored["url"],
-            score=round(score, 4), snippet=snippet(text, words),
-            department=stored["department"].split(",")[0], region=stored["region"], status=stored["status"],
-            published=date_text(stored.get("published")), extra=stored.get("extra") or {},
+            slug=stored["slug"],
+            kind=stored["kind"],
+            title=stored["display_title"],
+            url=stored["url"],
+            score=round(score, 4),
+            snippet=snippet(text, words),
+            department=stored["department"].split(",")[0],
+            region=stored["region"],
+            status=stored["status"],
+            published=date_text(stored.get("published")),
+            extra=stored.get("extra") or {},
         )
 
     def _suggestions(self, request: SearchRequest, terms: list[Term]) -> list[dict]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Mapping
 
+from build_tools.errors import UsageError
 from build_tools.models import Status
 
 MAX_LIMIT = 100
@@ -14,17 +15,21 @@ KINDS = ("policy", "faq")
 FILTERS = ("department", "topic", "audience", "region", "status", "kind")
 FACETS = ("department", "topics", "audience", "region", "status", "kind", "year")
 STATUS_NAMES = {s.value: s.value for s in Status} | {
-    "upcoming": Status.UPCOMING.value, "in-force": Status.IN_FORCE.value,
-    "expired": Status.EXPIRED.value, "superseded": Status.SUPERSEDED.value,
+    "upcoming": Status.UPCOMING.value,
+    "in-force": Status.IN_FORCE.value,
+    "expired": Status.EXPIRED.value,
+    "superseded": Status.SUPERSEDED.value,
 }
 
 
-class BadRequest(ValueError):
+class BadRequest(UsageError, ValueError):
     """A parameter is wrong; the message says which and what is allowed."""
 
 
 @dataclass(frozen=True)
 class SearchRequest:
+    """One search: the query, its filters, the order and which page of results."""
+
     query: str = ""
     department: str | None = None
     topic: str | None = None
@@ -85,6 +90,8 @@ def _integer(params: Mapping[str, str], name: str, default: int) -> int:
 
 @dataclass(frozen=True)
 class Hit:
+    """One result of a search, as the API returns it."""
+
     slug: str
     kind: str
     title: str
@@ -100,6 +107,8 @@ class Hit:
 
 @dataclass
 class SearchResponse:
+    """The results of a search: the hits of the page asked for, their total, the facet counts and any suggestions."""
+
     query: str
     total: int
     results: list[Hit]
@@ -119,4 +128,5 @@ class SearchResponse:
 
 
 def date_text(value: dt.date | dt.datetime | None) -> str:
+    """A date as YYYY-MM-DD; '' for none."""
     return value.strftime("%Y-%m-%d") if value else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from build_tools.text.analysis import fold
 
@@ -36,11 +36,11 @@ def snippet(text: str, words: Iterable[str], width: int = WIDTH) -> str:
 
 
 _MARKUP = [
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),        # links and images: their text
-    (re.compile(r"<[^>]+>"), ""),                                # HTML tags
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: their text
+    (re.compile(r"<[^>]+>"), ""),  # HTML tags
     (re.compile(r"^[ \t]*(?:#{1,6}|[-*+>]|\d+\.)[ \t]+", re.M), ""),  # headings, list and quote markers
-    (re.compile(r"\*{1,3}|`+|^[ \t]*\|?[-:| ]{3,}$", re.M), ""),   # emphasis, code, table rules
-    (re.compile(r"\|"), " "),                                   # table cells
+    (re.compile(r"\*{1,3}|`+|^[ \t]*\|?[-:| ]{3,}$", re.M), ""),  # emphasis, code, table rules
+    (re.compile(r"\|"), " "),  # table cells
 ]
 
 

@@ -52,7 +52,8 @@ from __future__ import annotations
 
 import itertools
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger("mkdocs.plugins.policy")
 
@@ -77,7 +78,10 @@ class _Waiting:
     def text(self) -> str:
         if self.start == WHOLE_TEXT:
             return self.page.file.content_string
-        return self.markdown if self.start < 0 else self.page.file.content_string[self.start :]
+        if self.start < 0:
+            assert self.markdown is not None  # start -1: the Markdown is held here
+            return self.markdown
+        return self.page.file.content_string[self.start :]
 
     def __call__(self, config, files) -> None:
         self.page.content = ""  # MkDocs' populate: nothing converted (and it asserts there is some HTML)

@@ -13,7 +13,8 @@ only by the page's depth, and are rendered once per depth.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
+from typing import Any
 
 # Partials whose only dependence on a page outside the navigation is its relative links.
 CACHED_PARTIALS = ("partials/nav.html", "partials/tabs.html")

@@ -1,5 +1,5 @@
 """The language of the content, for every step that reads it.
 
-  analysis.py  one analyzer at index and query time: traditional folded to simplified, words, 文号, synonyms
-  redact.py    personal data of the public (phones, ID and card numbers, e-mail) masked before it is written
+analysis.py  one analyzer at index and query time: traditional folded to simplified, words, 文号, synonyms
+redact.py    personal data of the public (phones, ID and card numbers, e-mail) masked before it is written
 """

@@ -20,8 +20,12 @@ import bisect
 import re
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    import rjieba
 
 SYNONYM_PREFIX = "同义:"
 SYNONYM_BOOST = 0.5
@@ -78,6 +82,7 @@ def fold(text: str) -> str:
 
 
 def normalise_docnum(prefix: str, year: str, number: str) -> str:
+    """The canonical token of a 文号 from its parts, e.g. 国办发〔2019〕6号."""
     return f"{prefix}〔{year}〕{int(number)}号"
 
 
@@ -95,20 +100,20 @@ class Analyzer:
             for word in group:
                 self._groups_of.setdefault(word, []).append(SYNONYM_PREFIX + group[0])
         self._words_of = {SYNONYM_PREFIX + group[0]: group for group in self.synonym_groups}
-        self._segmenter = None
+        self._segmenter: rjieba.Jieba | None = None
         self._is_word: dict[str, bool] = {}
 
     def __getstate__(self):
         return {"synonym_groups": self.synonym_groups}
 
     def __setstate__(self, state):
-        self.__init__(state["synonym_groups"])
+        type(self).__init__(self, state["synonym_groups"])
 
     def __eq__(self, other):
         return isinstance(other, Analyzer) and other.synonym_groups == self.synonym_groups
 
     @property
-    def segmenter(self):
+    def segmenter(self) -> rjieba.Jieba:
         if self._segmenter is None:
             self._segmenter = _new_segmenter()
             for word in self._groups_of:
@@ -196,14 +201,10 @@ class Analyzer:
         return words
 
     def _synonym_terms(self, terms: list[Term]) -> list[Term]:
-        return [
-            Term(group, term.pos, term.start, term.end, SYNONYM_BOOST)
-            for term in terms
-            for group in self._groups_of.get(term.text, ())
-        ]
+        return [Term(group, term.pos, term.start, term.end, SYNONYM_BOOST) for term in terms for group in self._groups_of.get(term.text, ())]
 
 
-_ahead: list = []  # a segmenter built by prepare_segmenter(), for the next Analyzer
+_ahead: list[rjieba.Jieba] = []  # a segmenter built by prepare_segmenter(), for the next Analyzer
 _preparing: threading.Thread | None = None
 
 
@@ -219,7 +220,7 @@ def prepare_segmenter() -> None:
         _preparing.start()
 
 
-def _new_segmenter():
+def _new_segmenter() -> rjieba.Jieba:
     """The segmenter prepared ahead if there is one, else a new one."""
     global _preparing
     if _preparing is not None:
@@ -230,7 +231,7 @@ def _new_segmenter():
     return _jieba()
 
 
-def _jieba():
+def _jieba() -> rjieba.Jieba:
     import rjieba
 
     return rjieba.Jieba()

@@ -14,6 +14,8 @@ from datetime import date
 
 @dataclass(frozen=True)
 class PersonalData:
+    """Personal data found in a text: its kind and where it is."""
+
     kind: str  # "id_card", "bank_card", "mobile" or "email"
     start: int
     end: int
@@ -63,14 +65,10 @@ def _is_id_card(number: str) -> bool:
     """ISO 7064 MOD 11-2 check digit and a real birth date (18 digits);
     15-digit IDs from before 1999 have no check digit, only YYMMDD."""
     if len(number) == 15:
-        return number.isdigit() and _is_date(
-            1900 + int(number[6:8]), int(number[8:10]), int(number[10:12])
-        )
+        return number.isdigit() and _is_date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]))
     total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
     check = "10X98765432"[total % 11]
-    return number[17].upper() == check and _is_date(
-        int(number[6:10]), int(number[10:12]), int(number[12:14])
-    )
+    return number[17].upper() == check and _is_date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 
 
 def _passes_luhn(number: str) -> bool:
@@ -120,7 +118,7 @@ def _keep(kind: str, count: int) -> tuple[int, int]:
 
 def _mask(item: PersonalData) -> str:
     if item.kind == "email":
-        return item.text[0] + "***" + item.text[item.text.index("@"):]
+        return item.text[0] + "***" + item.text[item.text.index("@") :]
     normalised = item.text.translate(_NORMALISE)
     count = len(_significant(normalised))
     head, tail = _keep(item.kind, count)
@@ -138,6 +136,6 @@ def redact(text: str) -> str:
     """text with every piece of personal data masked; redact(redact(x)) == redact(x)."""
     parts, position = [], 0
     for item in find_personal_data(text):
-        parts += [text[position:item.start], _mask(item)]
+        parts += [text[position : item.start], _mask(item)]
         position = item.end
     return "".join(parts) + text[position:]

@@ -7,7 +7,7 @@ Pagefind 1.5.2 (the PyPI release) segments Chinese differently when it indexes
 neither traditional script nor our synonyms. So Pagefind is fed words we
 analysed ourselves, with the search engine's analyzer (`text/analysis.py`), as
 ASCII tokens it cannot split again; the browser folds and segments the query
-and encodes it the same way (theme/pages/assets/sitesearch-query.js).
+and encodes it the same way (build_tools/site/defaults/theme/assets/sitesearch-query.js).
 
   tokens.py     words → ASCII tokens; a search document → weighted token lines
   records.py    a search document → the HTML record Pagefind indexes (meta, filters)

@@ -12,14 +12,14 @@ two cannot drift apart.
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
-from build_tools.models import Taxonomy
-from build_tools.text.analysis import DOCNUM, STOP_WORDS, Analyzer, fold
 from build_tools.indexes.documents import SearchDocument
 from build_tools.indexes.pagefind.canonical import BUILD_LENGTH
 from build_tools.indexes.pagefind.records import filters_of
 from build_tools.indexes.pagefind.tokens import CODE, GROUP_MARKER
+from build_tools.models import Taxonomy
+from build_tools.text.analysis import DOCNUM, STOP_WORDS, Analyzer, fold
 
 # Ranges searched for traditional characters: CJK Extension A, Unified Ideographs, Compatibility Ideographs.
 _HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
@@ -47,6 +47,7 @@ class IndexedText:
 
 
 def browser_data(indexed: IndexedText, analyzer: Analyzer, taxonomy: Taxonomy) -> dict:
+    """What the browser needs to analyse a query as the index was analysed (sitesearch-data.json)."""
     return {
         "buildLength": BUILD_LENGTH,
         "lapsed": sorted(indexed.statuses),
@@ -63,6 +64,7 @@ def browser_data(indexed: IndexedText, analyzer: Analyzer, taxonomy: Taxonomy) -
 
 
 def browser_data_json(indexed: IndexedText, analyzer: Analyzer, taxonomy: Taxonomy) -> str:
+    """browser_data as compact JSON with sorted keys: the same site gives the same bytes."""
     return json.dumps(browser_data(indexed, analyzer, taxonomy), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 

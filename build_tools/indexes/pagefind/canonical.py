@@ -39,17 +39,17 @@ import json
 import math
 import os
 import tempfile
-from typing import Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping
 
 import cbor2
 
 SIGNATURE = b"pagefind_dcd"
 ENTRY = "pagefind-entry.json"
 # Positions in the metadata file.
-_META_PAGES = 1    # [fragment name, word count] per page, by page number
-_META_CHUNKS = 2   # [first word, last word, index chunk hash] per index chunk
+_META_PAGES = 1  # [fragment name, word count] per page, by page number
+_META_CHUNKS = 2  # [first word, last word, index chunk hash] per index chunk
 _META_FILTERS = 3  # [filter name, filter file hash]
-_META_SORTS = 4    # [sort name, page numbers in ascending order of the sort's value]
+_META_SORTS = 4  # [sort name, page numbers in ascending order of the sort's value]
 # Pagefind names filters by 7 hex digits; ours have 8, so a new name is never an old one.
 _HASH_LENGTH = 8
 BUILD_LENGTH = 6  # hex digits of the build hash that starts fragment and chunk names
@@ -107,19 +107,22 @@ def canonical_files(files: Files) -> Files:
 
 
 def take(files: Files, path: str, what: str) -> bytes:
+    """Take the file at `path` out of `files`; BundleFormatError when Pagefind did not write it."""
     if path not in files:
         raise BundleFormatError(f"unexpected Pagefind output: {what} {path} not found")
     return files.pop(path)
 
 
 def unpacked(data: bytes, path: str) -> bytes:
+    """The payload of a Pagefind data file (gzipped, after its signature); BundleFormatError when it is not one."""
     data = gzip.decompress(data)
     if not data.startswith(SIGNATURE):
         raise BundleFormatError(f"{path}: not a Pagefind data file")
-    return data[len(SIGNATURE):]
+    return data[len(SIGNATURE) :]
 
 
 def packed(payload: bytes, level: int) -> bytes:
+    """A Pagefind data file holding `payload`: signed and gzipped without a timestamp, so the same payload gives the same bytes."""
     return gzip.compress(SIGNATURE + payload, compresslevel=level, mtime=0)
 
 
@@ -131,6 +134,7 @@ def without_content(data: bytes, path: str) -> dict:
 
 
 def fragment_payload(fragment: dict) -> bytes:
+    """A fragment as compact JSON bytes, as Pagefind writes it."""
     return json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -146,8 +150,9 @@ def _rewrite_meta(files: Files, published: Files, old_name: str) -> str:
         raise BundleFormatError("unexpected Pagefind metadata: a sort file (records carry none)")
     build = hashlib.sha256(" ".join(name for name, _ in meta[_META_PAGES]).encode()).hexdigest()[:BUILD_LENGTH]
     meta[_META_PAGES] = _rename_fragments(files, published, build, meta[_META_PAGES])
-    meta[_META_CHUNKS] = [[first, last, _rename_chunk(files, published, chunk, build + _counter(number))]
-                          for number, (first, last, chunk) in enumerate(meta[_META_CHUNKS])]
+    meta[_META_CHUNKS] = [
+        [first, last, _rename_chunk(files, published, chunk, build + _counter(number))] for number, (first, last, chunk) in enumerate(meta[_META_CHUNKS])
+    ]
     meta[_META_FILTERS] = sorted([name, _rewrite_filter(files, published, file)] for name, file in meta[_META_FILTERS])
     payload = cbor2.dumps(meta)
     name = _named_by_hash(language, 10, payload)

@@ -24,21 +24,21 @@ one file each): held in memory, they were about 40, 15 and 45 MB at 5,000
 explainers.
 
 The result goes on to canonical.py as if one run had written it; decoded, the
-files are those of a single run (tests/test_sitesearch.py compares them).
+files are those of a single run (tests/indexes/test_pagefind.py compares them).
 """
 
 from __future__ import annotations
 
 import heapq
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Iterator
 
 import cbor2
 
-from build_tools.runtime.memory import collector_paused
 from build_tools.indexes.pagefind.canonical import ENTRY, BundleFormatError, Files, SpilledFiles, fragment_payload, packed, take, unpacked, without_content
+from build_tools.runtime.memory import collector_paused
 
 _CHUNK_SIZE = 20_000  # Pagefind's chunk_index: page positions (plus one per page) per chunk
 # Positions in the metadata file, in a word and in a word's page.
@@ -76,7 +76,7 @@ class BundleMerger:
     def add(self, files: Files) -> None:
         """One shard's output (the dict is emptied on the way)."""
         entry = json.loads(take(files, ENTRY, "entry file"))
-        (language, about), = _one_language(entry)
+        ((language, about),) = _one_language(entry)
         meta_path = f"pagefind.{about['hash']}.pf_meta"
         meta = cbor2.loads(unpacked(take(files, meta_path, "metadata file"), meta_path))
         if self.shards and (language, meta[_META_VERSION]) != (self.language, self.version):

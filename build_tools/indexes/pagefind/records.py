@@ -10,12 +10,12 @@ filter values go in attributes, so they are stored but never indexed as words.
 from __future__ import annotations
 
 import html
-from typing import Iterable
+from collections.abc import Iterable
 
-from build_tools.models import Status
-from build_tools.text.analysis import Analyzer
 from build_tools.indexes.documents import SearchDocument
 from build_tools.indexes.pagefind.tokens import weighted_texts
+from build_tools.models import Status
+from build_tools.text.analysis import Analyzer
 
 # Filters the search page shows as facets, in this order; `kind` is ready for FAQ pages.
 # Every value costs the first query bytes (Pagefind loads all filters to count them), so

@@ -18,19 +18,21 @@ comes back in the last reply. (The `pagefind` package's own client waits
 from __future__ import annotations
 
 import base64
-import ctypes
+import io
 import itertools
 import json
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
 
+from build_tools.errors import PolicyError
 from build_tools.indexes.pagefind.canonical import ENTRY, BundleFormatError, Files, canonical_files
 from build_tools.indexes.pagefind.merge import BundleMerger
+from build_tools.runtime.background import end_with_parent
 
 TIMEOUT_SECONDS = 1800
 # At its peak Pagefind holds about 55 bytes per character of the records it was given (measured:
@@ -43,22 +45,31 @@ ONE_RUN_UP_TO = 5_000
 SHARD_TEXT = 4_000_000
 # Replies (about 1 KB each) not yet read: few enough to stay far below a pipe's 64 KB.
 _IN_FLIGHT = 16
-_PR_SET_PDEATHSIG = 1
-# Pagefind's ready-made search UIs: the site ships its own (theme/pages/assets/sitesearch-*.js).
-_UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+# Pagefind's ready-made search UIs: the site ships its own (build_tools/site/defaults/theme/assets/sitesearch-*.js).
+_UNUSED_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
 
 
-class SiteSearchError(Exception):
+class SiteSearchError(PolicyError):
     """Pagefind is missing or failed: the site search could not be written."""
 
 
 def pagefind_executable() -> Path:
+    """Pagefind's extended binary, from its wheel; SiteSearchError when it is not installed or missing."""
     try:
         from pagefind_bin_extended import get_executable
     except ImportError:
-        raise SiteSearchError("未安装 Pagefind：请运行 make 或 pip install --require-hashes -r requirements.lock / "
-                              "Pagefind is not installed: run make, or pip install --require-hashes -r requirements.lock") from None
+        raise SiteSearchError(
+            "未安装 Pagefind：请运行 make 或 pip install --require-hashes -r requirements.lock / "
+            "Pagefind is not installed: run make, or pip install --require-hashes -r requirements.lock"
+        ) from None
     try:
         return get_executable()
     except FileNotFoundError as error:
@@ -71,8 +82,10 @@ def run_pagefind(records: Iterable[tuple[str, str]], bundle: Path, shard_text: i
     try:
         files = canonical_files(_bundle_files(records, shard_text))
     except BundleFormatError as error:
-        raise SiteSearchError(f"Pagefind 的输出与预期不符 / Pagefind's output is not as expected: {error}\n"
-                              "请用 requirements.lock 中的 Pagefind 版本 / use the Pagefind version pinned in requirements.lock") from None
+        raise SiteSearchError(
+            f"Pagefind 的输出与预期不符 / Pagefind's output is not as expected: {error}\n"
+            "请用 requirements.lock 中的 Pagefind 版本 / use the Pagefind version pinned in requirements.lock"
+        ) from None
     write_files(files, bundle)
 
 
@@ -89,8 +102,8 @@ def _bundle_files(records: Iterable[tuple[str, str]], shard_text: int) -> Files:
     if second is None:
         return files
     merger = BundleMerger()
-    for files in itertools.chain([files, second], runs):
-        merger.add(files)
+    for run_files in itertools.chain([files, second], runs):
+        merger.add(run_files)
     return merger.files()
 
 
@@ -130,7 +143,7 @@ def _shards(records: Iterable[tuple[str, str]], size: int) -> Iterator[Iterator[
         yield _run_of(first, records, size)
 
 
-def _run_of(record: tuple[str, str], rest: Iterator[tuple[str, str]], size: int) -> Iterator[tuple[str, str]]:
+def _run_of(record: tuple[str, str] | None, rest: Iterator[tuple[str, str]], size: int) -> Iterator[tuple[str, str]]:
     taken = 0
     while record is not None:
         yield record
@@ -152,8 +165,7 @@ class _Run:
             raise
 
     def send(self, records: Iterable[tuple[str, str]]) -> None:
-        self._service.send_all({"type": "AddFile", "index_id": self._index, "url": url, "file_path": None,
-                                "file_contents": html} for url, html in records)
+        self._service.send_all({"type": "AddFile", "index_id": self._index, "url": url, "file_path": None, "file_contents": html} for url, html in records)
 
     def ask_for_files(self) -> None:
         self._service.send({"type": "GetFiles", "index_id": self._index})
@@ -188,12 +200,15 @@ class _Service:
     def __init__(self) -> None:
         self._errors: IO[bytes] = tempfile.TemporaryFile()
         # Python code between fork and exec is safe only with no other thread (the preview has some).
-        guard = _stop_with_parent if threading.active_count() == 1 else None
+        guard = end_with_parent if threading.active_count() == 1 else None
         try:
-            self._process = subprocess.Popen([str(pagefind_executable()), "--service"], stdin=subprocess.PIPE,
-                                             stdout=subprocess.PIPE, stderr=self._errors, preexec_fn=guard)
+            self._process = subprocess.Popen(
+                [str(pagefind_executable()), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors, preexec_fn=guard
+            )
         except OSError as error:
             raise SiteSearchError(f"Pagefind 无法运行 / Pagefind could not run: {error}") from None
+        assert self._process.stdin is not None and isinstance(self._process.stdout, io.BufferedReader)  # both PIPE, stdout buffered
+        self._stdin, self._stdout = self._process.stdin, self._process.stdout
         self._sent = 0
         self._pending = bytearray()
         self._watchdog = threading.Timer(TIMEOUT_SECONDS, self._process.kill)
@@ -207,11 +222,11 @@ class _Service:
     def close(self) -> None:
         """Let Pagefind finish (it exits at the end of its input) and wait for it."""
         try:
-            self._process.stdin.close()  # Pagefind exits at the end of its input
+            self._stdin.close()  # Pagefind exits at the end of its input
         except BrokenPipeError:
             pass
         self._process.wait()
-        self._process.stdout.close()
+        self._stdout.close()
         self._watchdog.cancel()
         self._errors.close()
 
@@ -236,8 +251,8 @@ class _Service:
         self._sent += 1
         message = json.dumps({"message_id": self._sent, "payload": payload}, ensure_ascii=False).encode()
         try:
-            self._process.stdin.write(base64.b64encode(message) + b",")
-            self._process.stdin.flush()
+            self._stdin.write(base64.b64encode(message) + b",")
+            self._stdin.flush()
         except (BrokenPipeError, OSError):
             raise self._failure("Pagefind stopped reading") from None
 
@@ -245,7 +260,7 @@ class _Service:
         searched = 0  # the whole bundle comes as one message: never search its start again
         while (end := self._pending.find(b",", searched)) < 0:
             searched = len(self._pending)
-            data = self._process.stdout.read1(1 << 20)
+            data = self._stdout.read1(1 << 20)
             if not data:
                 raise self._failure("Pagefind stopped")
             self._pending += data
@@ -260,13 +275,3 @@ class _Service:
         self._errors.seek(0)
         detail = self._errors.read().decode("utf-8", "replace").strip()[-2000:]
         return SiteSearchError(f"Pagefind 生成搜索索引失败 / Pagefind failed to write the search index: {what}\n{detail}".strip())
-
-
-def _stop_with_parent() -> None:
-    """In the child, before Pagefind starts: die with the process that started it, so a build
-    stopped halfway (its background process terminated) leaves no Pagefind running."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):  # not Linux: the timeout still ends it
-        pass

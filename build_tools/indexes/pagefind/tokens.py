@@ -16,12 +16,12 @@ in sitesearch-query.js, from CODE in the browser data).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Sequence
+from functools import cache, lru_cache
 
-from build_tools.text.analysis import SYNONYM_PREFIX, Analyzer
 from build_tools.indexes.documents import SearchDocument
+from build_tools.text.analysis import SYNONYM_PREFIX, Analyzer
 
 SYMBOLS = "0123456789abcdefghijklmnopqrstuvwxyz"
 SHORT, LONG = 3, 4  # symbols of a character's code, and after the escape symbol
@@ -41,7 +41,7 @@ def encode_word(word: str) -> str:
     return "".join(_encode_char(ord(ch)) for ch in word)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _encode_char(code: int) -> str:
     if code < _SHORT_LIMIT:
         return _digits(code, SHORT)
@@ -126,6 +126,5 @@ _WEIGHTS = (7.0, 3.0, 1.0)
 
 def _section_texts(document: SearchDocument) -> tuple[str, str, str]:
     """Title; the words that describe the page; the body."""
-    described = [document.summary, document.number, document.policy_title,
-                 *document.tags, *document.topics, *document.audience]
+    described = [document.summary, document.number, document.policy_title, *document.tags, *document.topics, *document.audience]
     return document.title, "\n".join(d for d in described if d), document.body

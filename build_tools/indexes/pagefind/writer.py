@@ -11,16 +11,16 @@ failed run leaves the previous site in place.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, Sequence
 
-from build_tools.models import Site, Taxonomy
-from build_tools.text.analysis import Analyzer
 from build_tools.indexes.documents import SearchDocument, SearchDocuments, documents_of
 from build_tools.indexes.pagefind.browser import IndexedText, browser_data_json
-from build_tools.indexes.pagefind.service import SiteSearchError, run_pagefind, shard_text
 from build_tools.indexes.pagefind.records import record_html
+from build_tools.indexes.pagefind.service import SiteSearchError, run_pagefind, shard_text
 from build_tools.indexes.pagefind.tokens import common_terms
+from build_tools.models import Site, Taxonomy
+from build_tools.text.analysis import Analyzer
 
 BUNDLE = "pagefind"
 BROWSER_DATA = "assets/sitesearch-data.json"

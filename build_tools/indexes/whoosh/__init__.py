@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from build_tools.models import Site
-    from build_tools.text.analysis import Analyzer
     from build_tools.indexes.documents import SearchDocuments
     from build_tools.indexes.whoosh.writing import FirstDocumentsWriter, SharedIndexWriter
+    from build_tools.models import Site
+    from build_tools.text.analysis import Analyzer
 
 # From this many explainers, `policy build` writes them into the index while it assembles the FAQ
 # (first_documents_writer): below it the FAQ takes under a second, less than starting a process.

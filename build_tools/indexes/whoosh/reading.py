@@ -9,8 +9,9 @@ corrector. The ranking itself (`search/engine.py`) knows nothing of Whoosh.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import numpy
 from whoosh import index
@@ -20,17 +21,25 @@ from build_tools.errors import PolicyError
 from build_tools.indexes.whoosh.schema import REGIONS_FILE
 from build_tools.text.analysis import Analyzer
 
+
 class IndexMissing(PolicyError):
     """There is no index in the folder: build the site first."""
+
+
+class IndexOfAnotherVersion(IndexMissing):
+    """The index was written by a version whose schema classes live elsewhere: build it again."""
 
 
 class IndexReader:
     """An open index: what `Engine` needs of it, read once and kept. Cheap to query, so keep one open."""
 
     def __init__(self, folder: Path):
-        if not index.exists_in(str(folder)):
-            raise IndexMissing(f"no search index in {folder}: run `policy build` first or pass --index DIR")
-        self.store = index.open_dir(str(folder))
+        try:
+            if not index.exists_in(str(folder)):
+                raise IndexMissing(f"no search index in {folder}: run `policy build` first or pass --index DIR")
+            self.store = index.open_dir(str(folder))
+        except (ModuleNotFoundError, AttributeError) as error:  # its schema names classes this version does not have
+            raise IndexOfAnotherVersion(f"the search index in {folder} was written by another version of policy ({error}): run `policy build` again") from None
         self.analyzer: Analyzer = self.store.schema["text"].analyzer.analyzer
         self.ancestors: dict[str, list[str]] = json.loads((folder / REGIONS_FILE).read_text(encoding="utf-8"))
         self.searcher = self.store.searcher()
@@ -46,8 +55,10 @@ class IndexReader:
     def lengths(self) -> tuple[numpy.ndarray, float]:
         """Each document's length in words, and the average length (1 for an empty index)."""
         average = self.searcher.avg_field_length("text") or 1
-        lengths = numpy.array([self.searcher.doc_field_length(n, "text", 1) for n in range(self.searcher.doc_count_all())],
-                              dtype=numpy.float64)
+        lengths = numpy.array(
+            [self.searcher.doc_field_length(n, "text", 1) for n in range(self.searcher.doc_count_all())],  # type: ignore[attr-defined]  # Searcher copies it from its reader at run time
+            dtype=numpy.float64,
+        )
         return lengths, average
 
     def published_days(self) -> numpy.ndarray:
@@ -59,15 +70,15 @@ class IndexReader:
 
     def stored(self, docnum: int) -> dict[str, Any]:
         """The stored fields of a document."""
-        return self.searcher.stored_fields(docnum)
+        return self.searcher.stored_fields(docnum)  # type: ignore[attr-defined]  # Searcher copies it from its reader at run time
 
     def known(self, word: str) -> bool:
         """Some document holds `word`."""
-        return self.searcher.doc_frequency("text", word) > 0
+        return self.searcher.doc_frequency("text", word) > 0  # type: ignore[attr-defined]  # Searcher copies it from its reader at run time
 
     def similar_words(self, word: str, limit: int, maxdist: int) -> list[str]:
         """Indexed words within `maxdist` edits of `word`, nearest first."""
-        return list(self.searcher.corrector("text").suggest(word, limit=limit, maxdist=maxdist))
+        return list(self.searcher.corrector("text").suggest(word, limit=limit, maxdist=maxdist))  # type: ignore[attr-defined]  # Searcher copies it from its reader at run time
 
 
 class Postings:
@@ -93,9 +104,7 @@ class Postings:
     def _values_of(self, field: str) -> dict[str, int]:
         if field not in self._values:
             reader = self.searcher.reader()
-            self._values[field] = {
-                _text(value): _bits(reader.postings(field, value).all_ids()) for value in reader.lexicon(field)
-            }
+            self._values[field] = {_text(value): _bits(reader.postings(field, value).all_ids()) for value in reader.lexicon(field)}
         return self._values[field]
 
     def matching(self, words: Iterable[str]) -> int:
@@ -134,8 +143,7 @@ class Postings:
 
     def facet_counts(self, matched: int, fields: Iterable[str]) -> dict[str, dict[str, int]]:
         """Per field, how many of the `matched` documents hold each value (most first)."""
-        return {name: _sorted_counts({value: (bits & matched).bit_count() for value, bits in self._values_of(name).items()})
-                for name in fields}
+        return {name: _sorted_counts({value: (bits & matched).bit_count() for value, bits in self._values_of(name).items()}) for name in fields}
 
 
 def _blocks(matcher):
@@ -151,6 +159,7 @@ def _blocks(matcher):
     while matcher.is_active():
         if matcher._data is None:
             matcher._read_data()
+        assert matcher._data is not None  # read just above
         raw = matcher._data[0]
         docnums = (numpy.frombuffer(raw, dtype=numpy.uint8) if isinstance(raw, (bytes, bytearray)) else numpy.asarray(raw)).astype(numpy.int64)
         if not matcher._byteids:  # stored as differences from the previous number

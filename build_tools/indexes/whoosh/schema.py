@@ -4,6 +4,7 @@ BM25F, the stored fields a hit shows, and the facet fields."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Any
 
 from whoosh import analysis, fields
 from whoosh.system import pack_uint
@@ -28,13 +29,12 @@ class WhooshAnalyzer(analysis.Tokenizer):
     def __eq__(self, other):
         return isinstance(other, WhooshAnalyzer) and other.analyzer == self.analyzer
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         token = analysis.Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for term in self.analyzer.analyze(value, "query" if mode == "query" else "index"):
             token.text, token.boost, token.stopped = term.text, term.boost, False
             if keeporiginal:
-                token.original = term.text
+                token.original = term.text  # type: ignore[attr-defined]  # Whoosh's Token takes attributes as they come; `original` is not declared
             if positions:
                 token.pos = start_pos + term.pos
             if chars:
@@ -47,9 +47,11 @@ class SectionedText(fields.TEXT):
     weight is the sum of its occurrences' section weights (and synonym boosts)."""
 
     def __init__(self, analyzer: Analyzer):
-        super().__init__(analyzer=WhooshAnalyzer(analyzer), phrase=False)
+        # Whoosh takes a Tokenizer as a field's analyzer (fields._check_analyzer); its hint names only Analyzer
+        super().__init__(analyzer=WhooshAnalyzer(analyzer), phrase=False)  # type: ignore[arg-type]
 
     def index(self, value, **kwargs):
+        assert isinstance(self.analyzer, WhooshAnalyzer)
         sections = [(value, 1.0)] if isinstance(value, str) else value
         counts: Counter[str] = Counter()
         weights: defaultdict[str, float] = defaultdict(float)
@@ -62,7 +64,8 @@ class SectionedText(fields.TEXT):
 
 
 def make_schema(analyzer: Analyzer) -> fields.Schema:
-    keyword = dict(stored=True, commas=True, scorable=False)
+    """The Whoosh schema of the index, its text analysed with `analyzer`."""
+    keyword: dict[str, Any] = dict(stored=True, commas=True, scorable=False)
     return fields.Schema(
         id=fields.ID(unique=True, stored=True),
         kind=fields.ID(stored=True),

@@ -17,21 +17,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing
 import os
 from array import array
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
-from build_tools.runtime.background import Background
-from build_tools.runtime.memory import release_free_memory
-from build_tools.text.analysis import Analyzer
 from build_tools.indexes.documents import SearchDocument, SearchDocuments
 from build_tools.indexes.whoosh.schema import REGIONS_FILE, SECTION_WEIGHTS, make_schema
+from build_tools.runtime.background import Background, forked_flags, forked_number, in_background_process, map_in_new_processes, shared_counter
+from build_tools.runtime.memory import release_free_memory
+from build_tools.text.analysis import Analyzer
 
 PARALLEL_FROM = 2000  # documents; below this, starting worker processes costs more than it saves
 SHARED_RUNS = 8  # runs of a shared index: small enough that neither process waits long for the other
@@ -43,8 +41,7 @@ MAX_RUN = 5_000
 FIRST_SEGMENT = 1_000
 
 
-def write_index(documents: Sequence[SearchDocument], analyzer: Analyzer, regions: dict[str, list[str]], folder: Path,
-                workers: int | None = None) -> None:
+def write_index(documents: Sequence[SearchDocument], analyzer: Analyzer, regions: dict[str, list[str]], folder: Path, workers: int | None = None) -> None:
     """Write a new index of `documents` into the empty `folder`.
 
     `regions` maps each region to its ancestors, for region filters. With
@@ -55,11 +52,10 @@ def write_index(documents: Sequence[SearchDocument], analyzer: Analyzer, regions
     store = index.create_in(str(folder), make_schema(analyzer))
     if workers is None:
         # A background process of `policy build` already shares the cores with MkDocs (and may not fork).
-        workers = 1 if multiprocessing.current_process().daemon else os.cpu_count() or 1
+        workers = 1 if in_background_process() else os.cpu_count() or 1
     if workers > 1 and len(documents) >= PARALLEL_FROM:
         chunks = [documents[run.start : run.stop] for run in _runs(len(documents), workers)]
-        with ProcessPoolExecutor(len(chunks), mp_context=multiprocessing.get_context("spawn")) as pool:
-            segments = list(pool.map(_write_segment_of, [str(folder)] * len(chunks), chunks))
+        segments = map_in_new_processes(_write_segment_of, [str(folder)] * len(chunks), chunks, workers=len(chunks))
     else:
         segments = [_write_segment(store, documents)]
     _commit_segments(store, segments)
@@ -71,8 +67,7 @@ class SharedIndexWriter:
 
     Each calls `write_runs()` when it is free and hands the segments to the one that calls `commit()`."""
 
-    def __init__(self, documents: SearchDocuments, analyzer: Analyzer, regions: dict[str, list[str]], folder: Path,
-                 first: int = 0):
+    def __init__(self, documents: SearchDocuments, analyzer: Analyzer, regions: dict[str, list[str]], folder: Path, first: int = 0):
         """`first`: how many of the first documents a FirstDocumentsWriter wrote into `folder` already."""
         self.folder, self.regions = folder, regions
         self._documents = documents  # each run's documents are made by the process that writes it
@@ -81,7 +76,7 @@ class SharedIndexWriter:
         self._runs = [range(first + run.start, first + run.stop) for run in _runs(rest, count)] or [range(first, first)]
         self._store = index.open_dir(str(folder)) if first else index.create_in(str(folder), make_schema(analyzer))
         # shared with the processes forked from this one, or started fresh with this writer (a fork-made lock cannot be)
-        self._claimed = multiprocessing.get_context("spawn").Value("i", 0)
+        self._claimed = shared_counter()
 
     def write_runs(self) -> dict[int, object]:
         """Write the runs no process has claimed yet, one after the other; {run number: segment}."""
@@ -122,9 +117,8 @@ class FirstDocumentsWriter:
 
     def __init__(self, documents: SearchDocuments, analyzer: Analyzer, folder: Path):
         index.create_in(str(folder), make_schema(analyzer))
-        context = multiprocessing.get_context("fork")
-        self._stop, self._stopped = context.Event(), context.Event()
-        self._taken = context.Value("i", 0, lock=False)  # written by the child alone, read once it has stopped
+        self._stop, self._stopped = forked_flags(2)
+        self._taken = forked_number()  # written by the child alone, read once it has stopped
         self._count: int | None = None
         self._writing = Background(self._write, documents, folder)
 
@@ -198,6 +192,8 @@ class _SegmentWriter(SegmentWriter):
     """Whoosh's segment writer, handing the postings to the posting writer a block at a time
     (`_write_postings`) and document lengths from a list: it asks for one per posting, and the
     column lookup was a tenth of the build time."""
+
+    pool: MemoryPostingPool  # type: ignore[assignment]  # set by _segment_writer: stands in for Whoosh's PostingPool, not a subclass
 
     def per_document_reader(self):
         return _ListedLengths(super().per_document_reader())
@@ -331,15 +327,28 @@ class _TermPostings:
 
 
 def _fields_of(d: SearchDocument) -> dict:
-    sections = {"title": f"{d.title} {d.policy_title}", "number": d.number, "summary": d.summary,
-                "tags": " ".join(d.tags), "body": d.body}
+    sections = {"title": f"{d.title} {d.policy_title}", "number": d.number, "summary": d.summary, "tags": " ".join(d.tags), "body": d.body}
     return dict(
-        id=d.id, kind=d.kind, slug=d.slug, url=d.url, display_title=d.title, extra=d.extra,
+        id=d.id,
+        kind=d.kind,
+        slug=d.slug,
+        url=d.url,
+        display_title=d.title,
+        extra=d.extra,
         text=[(text, SECTION_WEIGHTS[name]) for name, text in sections.items() if text.strip()],
-        number=d.number, summary=d.summary, body=d.body,
-        department=",".join(d.department), region=d.region, region_path=",".join(d.region_path),
-        topics=",".join(d.topics), audience=",".join(d.audience), status=d.status, year=str(d.published.year),
-        published=_datetime(d.published), effective=_datetime(d.effective), expires=_datetime(d.expires),
+        number=d.number,
+        summary=d.summary,
+        body=d.body,
+        department=",".join(d.department),
+        region=d.region,
+        region_path=",".join(d.region_path),
+        topics=",".join(d.topics),
+        audience=",".join(d.audience),
+        status=d.status,
+        year=str(d.published.year),
+        published=_datetime(d.published),
+        effective=_datetime(d.effective),
+        expires=_datetime(d.expires),
     )
 
 

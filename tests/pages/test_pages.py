@@ -14,9 +14,9 @@ import pytest
 from build_tools.models import Status
 from build_tools.pages.generate import PAGE_SIZE, pager_numbers, relative_url
 from build_tools.build.pipeline import run_pipeline
-from conftest import FIXTURES, MINI, VALID_EXPLAINER, write
+from conftest import GOLDEN as GOLDEN_TESTS, MINI, VALID_EXPLAINER, write
 
-GOLDEN = FIXTURES.parent / "golden" / "mini"
+GOLDEN = GOLDEN_TESTS / "mini"
 TODAY = dt.date(2026, 11, 23)
 
 

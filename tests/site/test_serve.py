@@ -133,9 +133,9 @@ def test_serve_adds_and_removes_pages(served_with_log):
 def test_serve_builds_again_after_a_change_outside_content(served_with_log):
     url, content, log = served_with_log
     _wait_for(url, "首页", time.monotonic() + 90)
-    stylesheet = content.parent / "theme/pages/assets/policy.css"
-    save(stylesheet, stylesheet.read_text(encoding="utf-8") + "\n.pp-preview-test { color: red; }\n")
-    _wait_for(url + "assets/policy.css", ".pp-preview-test", time.monotonic() + 90)
+    stylesheet = content.parent / "static/extra.css"  # a file of the project's static folder (docs_dir)
+    save(stylesheet, ".pp-preview-test { color: red; }\n")
+    _wait_for(url + "extra.css", ".pp-preview-test", time.monotonic() + 90)
     assert log.read_text(encoding="utf-8").count("Building documentation") == 2
 
 

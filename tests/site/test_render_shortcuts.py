@@ -16,7 +16,7 @@ from build_tools.site import plugin as plugin_module
 from build_tools.site.deferhtml import BATCH, DeferredHTML
 from build_tools.build.pipeline import run_pipeline
 from build_tools.site.rawhtml import PLACEHOLDER, SetAside, set_aside
-from build_tools.site.builder import write_site
+from build_tools.site.builder import load_site_config, write_site
 from conftest import ROOT, write
 
 EXTENSIONS = ["admonition", "attr_list", "tables", "toc", "sane_lists"]
@@ -115,9 +115,8 @@ def builds(tmp_path_factory) -> dict[str, Built]:
     """The sample site built with the shortcuts (fast) and without them (plain), each watched by PROBE."""
     folder = tmp_path_factory.mktemp("shortcuts")
     (folder / "probe.py").write_text(PROBE, encoding="utf-8")
-    config = folder / "mkdocs.yml"  # mkdocs.yml with the probe; its relative paths made absolute
-    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {ROOT / 'theme/pages'}\n"
-                      f"theme:\n  custom_dir: {ROOT / 'theme/overrides'}\nhooks:\n  - {folder / 'probe.py'}\n", encoding="utf-8")
+    config = folder / "mkdocs.yml"  # our mkdocs.yml with the probe (the packaged defaults and theme come with write_site)
+    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\nhooks:\n  - {folder / 'probe.py'}\n", encoding="utf-8")
     site = run_pipeline(ROOT / "content", dt.date(2026, 11, 23))
     builds = {}
     with pytest.MonkeyPatch.context() as patch:
@@ -169,14 +168,13 @@ def test_a_page_holds_its_html_only_while_it_is_written(builds):
 
 def test_a_page_titled_by_its_first_heading_is_converted_when_mkdocs_converts_it(tmp_path):
     # The navigation drawn on the pages built before it shows its title: it must be known when all are populated.
-    from mkdocs.config import load_config
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page as MkDocsPage
 
     docs = tmp_path / "docs"
     write(docs, "titled.md", "---\ntitle: 甲\n---\n# 甲的标题\n\n正文 [乙](untitled.md)\n")
     write(docs, "untitled.md", "# 乙的标题\n\n正文\n")
-    config = load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(tmp_path / "site"), plugins=[])
+    config = load_site_config(ROOT / "mkdocs.yml", docs_dir=str(docs), site_dir=str(tmp_path / "site"), plugins=[])
     files = Files([File(name, str(docs), str(tmp_path / "site"), True) for name in ("titled.md", "untitled.md")])
     titled, untitled = (MkDocsPage(None, file, config) for file in files)
     deferred = DeferredHTML()
@@ -209,7 +207,6 @@ def test_a_page_titled_by_its_first_heading_is_converted_when_mkdocs_converts_it
 def test_pages_converted_by_one_markdown_instance_are_those_mkdocs_converts(tmp_path):
     """The deferred pages share one Markdown instance, reset between pages: what a page defines
     (a link reference, raw HTML, headings) does not reach the next, and links are made relative."""
-    from mkdocs.config import load_config
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page as MkDocsPage
 
@@ -219,7 +216,7 @@ def test_pages_converted_by_one_markdown_instance_are_those_mkdocs_converts(tmp_
     write(docs, "first.md", "# 甲\n\n见[法规][law]与[乙](second.md#二)。\n\n[law]: https://example.org/law\n\n"
                             '<div id="raw">原文</div>\n\n## 一 {#one}\n\n!!! note "注意"\n    提示\n')
     write(docs, "second.md", "# 乙\n\n这里的[法规][law]没有定义。\n\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n## 二\n")
-    config = load_config(str(ROOT / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(tmp_path / "site"), plugins=[])
+    config = load_site_config(ROOT / "mkdocs.yml", docs_dir=str(docs), site_dir=str(tmp_path / "site"), plugins=[])
     files = Files([File(name, str(docs), str(tmp_path / "site"), True) for name in ("first.md", "second.md")])
     renderer = _Renderer(config)
     for _ in range(2):

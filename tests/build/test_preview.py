@@ -9,7 +9,8 @@ import pytest
 
 from build_tools.build import preview as preview_module
 from build_tools.pages import generate as pages_module
-from build_tools.build.pipeline import ContentError, run_pipeline
+from build_tools.build.pipeline import run_pipeline
+from build_tools.errors import ContentError
 from build_tools.build.preview import PreviewState
 from conftest import VALID_EXPLAINER, save, write
 
@@ -20,8 +21,8 @@ TODAY = dt.date(2026, 11, 23)
 def full_runs(monkeypatch):
     """Counts the runs of the whole pipeline after loading (the rest is the preview's shortcut)."""
     calls = []
-    whole = preview_module.site_from
-    monkeypatch.setattr(preview_module, "site_from", lambda *args: calls.append(1) or whole(*args))
+    whole = preview_module.whole_run
+    monkeypatch.setattr(preview_module, "whole_run", lambda *args: calls.append(1) or whole(*args))
     return calls
 
 
@@ -31,7 +32,7 @@ def pages_of(site) -> dict[str, str]:
 
 def test_a_body_edit_renders_that_explainer_page_alone(content, full_runs, monkeypatch):
     state = PreviewState()
-    first = run_pipeline(content, TODAY, state)
+    first = state.run(content, TODAY)
     state.showing(state.changes(first.pages))
     source = content / "policies/economy-2022.md"
     save(source, source.read_text(encoding="utf-8") + "\n新的一段正文。\n")
@@ -39,7 +40,7 @@ def test_a_body_edit_renders_that_explainer_page_alone(content, full_runs, monke
     render = pages_module._Renderer._markdown
     monkeypatch.setattr(pages_module._Renderer, "_markdown", lambda self, path, *rest: rendered.append(path) or render(self, path, *rest))
 
-    site = run_pipeline(content, TODAY, state)
+    site = state.run(content, TODAY)
     changes = state.changes(site.pages)
     state.changes(site.pages)  # compared again: nothing made again
 
@@ -52,11 +53,11 @@ def test_a_body_edit_renders_that_explainer_page_alone(content, full_runs, monke
 
 def test_a_body_edit_gives_the_pages_of_a_full_run(content, full_runs):
     state = PreviewState()
-    run_pipeline(content, TODAY, state)
+    state.run(content, TODAY)
     source = content / "policies/economy-2023.md"
     save(source, source.read_text(encoding="utf-8") + "\n另见[2022年的措施](economy-2022.md)。\n")
 
-    incremental = run_pipeline(content, TODAY, state)
+    incremental = state.run(content, TODAY)
 
     assert len(full_runs) == 1
     assert pages_of(incremental) == pages_of(run_pipeline(content, TODAY))
@@ -65,28 +66,28 @@ def test_a_body_edit_gives_the_pages_of_a_full_run(content, full_runs):
 
 def test_a_broken_link_in_an_edited_body_is_an_error_at_its_line(content):
     state = PreviewState()
-    run_pipeline(content, TODAY, state)
+    state.run(content, TODAY)
     source = content / "policies/economy-2022.md"
     good = source.read_text(encoding="utf-8")
     save(source, good + "\n见[不存在的页面](nowhere.md)。\n")
 
     with pytest.raises(ContentError) as error:
-        run_pipeline(content, TODAY, state)
+        state.run(content, TODAY)
 
     broken = [issue for issue in error.value.issues if issue.is_error]
     assert [(Path(i.path).name, i.field) for i in broken] == [("economy-2022.md", "body")]
     assert broken[0].line == len((good + "\n见").splitlines())
     save(source, good + "\n修好了。\n")
-    assert "修好了" in pages_of(run_pipeline(content, TODAY, state))["policies/economy-2022.md"]
+    assert "修好了" in pages_of(state.run(content, TODAY))["policies/economy-2022.md"]
 
 
 def test_a_front_matter_edit_runs_the_whole_pipeline(content, full_runs):
     state = PreviewState()
-    run_pipeline(content, TODAY, state)
+    state.run(content, TODAY)
     source = content / "policies/economy-2022.md"
     save(source, source.read_text(encoding="utf-8").replace("title: 2022年稳经济措施解读", "title: 2022年稳经济措施（修订）解读"))
 
-    site = run_pipeline(content, TODAY, state)
+    site = state.run(content, TODAY)
 
     assert len(full_runs) == 2
     assert pages_of(site) == pages_of(run_pipeline(content, TODAY))
@@ -96,22 +97,22 @@ def test_a_front_matter_edit_runs_the_whole_pipeline(content, full_runs):
 
 def test_an_added_explainer_is_a_new_page(content, full_runs):
     state = PreviewState()
-    first = run_pipeline(content, TODAY, state)
+    first = state.run(content, TODAY)
     state.showing(state.changes(first.pages))
     write(content, "policies/added-later.md", VALID_EXPLAINER)
 
-    changes = state.changes(run_pipeline(content, TODAY, state).pages)
+    changes = state.changes(state.run(content, TODAY).pages)
 
     assert len(full_runs) == 2
     assert "policies/added-later.md" in changes.added and not changes.removed
     state.showing(changes)
     (content / "policies/added-later.md").unlink()
-    assert state.changes(run_pipeline(content, TODAY, state).pages).removed == {"policies/added-later.md"}
+    assert state.changes(state.run(content, TODAY).pages).removed == {"policies/added-later.md"}
 
 
 def test_error_pages_replace_only_themselves_and_are_rendered_again_once_fixed(content):
     state = PreviewState()
-    first = run_pipeline(content, TODAY, state)
+    first = state.run(content, TODAY)
     state.showing(state.changes(first.pages))
     error = [type(first.pages[0])("index.md", "内容有错误", "errors")]
 
@@ -119,17 +120,17 @@ def test_error_pages_replace_only_themselves_and_are_rendered_again_once_fixed(c
     state.showing(shown_errors)
 
     assert [p.src_path for p in shown_errors.changed] == ["index.md"] and shown_errors.same_pages
-    again = state.changes(run_pipeline(content, TODAY, state).pages)
+    again = state.changes(state.run(content, TODAY).pages)
     assert [p.src_path for p in again.changed] == ["index.md"]
 
 
 def test_an_edit_to_a_file_with_warnings_is_checked_with_everything(content, full_runs):
     source = write(content, "policies/empty-body.md", VALID_EXPLAINER.replace("正文。\n", ""))  # warned: the body is empty
     state = PreviewState()
-    run_pipeline(content, TODAY, state)
+    state.run(content, TODAY)
     save(source, VALID_EXPLAINER)
 
-    site = run_pipeline(content, TODAY, state)
+    site = state.run(content, TODAY)
 
     assert len(full_runs) == 2
     assert not [issue for issue in site.issues if issue.path.endswith("empty-body.md")]

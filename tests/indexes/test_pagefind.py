@@ -23,8 +23,9 @@ from build_tools.indexes.pagefind.canonical import BUILD_LENGTH, SIGNATURE, cano
 from build_tools.indexes.pagefind.records import filters_of, record_html
 from build_tools.indexes.pagefind.tokens import common_terms, encode_word, token_of, tokens_of, weighted_texts
 from build_tools.indexes.pagefind.writer import write_site_search
-from conftest import MINI, ROOT
-from test_build import TODAY, digest, options
+from conftest import BUILD_DATE as TODAY
+from conftest import MINI, ROOT, digest
+from conftest import build_options as options
 
 
 @pytest.fixture(scope="module")

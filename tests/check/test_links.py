@@ -40,15 +40,15 @@ def test_planted_broken_links_fail_with_file_line_and_fix(project):
     assert result.stdout.splitlines() == [
         "content/policies/links.md:11: body: 链接“economy-2019.md”指向的页面不存在，是否应为：economy-2023、economy-2022、loan-2027 / link 'economy-2019.md' names a page that does not exist; did you mean: economy-2023, economy-2022, loan-2027",
         "content/policies/links.md:11: body: 链接“../jiangsu/refund-2023.md”在网站上找不到页面，请写成 refund-2023.md / link '../jiangsu/refund-2023.md' names no page of the site: write it as refund-2023.md (links are relative to the page, not to the file's folder)",
-        "content/policies/links.md:12: body: 找不到图片文件“../images/flow.png”，请把文件放到 theme/pages/images/ 下，并写成 ../images/文件名 / image '../images/flow.png' not found: put the file in theme/pages/images/ and link it as ../images/<file name>",
+        "content/policies/links.md:12: body: 找不到图片文件“../images/flow.png”，请把文件放到 static/images/ 下，并写成 ../images/文件名 / image '../images/flow.png' not found: put the file in static/images/ and link it as ../images/<file name>",
         "content/policies/links.md:15: body: 链接“/policies/economy-2023/”以 / 开头，网站不在根路径时会失效，请改用相对路径 / link '/policies/economy-2023/' starts with '/', which breaks when the site is not at the root of its host: write a relative path",
         "content/policies/links.md:23: body: 链接“loan-2027x.md”指向的页面不存在，是否应为：loan-2027、economy-2023、economy-2022 / link 'loan-2027x.md' names a page that does not exist; did you mean: loan-2027, economy-2023, economy-2022",
-        "content/policies/links.md:24: body: 找不到图片文件“../images/seal.png”，请把文件放到 theme/pages/images/ 下，并写成 ../images/文件名 / image '../images/seal.png' not found: put the file in theme/pages/images/ and link it as ../images/<file name>",
+        "content/policies/links.md:24: body: 找不到图片文件“../images/seal.png”，请把文件放到 static/images/ 下，并写成 ../images/文件名 / image '../images/seal.png' not found: put the file in static/images/ and link it as ../images/<file name>",
     ]
 
 
 def test_an_image_in_the_static_folder_passes(project):
-    write(project / "theme/pages/images", "flow.png", b"\x89PNG")
+    write(project / "static/images", "flow.png", b"\x89PNG")
     write(project / "content", "policies/links.md", VALID_EXPLAINER.replace("正文。\n", "![流程图](../images/flow.png)\n"))
     assert run_check(project).exit_code == 0
 

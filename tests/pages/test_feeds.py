@@ -23,9 +23,8 @@ from build_tools.load import history
 from build_tools.build.build import BuildOptions, build
 from build_tools.pages.feeds import MAX_ENTRIES, feed_files
 from build_tools.build.pipeline import run_pipeline
-from conftest import MINI, ROOT, VALID_EXPLAINER, write
+from conftest import MINI, ROOT, SCHEMAS, VALID_EXPLAINER, write
 
-SCHEMAS = Path(__file__).resolve().parent / "schemas"
 TODAY = dt.date(2026, 11, 23)
 SITE_URL = "https://zhengce.example.gov.cn/jiedu/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -81,7 +80,6 @@ def built(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("feeds")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     (folder / "mkdocs.yml").write_text(config.replace("site_name: 政策解读\n", f"site_name: 政策解读\nsite_url: {SITE_URL}\n"), encoding="utf-8")
-    shutil.copytree(ROOT / "theme", folder / "theme")
     build(BuildOptions(MINI, folder / "site", folder / "index", folder / "mkdocs.yml", TODAY))
     return folder / "site"
 

@@ -11,20 +11,13 @@ from pathlib import Path
 import pytest
 
 from build_tools.build import build as build_module
+from build_tools.runtime import background as background_module
 from build_tools.build.build import BuildOptions, build
-from build_tools.build.pipeline import ContentError, check_content
-from conftest import CORPUS, MINI, ROOT, VALID_EXPLAINER, write
-
-TODAY = dt.date(2026, 11, 23)
-
-
-def options(tmp_path: Path, content: Path = MINI, name: str = "site") -> BuildOptions:
-    return BuildOptions(content, tmp_path / name, tmp_path / f"{name}_index", ROOT / "mkdocs.yml", TODAY)
-
-
-def digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
-
+from build_tools.build.pipeline import check_content
+from build_tools.errors import ContentError
+from conftest import BUILD_DATE as TODAY
+from conftest import CORPUS, MINI, ROOT, VALID_EXPLAINER, digest, write
+from conftest import build_options as options
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
@@ -52,7 +45,8 @@ def test_a_large_sites_search_indexes_are_written_by_a_new_interpreter_alike(bui
         started.append((function.__name__, fresh))
         return real(function, *args, fresh=fresh)
 
-    real = build_module.Background
+    real = background_module.Background
+    monkeypatch.setattr(background_module, "Background", recording)
     monkeypatch.setattr(build_module, "Background", recording)
     monkeypatch.setattr(build_module, "FRESH_PROCESS_FROM", 0)
     build(options(tmp_path, name="fresh"))

@@ -15,7 +15,7 @@ import pytest
 from build_tools.indexes.documents import documents_of
 from build_tools.indexes.pagefind.tokens import encode_word
 from build_tools.indexes.pagefind.writer import BUNDLE, write_search_bundle
-from test_browser import ARTIFACTS, CHROMIUM, _page, base_url, browser, built, serving  # noqa: F401  (fixtures)
+from conftest import ARTIFACTS, CHROMIUM, new_page, serving
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 
@@ -23,8 +23,8 @@ IN_FORCE = "现行有效"
 
 
 @pytest.fixture(scope="module")
-def documents(base_url):  # noqa: F811
-    return documents_of(base_url[1])
+def documents(sample_url):
+    return documents_of(sample_url[1])
 
 
 def _searched(page, action) -> None:
@@ -64,9 +64,9 @@ def _text(document) -> str:
     return "\n".join([document.title, document.summary, document.body, *document.tags, *document.topics, *document.audience])
 
 
-def test_chinese_query_finds_the_page_and_marks_the_words(base_url, browser, documents):  # noqa: F811
-    url, _ = base_url
-    page, outside = _page(browser)
+def test_chinese_query_finds_the_page_and_marks_the_words(sample_url, browser, documents):
+    url, _ = sample_url
+    page, outside = new_page(browser)
     _search(page, url, "留抵退税")
     expected = {f"/{d.url}" for d in documents if d.status == IN_FORCE and "留抵退税" in _text(d)}
     found = set(_all_result_urls(page))
@@ -77,9 +77,9 @@ def test_chinese_query_finds_the_page_and_marks_the_words(base_url, browser, doc
     assert outside == []
 
 
-def test_sorting_by_date_keeps_the_results_and_puts_the_newest_first(base_url, browser):  # noqa: F811
-    url, _ = base_url
-    page, _ = _page(browser)
+def test_sorting_by_date_keeps_the_results_and_puts_the_newest_first(sample_url, browser):
+    url, _ = sample_url
+    page, _ = new_page(browser)
     _open(page, f"{url}search/?q={quote('企业')}&status=全部")
     by_score = _all_result_urls(page)
     _open(page, f"{url}search/?q={quote('企业')}&status=全部&sort=date")
@@ -88,9 +88,9 @@ def test_sorting_by_date_keeps_the_results_and_puts_the_newest_first(base_url, b
     assert dates == sorted(dates, reverse=True) and len(set(dates)) > 1
 
 
-def test_the_browser_encodes_words_as_the_index_does(base_url, browser):  # noqa: F811
-    url, _ = base_url
-    page, _ = _page(browser)
+def test_the_browser_encodes_words_as_the_index_does(sample_url, browser):
+    url, _ = sample_url
+    page, _ = new_page(browser)
     _open(page, f"{url}search/")
     words = ["营商环境", "稅收", "〔2023〕12号", "ABC-1", "\U00020000税", "é"]
     encoded = page.evaluate("""async (words) => {
@@ -102,9 +102,9 @@ def test_the_browser_encodes_words_as_the_index_does(base_url, browser):  # noqa
     assert encoded == [encode_word(word) for word in words]
 
 
-def test_traditional_query_finds_simplified_pages(base_url, browser, documents):  # noqa: F811
-    url, _ = base_url
-    page, _ = _page(browser)
+def test_traditional_query_finds_simplified_pages(sample_url, browser, documents):
+    url, _ = sample_url
+    page, _ = new_page(browser)
     _search(page, url, "税收")
     simplified = _all_result_urls(page)
     _search(page, url, "稅收")
@@ -112,9 +112,9 @@ def test_traditional_query_finds_simplified_pages(base_url, browser, documents):
     assert page.locator("#pp-results mark").count() > 0  # 稅收 is marked in simplified text
 
 
-def test_synonym_query_finds_financing_and_credit_pages(base_url, browser, documents):  # noqa: F811
-    url, _ = base_url
-    page, _ = _page(browser)
+def test_synonym_query_finds_financing_and_credit_pages(sample_url, browser, documents):
+    url, _ = sample_url
+    page, _ = new_page(browser)
     _search(page, url, "贷款")
     only_synonyms = {f"/{d.url}" for d in documents if d.status == IN_FORCE and "贷款" not in _text(d)
                      and ("融资" in _text(d) or "信贷" in _text(d))}
@@ -133,9 +133,9 @@ def _expected_browse(documents, facet: str, value: str, statuses=(IN_FORCE,), re
 
 
 @pytest.mark.parametrize("facet", ["kind", "topic", "audience", "department", "year", "region"])
-def test_each_facet_filters_counts_and_goes_into_the_url(base_url, browser, documents, facet):  # noqa: F811
-    url, site = base_url
-    page, _ = _page(browser)
+def test_each_facet_filters_counts_and_goes_into_the_url(sample_url, browser, documents, facet):
+    url, site = sample_url
+    page, _ = new_page(browser)
     _open(page, f"{url}search/")
     box = page.locator(f'#pp-facets input[name="{facet}"]').nth(1)
     value = box.get_attribute("value")
@@ -154,9 +154,9 @@ def test_each_facet_filters_counts_and_goes_into_the_url(base_url, browser, docu
     assert page.locator(f'#pp-facets input[name="{facet}"][value="{value}"]').is_checked()
 
 
-def test_status_is_in_force_by_default_and_expired_can_be_included(base_url, browser, documents):  # noqa: F811
-    url, _ = base_url
-    page, _ = _page(browser)
+def test_status_is_in_force_by_default_and_expired_can_be_included(sample_url, browser, documents):
+    url, _ = sample_url
+    page, _ = new_page(browser)
     _open(page, f"{url}search/")
     in_force, expired = (sum(d.status == status for d in documents) for status in (IN_FORCE, "已失效"))
     assert page.locator('#pp-facets input[name="status"][value="现行有效"]').is_checked()
@@ -174,15 +174,15 @@ def _facet_label(page, facet: str, value: str) -> str:
     return page.locator(f'#pp-facets input[name="{facet}"][value="{value}"]').locator("xpath=..").inner_text().strip()
 
 
-def test_a_site_with_every_page_in_force_still_finds_them(built, browser, documents, tmp_path):  # noqa: F811
+def test_a_site_with_every_page_in_force_still_finds_them(sample_site, browser, documents, tmp_path):
     """Pagefind finds nothing when a filter is named that no page has: here no page has a status value."""
-    folder, site = built
+    folder, site = sample_site
     shutil.copytree(folder, tmp_path / "site")
     shutil.rmtree(tmp_path / "site" / BUNDLE)
     in_force = [d for d in documents if d.status == IN_FORCE]
     write_search_bundle(in_force, site.content.taxonomy, tmp_path / "site")
     with serving(tmp_path / "site") as url:
-        page, _ = _page(browser)
+        page, _ = new_page(browser)
         _open(page, f"{url}search/")
         assert _shown_total(page) == len(in_force) > 0
         assert _facet_label(page, "status", IN_FORCE).endswith(f"（{len(in_force)}）")
@@ -192,17 +192,17 @@ def test_a_site_with_every_page_in_force_still_finds_them(built, browser, docume
         assert page.locator("#pp-results > li").count() > 0
 
 
-def test_facets_combine(base_url, browser, documents):  # noqa: F811
-    url, _ = base_url
-    page, _ = _page(browser)
+def test_facets_combine(sample_url, browser, documents):
+    url, _ = sample_url
+    page, _ = new_page(browser)
     _open(page, f"{url}search/?topic=金融&audience=小微企业&status=已失效&status=现行有效")
     expected = sum(d.status in (IN_FORCE, "已失效") and "金融" in d.topics and "小微企业" in d.audience for d in documents)
     assert _shown_total(page) == expected > 0
 
 
-def test_keyboard_alone_searches_and_filters(base_url, browser):  # noqa: F811
-    url, _ = base_url
-    page, _ = _page(browser)
+def test_keyboard_alone_searches_and_filters(sample_url, browser):
+    url, _ = sample_url
+    page, _ = new_page(browser)
     _open(page, f"{url}search/")
     for _ in range(40):  # Tab from the top of the page to the search field
         page.keyboard.press("Tab")
@@ -230,9 +230,9 @@ def _unlabelled_controls(page) -> list[str]:
         .filter(e => !e.labels.length).map(e => e.outerHTML)""")
 
 
-def test_matching_page_lists_applicable_policies_newest_first(base_url, browser):  # noqa: F811
-    url, site = base_url
-    page, outside = _page(browser)
+def test_matching_page_lists_applicable_policies_newest_first(sample_url, browser):
+    url, site = sample_url
+    page, outside = new_page(browser)
     _open(page, f"{url}match/")
     page.select_option("#pp-region", "南京市")
     page.select_option("#pp-audience", "中小企业")
@@ -255,9 +255,9 @@ def test_matching_page_lists_applicable_policies_newest_first(base_url, browser)
     assert outside == []
 
 
-def test_search_and_matching_pages_fit_a_phone(base_url, browser):  # noqa: F811
-    url, _ = base_url
-    page, outside = _page(browser, width=360, height=740)
+def test_search_and_matching_pages_fit_a_phone(sample_url, browser):
+    url, _ = sample_url
+    page, outside = new_page(browser, width=360, height=740)
     for path, shot in (("search/?q=社保缓缴", "search-phone.png"), ("match/?region=江苏省&topic=金融", "match-phone.png")):
         _open(page, url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path

@@ -19,8 +19,7 @@ import pytest
 from whoosh import index
 
 from build_tools.build.build import BuildOptions, build
-from conftest import ROOT, write
-from test_browser import CHROMIUM, CHROMIUM_ARGS
+from conftest import CHROMIUM, CHROMIUM_ARGS, MINI, ROOT, write
 
 
 def luhn_valid(prefix: str) -> str:
@@ -64,7 +63,7 @@ def planted_build(tmp_path_factory):
     folder = tmp_path_factory.mktemp("planted")
     content = folder / "content"
     import shutil
-    shutil.copytree(ROOT / "tests/fixtures/mini", content)
+    shutil.copytree(MINI, content)
     write(content, "qa/planted.md", SESSION)
     site = build(BuildOptions(content, folder / "site", folder / "index", ROOT / "mkdocs.yml", dt.date(2026, 11, 23)))
     return folder, site
