@@ -67,7 +67,7 @@ def generate_pages(site: Site) -> list[Page]:
         pages += renderer.section(*section)
     pages += renderer.sessions()
     pages += renderer.faq()
-    pages += site_search_pages(site)
+    pages += site_search_pages(site, _environment)
     return pages
 
 

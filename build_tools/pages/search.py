@@ -7,26 +7,17 @@ results come from Pagefind in the browser (build_tools/site/defaults/theme/asset
 
 from __future__ import annotations
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
 from build_tools.models import Page, Site
 
 SEARCH_PAGE = "search/index.md"
 MATCH_PAGE = "match/index.md"
 
-_templates = Environment(
-    loader=PackageLoader("build_tools.pages", "templates"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-    undefined=StrictUndefined,
-)
 
-
-def site_search_pages(site: Site) -> list[Page]:
-    """The search page and the matching page, their forms filled in from the taxonomy."""
+def site_search_pages(site: Site, templates: Environment) -> list[Page]:
+    """The search page and the matching page, their forms filled in from the taxonomy (`templates`: the pages' Jinja environment)."""
     taxonomy = site.content.taxonomy
-    search = _templates.get_template("search.md.j2").render()
-    match = _templates.get_template("match.md.j2").render(regions=taxonomy.regions, audiences=taxonomy.audiences, topics=taxonomy.topics)
+    search = templates.get_template("search.md.j2").render()
+    match = templates.get_template("match.md.j2").render(regions=taxonomy.regions, audiences=taxonomy.audiences, topics=taxonomy.topics)
     return [Page(SEARCH_PAGE, "搜索", search), Page(MATCH_PAGE, "哪些政策适用于我", match)]

@@ -1,4 +1,4 @@
-"""Step 5, site: write the generated pages as a static site with MkDocs + Material.
+"""Site: write the generated pages as a static site with MkDocs + Material.
 
 The only writer that knows MkDocs (with plugin.py and serving.py). Its
 configuration is the package's defaults (defaults/mkdocs.yml; the theme,
@@ -57,15 +57,9 @@ def write_site(site: Site, folder: Path, config_file: Path | None) -> None:
 
 def check_site_config(config_file: Path | None) -> None:
     """Raise SiteConfigError now, before a long build, when the project's configuration cannot be used (`write_site` would)."""
-    logger = logging.getLogger("mkdocs")
-    level = logger.level
-    logger.setLevel(logging.ERROR)  # its warnings are shown once, by the build
-    try:
-        project_file = project_config(config_file)
-        with tempfile.TemporaryDirectory(prefix="policy-static-") as no_static:
-            _policy_plugin(load_site_config(project_file, no_static=Path(no_static)), project_file)
-    finally:
-        logger.setLevel(level)
+    project_file = project_config(config_file)
+    with _quiet_mkdocs(logging.ERROR), tempfile.TemporaryDirectory(prefix="policy-static-") as no_static:  # its warnings: once, by the build
+        _policy_plugin(load_site_config(project_file, no_static=Path(no_static)), project_file)
 
 
 def project_config(config_file: Path | None) -> Path | None:
@@ -183,14 +177,15 @@ def build_date(today: dt.date) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _quiet_mkdocs() -> Iterator[None]:
+def _quiet_mkdocs(level: int = logging.WARNING) -> Iterator[None]:
+    """MkDocs logs only from `level` up while the block runs."""
     logger = logging.getLogger("mkdocs")
-    level = logger.level
-    logger.setLevel(logging.WARNING)
+    before = logger.level
+    logger.setLevel(level)
     try:
         yield
     finally:
-        logger.setLevel(level)
+        logger.setLevel(before)
 
 
 def serve_site(config_file: Path | None, content_dir: Path, port: int, today: dt.date | None) -> None:
@@ -208,7 +203,7 @@ def serve_site(config_file: Path | None, content_dir: Path, port: int, today: dt
     logger.setLevel(logging.INFO)
     handler.addFilter(_not_dirty_warning)
     with tempfile.TemporaryDirectory(prefix="policy-static-") as no_static, _serve_loads_site_config(project_file, Path(no_static)):
-        # dirty: MkDocs rebuilds only the pages the policy plugin reports as changed (build_tools/preview.py)
+        # dirty: MkDocs rebuilds only the pages the policy plugin reports as changed (build/preview.py)
         serve(None, livereload=True, build_type="dirty", dev_addr=f"127.0.0.1:{port}")
 
 

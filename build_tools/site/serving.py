@@ -74,6 +74,7 @@ class ServedPreview:
     def __init__(self, source: PreviewSource, site_files: SiteFiles):
         self.source, self._site_files = source, site_files
         self._update: PreviewUpdate | None = None  # the run the current MkDocs build shows
+        self._changed: set[str] = set()  # src paths of the pages that run changed
         self._ready: PreviewUpdate | None = None  # a rebuild's run, for the MkDocs build it starts
         self._built: _Built | None = None
         self._events: Any = None
@@ -81,11 +82,12 @@ class ServedPreview:
     def run(self) -> PreviewUpdate:
         """The run a MkDocs build is about to show (on_config): the one a rebuild prepared, or a new one."""
         self._update, self._ready = self._ready or self._prepare(), None
+        self._changed = {page.src_path for page in self._update.changes.changed}  # asked of every page (keeps)
         return self._update
 
     def keeps(self, src_path: str) -> bool:
         """The dirty build keeps this page as it was built: the run did not change it."""
-        return self._update is not None and src_path not in {page.src_path for page in self._update.changes.changed}
+        return self._update is not None and src_path not in self._changed
 
     def built(self, config: Any, files: Files, nav: Any, env: Any) -> None:
         """Keep what MkDocs set up (on_env), for rendering single pages later."""
