@@ -59,6 +59,11 @@ PREVIEW_UP_TO ?= 5000
 bench-scale: $(STAMP)
 	$(BIN)/python bench/scale.py --sizes $(SIZES) --runs $(RUNS) --build-up-to $(BUILD_UP_TO) --preview-up-to $(PREVIEW_UP_TO)
 
+# `policy api` on 127.0.0.1 under 32 clients with 1 and 2 workers, and ordinary queries beside the slowest ones (about a minute).
+.PHONY: bench-api
+bench-api: $(STAMP)
+	$(BIN)/python bench/api_load.py
+
 # The lock files pin every package with its hash, so a build in a year installs
 # the same versions: requirements.lock the runtime packages only (what the deploy
 # jobs install), requirements-dev.lock those and the dev extra (tests, benchmarks;

@@ -1,4 +1,4 @@
-"""Shared by the search benchmarks: the real corpus, synthetic documents, metrics, tables.
+"""Shared by the search benchmarks: the real corpus (with the fix `policy check` proposes, corpus_fix.py), synthetic documents, metrics, tables.
 
 Used by bench/search_quality.py and bench/search_speed.py; not a script itself.
 """
@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from corpus_fix import CORPUS, fixed_corpus
+
 from build_tools.models import Site
 from build_tools.build.pipeline import run_pipeline
 from build_tools.text.analysis import DOCNUM, STOP_WORDS, Analyzer, fold
 from build_tools.indexes.documents import SearchDocument, documents_of
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "content"
 TODAY = dt.date(2026, 11, 23)
 SENTENCE_END = re.compile(r"[。！？\n]+")
 SHORT_QUERIES = ("社保 缓缴", "房租减免", "中小企业 税收", "稳岗补贴", "贷款 贴息", "复工复产", "增值税 减免", "个体工商户")
@@ -31,8 +32,11 @@ SHORT_QUERIES = ("社保 缓缴", "房租减免", "中小企业 税收", "稳岗
 
 
 def load_site(corpus: Path = CORPUS) -> Site:
-    """The corpus through our pipeline, as of TODAY (every explainer is published then)."""
-    return run_pipeline(Path(corpus), TODAY)
+    """The corpus through our pipeline, as of TODAY (every explainer is published then).
+
+    Explainers published twice (same title and 文号) are read with the fix `policy check`
+    proposes: the later supersedes the earlier, which stays published and searchable."""
+    return run_pipeline(fixed_corpus(corpus), TODAY)
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,12 @@ What it writes into OUT (a complete content folder that passes `policy check`):
 - `departments.yml`, `taxonomy.yml`: the corpus's registries, copied unchanged;
 - N explainers under `policies/<year>/`: each takes the metadata of a real
   explainer (department, co-departments, region, topics, audience, tags, the
-  issuer of its 文号) and a body of the length of a real explainer, made of
-  real paragraphs under the usual section headings; published dates follow the
-  corpus's, a few are scheduled, some have a validity window, a few supersede
-  an older explainer of the same department, some list related ones;
+  issuer of its 文号; a 文号 never repeats for the same title: `policy check`
+  would report that as one explainer published twice) and a body of the length
+  of a real explainer, made of real paragraphs under the usual section
+  headings; published dates follow the corpus's, a few are scheduled, some have
+  a validity window, a few supersede an older explainer of the same
+  department, some list related ones;
 - Q&A sessions under `qa/` with exactly 4·N questions: sessions copy the kind,
   host, departments and size of a real session; questions are real questions
   with their details, askers and answers. A real question used once is kept as
@@ -22,7 +24,8 @@ What it writes into OUT (a complete content folder that passes `policy check`):
   someone else would type it (bench/faq_merge.py's variants);
 - about 10 % of the explainers and questions in traditional script (OpenCC s2t).
 
-The same corpus, N and seed give the same files, byte for byte.
+The same corpus, N and seed give the same files, byte for byte. The corpus is read
+with the fix `policy check` proposes for its explainers published twice (corpus_fix.py).
 """
 
 from __future__ import annotations
@@ -41,14 +44,15 @@ from pathlib import Path
 import opencc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus_fix import CORPUS, fixed_corpus  # noqa: E402
 from faq_merge import variant  # noqa: E402
 
 from build_tools.check import check_tree  # noqa: E402
+from build_tools.check.rules import comparable_text  # noqa: E402  (the check's comparison of titles and 文号)
 from build_tools.load.tree import DEPARTMENTS_FILE, TAXONOMY_FILE, load_tree  # noqa: E402
 from build_tools.models import Content, Explainer, QAPair, QASession  # noqa: E402
 from build_tools.text.analysis import DOCNUM  # noqa: E402
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "content"
 QUESTIONS_PER_EXPLAINER = 4
 TRADITIONAL_SHARE = 0.10
 DUPLICATE_SHARE = 0.15
@@ -83,7 +87,8 @@ class Summary:
 
 
 def read_sources(corpus: Path = CORPUS) -> Sources:
-    content, issues = check_tree(load_tree(Path(corpus)))
+    """The explainers, sessions and values of `corpus`, with the fix `policy check` proposes for explainers published twice."""
+    content, issues = check_tree(load_tree(fixed_corpus(corpus)))
     errors = [i for i in issues if i.is_error]
     if errors or not content.explainers or not content.sessions:
         raise SystemExit(f"{corpus}: not a clean corpus ({len(errors)} errors, {len(content.explainers)} explainers)")
@@ -135,6 +140,7 @@ class _Writer:
     def __init__(self, sources: Sources, rng: random.Random, to_traditional):
         self.sources, self.rng, self.s2t = sources, rng, to_traditional
         self.by_department: dict[str, list[_Made]] = {}
+        self.numbers: dict[str, set[str]] = {}  # title → the 文号 given to it, both as `policy check` compares them
         self.slugs: list[str] = []
         self.questions = self.traditional_explainers = self.traditional_questions = self.repeated = 0
 
@@ -158,7 +164,7 @@ class _Writer:
             "published": published,
         }
         if model.policy:
-            fields["policy"] = self._policy(model, published)
+            fields["policy"] = self._policy(model, published, title)
         if rng.random() < 0.4:
             fields["effective"] = published
             if rng.random() < 0.6:
@@ -191,18 +197,29 @@ class _Writer:
             title = f"{region}{title}"
         return title + self.rng.choice(("", "", "解读", "政策解读", "（修订）"))
 
-    def _policy(self, model: Explainer, published: dt.date) -> dict:
+    def _policy(self, model: Explainer, published: dt.date, title: str) -> dict:
         policy = model.policy
         block: dict = {"title": policy.title}
         if policy.number or self.rng.random() < 0.5:
             prefix, _ = self.rng.choice(self.sources.numbers)
-            block["number"] = f"{prefix}〔{published.year}〕{self.rng.randint(1, 200)}号"
+            block["number"] = self._number(prefix, published.year, title)
         if policy.issuer:
             block["issuer"] = policy.issuer
         block["issued"] = published - dt.timedelta(days=self.rng.randint(0, 60))
         if policy.url:
             block["url"] = f"https://www.example.gov.cn/zhengce/{published:%Y%m}/content_{self.rng.randint(10**6, 10**7 - 1)}.htm"
         return block
+
+    def _number(self, prefix: str, year: int, title: str) -> str:
+        """A 文号 not yet given to an explainer of this title: the same title and 文号 twice is one explainer published twice."""
+        given = self.numbers.setdefault(comparable_text(title), set())
+        tries = 0
+        while True:
+            number = f"{prefix}〔{year}〕{self.rng.randint(1, 200 * (1 + tries // 100))}号"
+            if comparable_text(number) not in given:
+                given.add(comparable_text(number))
+                return number
+            tries += 1
 
     def _body(self, length: int) -> str:
         sections = self.rng.sample(SECTIONS, k=min(len(SECTIONS), 1 + length // 1500))

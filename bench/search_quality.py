@@ -10,6 +10,11 @@ would otherwise be hits too — shown as an extra row), and reports
 Recall@1, Recall@10, MRR@10 (reciprocal rank, 0 beyond 10) and nDCG@10
 (one relevant document: 1/log2(rank+1)), and the mean time per query.
 
+The corpus is read with the fix `policy check` proposes for its explainers
+published twice (bench/corpus_fix.py: the later supersedes the earlier). A
+superseded explainer stays in the index and no status filter applies here, so
+a question whose target is one of them is searched for as before.
+
 Rows:
   baseline            plain Whoosh with jieba's ChineseAnalyzer over the explainers'
                       title and body, MultifieldParser(["title","body"], group=OrGroup)

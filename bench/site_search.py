@@ -7,10 +7,12 @@
    bytes downloaded for the search page load plus one first query (every response,
    raw and as a gzip-ing server would send it), time until the first results show,
    and the index build time on the build machine.
-2. The real corpus (../shared/corpus/content): Recall@10 of every `briefing-*`
-   question (target: the session's `policies:`), and how many of the pages that
-   contain 营商环境 a search for it finds — for our search (in the search page
-   itself), stock Pagefind 1.5.2 (PyPI) and stock Pagefind 1.6.0 (npm, fetched into
+2. The real corpus (../shared/corpus/content, with the fix `policy check` proposes
+   for its explainers published twice: bench/corpus_fix.py): Recall@10 of every
+   `briefing-*` question (target: the session's `policies:`; every status, though
+   the search page shows explainers in force unless asked), and how many of the
+   pages that contain 营商环境 a search for it finds — for our search (in the
+   search page itself), stock Pagefind 1.5.2 (PyPI) and stock Pagefind 1.6.0 (npm, fetched into
    a temporary folder only here, when npm is available) on the same text.
 
 Prints Markdown tables. Benchmarks print numbers; they pass or fail nothing.

@@ -25,7 +25,7 @@ from build_tools.authoring.codeowners import stale_diff
 from build_tools.build.pipeline import check_content, run_pipeline
 from build_tools.check import report
 from build_tools.check.changes import affected_issues, changed_files
-from build_tools.errors import ContentError, PolicyError
+from build_tools.errors import ContentError, Interrupted, PolicyError, file_system_error
 from build_tools.load.cache import load_tree_cached
 from build_tools.load.tree import QA_DIR
 from build_tools.models import Issue, SessionKind
@@ -79,6 +79,17 @@ class _Commands(click.Group):
         except PolicyError as error:
             click.echo(_message_of(error), err=True)
             ctx.exit(error.exit_code)
+        except OSError as error:  # no space, read-only, permission, quota: the user's to fix; else a bug
+            problem = file_system_error(error)
+            if problem is None:
+                raise
+            click.echo(_message_of(problem), err=True)
+            ctx.exit(problem.exit_code)
+        except Interrupted as interrupted:  # SIGTERM, SIGINT, SIGHUP: the build removed its folders
+            click.echo(interrupted.message(), err=True)
+            if ctx.find_root().obj is _PROGRAM:
+                end_now(interrupted.exit_code)  # at once: SIGKILL may follow soon
+            ctx.exit(interrupted.exit_code)
 
 
 def _message_of(error: PolicyError) -> str:
@@ -229,11 +240,15 @@ def _fail_if_stale(text: str, output: Path) -> None:
 )
 @CONFIG
 @TODAY
-def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path | None, today: dt.datetime | None) -> None:
+@click.option("--no-wait", is_flag=True, help="When another build writes into the same folders, stop (exit 1) instead of waiting for it.")
+def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path | None, today: dt.datetime | None, no_wait: bool) -> None:
     """Check, then write the static site and the search index.
 
-    Both are written to a temporary folder and swapped in at the end: when
-    the content has errors, nothing is written and the previous site stays.
+    Both are written to a temporary folder and swapped in together at the
+    end: when the content has errors, nothing is written and the previous
+    site stays. Paths are read from the current folder. One build at a time
+    writes into the same folders: a second one waits (or, with --no-wait,
+    stops).
 
     Example:
 
@@ -247,8 +262,8 @@ def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path 
     _require_folder(content_dir)
     check_site_config(config_file)  # a bad mkdocs.yml is reported before the content is checked
     started = time.monotonic()
-    options = BuildOptions(content_dir, site_dir, index_dir, config_file, _date(today))
-    site = build_site(options, Progress.for_stream(sys.stderr))
+    options = BuildOptions(content_dir, site_dir, index_dir, config_file, _date(today), wait=not no_wait)
+    site = build_site(options, Progress.for_stream(sys.stderr), waiting=_say_waiting)
     if site.issues:
         click.echo(report.format_text(site.issues), err=True)
     click.echo(
@@ -258,6 +273,10 @@ def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path 
     )
     if click.get_current_context().find_root().obj is _PROGRAM:  # the `policy` program, not an in-process call
         end_now()  # without freeing the site's objects one by one (5 s at 20,000 explainers)
+
+
+def _say_waiting(folder: Path) -> None:
+    click.echo(f"另一个构建正在进行，等待… / another build is running, waiting… ({folder})", err=True)
 
 
 @cli.command()
@@ -396,22 +415,33 @@ def format_response(response: SearchResponse) -> str:
 @INDEX
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; keep 127.0.0.1 behind a web server.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
-def api(index_dir: Path, host: str, port: int) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Server processes sharing the port: one per core to use them all.")
+def api(index_dir: Path, host: str, port: int, workers: int) -> None:
     """Serve the search API on its own: GET /api/search?q=…&topic=…&region=…&limit=….
 
     Returns the same JSON as `policy search --json`; at most 100 results per
     page; a bad parameter gets a 400 with a message. Rebuilding the index
-    with `policy build` is picked up without a restart.
+    with `policy build` is picked up without a restart. Searches run side by
+    side; --workers N starts N processes (uvicorn's workers) to use N cores.
 
     Example:
 
-        policy api --index search_index --port 8001
+        policy api --index search_index --port 8001 --workers 2
     """
     import uvicorn
 
-    from build_tools.search.api import SearchApp
+    from build_tools.search.api import INDEX_VARIABLE
 
-    uvicorn.run(SearchApp(index_dir), host=host, port=port, log_level="info")
+    os.environ[INDEX_VARIABLE] = str(index_dir.absolute())  # each worker opens the index it names
+    uvicorn.run(
+        "build_tools.search.api:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        server_header=False,
+        log_level="info",
+    )
 
 
 @cli.group()

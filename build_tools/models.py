@@ -140,7 +140,10 @@ class QAPair:
     """One question of a Q&A session and its answer.
 
     `question`, `details` and `asker` are written by the public and are
-    untrusted; `answer` is written by a department.
+    untrusted; `answer` is written by a department. `policies` are the
+    explainers the question's own policies line names (`政策：slug-a, slug-b`,
+    at `policies_line`): the basis of its answer, in place of the session's
+    `policies:`.
     """
 
     question: str
@@ -149,6 +152,8 @@ class QAPair:
     details: str = ""
     asker: str | None = None
     answered_by: Department | None = None
+    policies: tuple[str, ...] = ()
+    policies_line: int | None = None
 
 
 class SessionKind(str, Enum):
@@ -221,11 +226,11 @@ class Occurrence:
 
 
 class LinkKind(str, Enum):
-    """How a FAQ entry came to link an explainer: named by its session, confirmed by an editor, or suggested by search."""
+    """How a FAQ entry came to link an explainer: named for its question, confirmed by an editor, or suggested."""
 
-    EXPLICIT = "explicit"  # the session's `policies:`
-    CONFIRMED = "confirmed"  # a suggestion an editor confirmed in content/faq-links.yml
-    SUGGESTED = "suggested"  # found by search, not yet confirmed
+    EXPLICIT = "explicit"  # the question's policies line, or its session's `policies:` when the question is about them
+    CONFIRMED = "confirmed"  # a link an editor confirmed in content/faq-links.yml
+    SUGGESTED = "suggested"  # found by search, or named by the session for other questions: not the answer's basis
 
 
 @dataclass(frozen=True)

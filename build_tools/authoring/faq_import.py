@@ -20,9 +20,11 @@ from typing import Any
 
 import frontmatter
 
+from build_tools.check.documents import slug_problem
 from build_tools.check.fields import did_you_mean
 from build_tools.check.qa_body import parse_body
 from build_tools.errors import PolicyError
+from build_tools.load.tree import CONTROL_CHARACTERS
 from build_tools.models import Department, SessionKind
 from build_tools.runtime.atomic import write_file_at_once
 from build_tools.text.redact import redact
@@ -36,6 +38,12 @@ COLUMNS = {
     "asker": ("提问人", "留言人", "asker", "name", "user"),
 }
 REQUIRED = ("question", "answer")
+# Characters in one cell: far above any answer (a page of that length is unreadable already); a longer cell is
+# a broken export (an unclosed quote runs to the end of the file) and is reported as a row error.
+CELL_MAX = 100_000
+# Control characters in an export: the line breaks of word processors (vertical tab, form feed, U+0085,
+# U+2028/2029) become line breaks, the others are dropped; `policy check` would refuse the written file.
+_LINE_BREAKS = re.compile("[\x0b\x0c\x85\u2028\u2029]")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M")
 # Lines that the session format would read as structure are quoted, so they stay text.
 _STRUCTURE = re.compile(r"^\s*(#|答\s*[（(:：]|提问\s*[:：]|[问問]\s*[:：])")
@@ -70,13 +78,19 @@ def import_export(
     title: str | None = None,
     date: dt.date | None = None,
 ) -> Path:
-    """Write the session file for `csv_path` into `qa_dir` and return its path."""
+    """Write the session file for `csv_path` into `qa_dir` and return its path.
+
+    `slug` names the file: a slug only (the rule of `policy check`), never a path, so the file lands in `qa_dir`.
+    """
+    if slug is not None and (problem := slug_problem(slug)):
+        raise ImportProblems([f"--slug: {problem}"])
     rows = read_rows(csv_path, departments)
     session_date = date or max((r.date for r in rows if r.date), default=None) or dt.date.today()
     slug = slug or f"{kind.value}-{session_date.isoformat()}"
     target = qa_dir / f"{slug}.md"
-    if target.exists():
-        raise ImportProblems([f"{target} 已存在，请用 --slug 指定另一个文件名 / {target} exists: choose another name with --slug"])
+    existing = target if target.exists() else next(qa_dir.rglob(f"{slug}.md"), None) if qa_dir.is_dir() else None
+    if existing:
+        raise ImportProblems([f"{existing} 已存在，请用 --slug 指定另一个文件名 / {existing} exists: choose another name with --slug"])
     text = session_text(rows, kind, title or f"{kind.label}问答（{session_date.isoformat()}）", session_date)
     write_file_at_once(target, text.encode("utf-8"))
     return target
@@ -84,19 +98,49 @@ def import_export(
 
 def read_rows(csv_path: Path, departments: list[Department]) -> list[Row]:
     """The rows of a CSV export; raise ImportProblems naming every bad row."""
-    reader = csv.DictReader(io.StringIO(_decode(csv_path)))
-    columns = _columns(reader.fieldnames or [], csv_path)
-    rows: list[Row] = []
-    problems: list[str] = []
-    for number, record in enumerate(reader, start=2):  # row 1 is the header
-        row = _row(record, columns, departments, f"{csv_path}:row {number}", problems)
-        if row:
-            rows.append(row)
+    text = _decode(csv_path)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # no cell is longer than the file: a long one is a row error below, not csv.Error
+    try:
+        rows, problems = _read_records(csv.DictReader(io.StringIO(text)), csv_path, departments)
+    finally:
+        csv.field_size_limit(limit)
     if not rows and not problems:
         problems.append(f"{csv_path}: 没有数据行 / no data rows")
     if problems:
         raise ImportProblems(problems)
     return rows
+
+
+def _read_records(reader: csv.DictReader, csv_path: Path, departments: list[Department]) -> tuple[list[Row], list[str]]:
+    """The good rows of an export, and a problem for each bad one (its row number, its column, the fix)."""
+    columns = _columns(reader.fieldnames or [], csv_path)
+    rows: list[Row] = []
+    problems: list[str] = []
+    for number, record in enumerate(reader, start=2):  # row 1 is the header
+        where = f"{csv_path}:row {number}"
+        if oversized := _oversized(record, columns, where):
+            problems += oversized
+            continue
+        row = _row({key: _without_controls(value) for key, value in record.items()}, columns, departments, where, problems)
+        if row:
+            rows.append(row)
+    return rows, problems
+
+
+def _oversized(record: dict, columns: dict[str, str], where: str) -> list[str]:
+    """A problem for each cell of `record` longer than CELL_MAX."""
+    return [
+        f"{where}: {field}: 单元格有 {len(record[header])} 个字符，最多 {CELL_MAX} 个：请检查导出文件（可能少了一个引号），或把内容拆成几行 / "
+        f"the cell has {len(record[header])} characters, at most {CELL_MAX}: check the export (a quote may be missing) or split it into several rows"
+        for field, header in columns.items()
+        if isinstance(record.get(header), str) and len(record[header]) > CELL_MAX
+    ]
+
+
+def _without_controls(value):
+    """A cell with the control characters of word processors made line breaks and the others dropped."""
+    return CONTROL_CHARACTERS.sub("", _LINE_BREAKS.sub("\n", value)) if isinstance(value, str) else value
 
 
 def _decode(csv_path: Path) -> str:
@@ -170,10 +214,12 @@ def session_text(rows: list[Row], kind: SessionKind, title: str, date: dt.date) 
 def _pair_text(row: Row) -> str:
     parts = [f"## 问：{redact(row.question)}", ""]
     if row.details:
-        parts += [_quote_structure(redact(line)) for line in row.details.splitlines() if line.strip()] + [""]
+        # redacted whole, before the lines are split: a number may run over a line break
+        parts += [_quote_structure(line) for line in redact(row.details).splitlines() if line.strip()] + [""]
     if row.asker:
-        parts += [f"提问：{redact(' '.join(row.asker.split()))}", ""]
-    answer_lines = row.answer.splitlines()
+        parts += [redact(f"提问：{' '.join(row.asker.split())}"), ""]  # with its label: 提问：张伟 is a name
+    # the answer too comes from the export (张伟先生您好…); its masks are escaped, for it is Markdown
+    answer_lines = redact(row.answer, markdown=True).splitlines()
     lead = f"答（{row.department.name}）：" if row.department else "答："
     parts += [lead + answer_lines[0].strip()] + [_quote_structure(line) for line in answer_lines[1:]] + [""]
     return "\n".join(parts)

@@ -1,7 +1,8 @@
 """`policy new`: a new explainer file with every field filled in, valid as written.
 
 The file is a draft until its author sets `draft: false`, so placeholders
-are never published by accident.
+are never published by accident: its placeholders are the ones `policy check`
+knows (check/documents.py) and refuses in an explainer that is no draft.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from build_tools.check.documents import SLUG, suggest_slug
+from build_tools.check.documents import BODY_PLACEHOLDERS, PLACEHOLDERS, slug_problem
 from build_tools.check.fields import did_you_mean
 from build_tools.errors import PolicyError
 from build_tools.load.tree import POLICIES_DIR
@@ -24,11 +25,8 @@ class ScaffoldError(PolicyError):
 
 def new_explainer(content: Content, slug: str, department_name: str, today: dt.date) -> Path:
     """Write a new explainer for `slug` and `department_name` into policies/ and return its path."""
-    if not SLUG.match(slug):
-        raise ScaffoldError(
-            f"“{slug}”不能用作文件名，请只用小写字母、数字和连字符，例如 {suggest_slug(slug)} / "
-            f"'{slug}' is not a valid slug (lowercase ASCII letters, digits, hyphens): try {suggest_slug(slug)}"
-        )
+    if problem := slug_problem(slug):
+        raise ScaffoldError(problem)
     department = _department(content, department_name)
     target = content.root / POLICIES_DIR / f"{slug}.md"
     existing = next((e.path for e in content.explainers if e.slug == slug), None) or (target if target.exists() else None)
@@ -46,6 +44,8 @@ def render_template(content: Content, department: Department, today: dt.date) ->
         department=department,
         topic=content.taxonomy.topics[0].name if content.taxonomy.topics else "",
         today=today.isoformat(),
+        placeholder={key: text for key, (text, _, _) in PLACEHOLDERS.items()},
+        body_placeholders=BODY_PLACEHOLDERS,
     )
 
 

@@ -2,6 +2,11 @@
 
 Read `build()` top to bottom: its phases say what runs, and in which process.
 
+0. **lock** (here): the build holds the lock of the folders it writes into
+   (runtime/lock.py) from before it reads anything to after it publishes, so
+   a second build into the same folders waits (or, `wait=False`, stops); all
+   paths are made absolute against the current folder first. SIGTERM, SIGINT
+   and SIGHUP unwind the build like an error (runtime/interrupts.py).
 1. **check** (here): load, check, dates; for a large site a fork writes the
    explainers into the Whoosh index meanwhile (the second core was idle);
    the FAQ; last changes. The next build's leftovers (the outputs the last
@@ -17,8 +22,12 @@ Read `build()` top to bottom: its phases say what runs, and in which process.
 4. **index** (both): this process writes the runs of the Whoosh index the
    other has not claimed yet, so whichever finishes first takes more of it;
    then the index is committed and the Pagefind bundle moved into the site.
-5. **swap**: the staged site and index replace the previous ones at once; a
-   failed or interrupted build leaves the previous output untouched.
+5. **swap**: a site without the explainers' pages, or without an index, is
+   refused; else both carry the same build stamp (stamp.py) and replace the
+   previous ones as one unit (runtime/atomic.py `publish`); a failed or
+   interrupted build leaves the previous output untouched. An OSError the
+   user can fix (no space, read-only, permission) becomes `FileSystemError`,
+   naming the output.
 """
 
 from __future__ import annotations
@@ -26,11 +35,14 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from build_tools.build.pipeline import add_last_changes, add_pages, checked, dated, with_faq
+from build_tools.build.stamp import build_stamp, write_stamp
+from build_tools.errors import BuildRunning, IncompleteBuild, file_system_error
 from build_tools.faq import assemble_faq
 from build_tools.indexes.documents import SearchDocuments, StoredDocuments, documents_of
 from build_tools.indexes.pagefind import write_search_bundle
@@ -39,11 +51,13 @@ from build_tools.indexes.whoosh.writing import FirstDocumentsWriter, SharedIndex
 from build_tools.load.cache import load_tree_cached
 from build_tools.models import Site, Taxonomy
 from build_tools.pages.generate import forget_rendered_texts
-from build_tools.runtime.atomic import move_files_into, remove_previous_outputs, staged_folder, staging_prefix
+from build_tools.runtime.atomic import move_files_into, recover_publish, remove_previous_outputs, staged_folders, staging_prefix
 from build_tools.runtime.background import Background, StartWhenDone, Tasks
+from build_tools.runtime.interrupts import signals_unwind
+from build_tools.runtime.lock import outputs_locked
 from build_tools.runtime.memory import collector_skips_existing, release_free_memory
 from build_tools.runtime.progress import Progress
-from build_tools.site.builder import write_site
+from build_tools.site.builder import project_config, write_site
 
 # From this many search documents (about 1,100 explainers with their FAQ), the search indexes are written by a
 # new interpreter rather than a fork (see the module's docstring, phase 2).
@@ -59,19 +73,57 @@ class BuildOptions:
     index_dir: Path
     config_file: Path | None  # None: ./mkdocs.yml if there is one, else the packaged defaults (site/builder.py)
     today: dt.date
+    wait: bool = True  # another build holds the output folders: wait for it (False: raise BuildRunning)
+
+    def absolute(self) -> BuildOptions:
+        """The same options with every path made absolute against the current folder (MkDocs would read a
+        relative site folder from the settings file's folder)."""
+        config = project_config(self.config_file)  # None: no ./mkdocs.yml either, the defaults alone
+        return replace(
+            self,
+            content_dir=Path(self.content_dir).absolute(),
+            site_dir=Path(self.site_dir).absolute(),
+            index_dir=Path(self.index_dir).absolute(),
+            config_file=config.absolute() if config is not None else None,
+        )
 
 
-def build(options: BuildOptions, progress: Progress | None = None) -> Site:
-    """Check the content, write the site and both search indexes, and swap them in; raise ContentError on errors."""
+def build(options: BuildOptions, progress: Progress | None = None, waiting: Callable[[Path], None] | None = None) -> Site:
+    """Check the content, write the site and both search indexes, and swap them in; raise ContentError on errors.
+
+    When another build holds the output folders, `waiting(folder)` is called and this one waits for it
+    (`options.wait`), else BuildRunning is raised.
+    """
     progress = progress or Progress.silent()
+    options = options.absolute()
+
+    def busy(folder: Path) -> None:
+        if not options.wait:
+            raise BuildRunning(folder)
+        if waiting is not None:
+            waiting(folder)
+
+    try:
+        with signals_unwind(), outputs_locked(options.site_dir, options.index_dir, busy=busy):
+            recover_publish(options.site_dir)  # a publish whose process was killed between its two swaps
+            return _build(options, progress)
+    except OSError as error:
+        problem = file_system_error(error, _output_of(error, options), unchanged=True)
+        if problem is None:
+            raise
+        raise problem from error
+
+
+def _build(options: BuildOptions, progress: Progress) -> Site:
+    """The phases, under the lock."""
     with (
-        Tasks() as tasks,
-        staged_folder(options.site_dir, keep_previous=True) as site_folder,
-        staged_folder(options.index_dir, keep_previous=True) as index_folder,
+        staged_folders(options.site_dir, options.index_dir, keep_previous=True) as (site_folder, index_folder),
         tempfile.TemporaryDirectory(prefix=staging_prefix("search"), dir=site_folder.parent) as scratch,
+        Tasks() as tasks,  # innermost: a failed build stops its processes before their folders are removed
     ):
-        # 1. check, here; another process removes what the last build replaced
+        # 1. check, here; another process removes what the last build replaced, and one stamps this build
         cleanup = tasks.add_task(remove_previous_outputs, options.site_dir, options.index_dir)
+        stamping = tasks.add_task(build_stamp, options.content_dir, options.config_file, options.today)
         with progress.step("检查内容 / check, FAQ"):
             site, first = _checked_site(options, index_folder)
         if first.count:
@@ -91,9 +143,48 @@ def build(options: BuildOptions, progress: Progress | None = None) -> Site:
             # 4. index: both processes write the Whoosh index's remaining runs
             _finish_search_indexes(searching, first, len(documents), progress)
             move_files_into(Path(scratch) / "site", site_folder)  # the Pagefind bundle and the browser's data
+        _refuse_incomplete(site, site_folder, index_folder, options)
+        stamp = stamping.result()
+        write_stamp(site_folder, stamp)
+        write_stamp(index_folder, stamp)
         cleanup.result()  # before the swaps: they move what they replace where it removes
-    # 5. swap: leaving the staged folders puts the new site and index in place at once
+    # 5. swap: leaving the staged folders puts the new site and index in place, as one unit
     return site
+
+
+def _refuse_incomplete(site: Site, site_folder: Path, index_folder: Path, options: BuildOptions) -> None:
+    """Raise IncompleteBuild when the staged site lacks a published explainer's page, or the index is missing."""
+    missing = [
+        e.slug
+        for e in site.explainers
+        if not (site_folder / "policies" / e.slug / "index.html").is_file() and not (site_folder / "policies" / f"{e.slug}.html").is_file()
+    ]
+    if missing:
+        shown = "、".join(f"policies/{slug}/" for slug in missing[:3]) + ("…" if len(missing) > 3 else "")
+        raise IncompleteBuild(
+            f"生成的网站缺少 {len(missing)} 篇解读的页面（{shown}），未替换 {options.site_dir} 和 {options.index_dir}，原有输出保持不变；"
+            f"请检查 {options.config_file or '默认配置'} 中的 site_dir/docs_dir 等设置，或报告此问题 / "
+            f"the built site lacks the pages of {len(missing)} explainer(s) ({shown}): nothing was swapped in, the previous output "
+            f"is unchanged; check site_dir, docs_dir and the like in {options.config_file or 'the settings'}, or report it"
+        )
+    if not any(index_folder.glob("_MAIN_*.toc")):
+        raise IncompleteBuild(
+            f"检索索引没有写成，未替换 {options.site_dir} 和 {options.index_dir}，原有输出保持不变；请报告此问题 / "
+            "the search index was not written: nothing was swapped in, the previous output is unchanged; please report it"
+        )
+
+
+def _output_of(error: OSError, options: BuildOptions) -> Path | str:
+    """The path to name for a failed file: the output the user named when the file is in one or in its
+    staging folder (ours, not theirs), else the file (the destination of a copy first), else the site."""
+    names = [str(name) for name in (error.filename2, error.filename) if name]
+    for name in names:
+        for target in (options.site_dir, options.index_dir):
+            if name == str(target) or name.startswith((f"{target}/", f"{target.parent}/.{target.name}-")):
+                return target
+        if name.startswith(f"{options.site_dir.parent}/.search-building-"):
+            return options.site_dir
+    return names[0] if names else options.site_dir
 
 
 class FirstDocuments:

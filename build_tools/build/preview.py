@@ -295,10 +295,12 @@ def _faq_inputs(content: Content, explainers: list[Explainer]) -> tuple:
             s.source,
             tuple(d.id for d in s.departments),
             tuple(s.policies),
-            tuple((p.question, p.answer, p.details, p.asker, p.line, p.answered_by.id if p.answered_by else None) for p in s.pairs),
+            tuple((p.question, p.answer, p.details, p.asker, p.line, p.answered_by.id if p.answered_by else None, p.policies) for p in s.pairs),
         )
         for s in content.sessions
     )
-    profiles = tuple((e.slug, e.title, e.summary, tuple(e.tags), e.policy, e.published, tuple(t.id for t in e.topics)) for e in explainers)
-    taxonomy = (tuple(content.taxonomy.topics), tuple(content.taxonomy.audiences))
-    return sessions, profiles, tuple(content.link_decisions), taxonomy
+    # the FAQ reads each explainer's whole text (is a question about it?) and its region (no suggestion across provinces)
+    profiles = tuple((e.slug, e.title, e.summary, e.body, e.region, tuple(e.tags), e.policy, e.published, tuple(t.id for t in e.topics)) for e in explainers)
+    taxonomy = (tuple(content.taxonomy.topics), tuple(content.taxonomy.audiences), tuple(content.taxonomy.regions))
+    regions_of_departments = tuple((d.id, d.region) for d in content.departments)
+    return sessions, profiles, tuple(content.link_decisions), taxonomy, regions_of_departments

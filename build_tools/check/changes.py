@@ -4,7 +4,7 @@ The whole content is still loaded and checked (a reference needs its
 target); this module only decides which problems to show: those in files
 changed since REF (`git diff REF...HEAD`, plus uncommitted and untracked
 files) and in files that reference a changed explainer (`related`,
-`supersedes`, a session's `policies`, `faq-links.yml`, a link in a body).
+`supersedes`, a session's `policies` or a question's `政策：` line, `faq-links.yml`, a link in a body).
 A changed registry concerns every file, so then every problem is shown.
 """
 
@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 from build_tools.check.links import linked_slugs
+from build_tools.check.qa_body import named_policies
 from build_tools.errors import UsageError
 from build_tools.load.tree import DEPARTMENTS_FILE, FAQ_LINKS_FILE, TAXONOMY_FILE, LoadedTree, RawDocument
 from build_tools.models import Issue
@@ -84,7 +85,8 @@ def affected_files(tree: LoadedTree, changed: set[Path]) -> set[Path]:
 def _references(document: RawDocument, folder: str) -> set[str]:
     data = document.data if isinstance(document.data, dict) else {}
     listed = {slug for key in ("related", "supersedes", "policies") if isinstance(data.get(key), list) for slug in data[key] if isinstance(slug, str)}
-    return listed | linked_slugs(document, folder)
+    named = named_policies(document.body) if folder == "qa" else set()
+    return listed | named | linked_slugs(document, folder)
 
 
 def _faq_link_slugs(document: RawDocument) -> set[str]:

@@ -8,15 +8,51 @@ no object; the cross-document rules only see documents that are whole.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from build_tools.check.fields import FieldReader
+from build_tools.check.fields import LIST_SEPARATORS, FieldReader
 from build_tools.check.qa_body import parse_body
 from build_tools.check.registries import Registry
 from build_tools.load.tree import RawDocument
 from build_tools.models import Explainer, Issue, PolicyDocument, QAPair, QASession, SessionKind, Severity
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The names of pages and folders the site makes itself (pages/generate.py, pages/search.py, pages/feeds.py
+# and the theme): `index` is the list page of policies/ and qa/, and a file named like any other would
+# stand beside, or be taken for, a page the site generates. No explainer or session may use one.
+RESERVED_SLUGS = frozenset(
+    {"index", "404", "page", "policies", "qa", "faq", "search", "match", "departments", "topics", "audiences", "regions", "years"}
+    | {"feed", "sitemap", "assets", "images", "pagefind"}
+)
 SUMMARY_MAX = 200
+
+# What `policy new` writes where the author has to write (authoring/new.py fills its template with these):
+# field → (placeholder, what to write instead in Chinese, in English). Fine in a draft; an error once it is none.
+PLACEHOLDERS = {
+    "title": (
+        "（在此填写解读标题，例如：《关于……的若干措施》解读）",
+        "写出解读的标题，例如《关于……的若干措施》解读",
+        "write the explainer's title, e.g. 《关于……的若干措施》解读",
+    ),
+    "summary": (
+        "（用一两句话说明政策给企业带来什么，不超过 200 字）",
+        "用一两句话说明政策给企业带来什么（不超过 200 字）",
+        "say in one or two sentences what the policy gives enterprises (at most 200 characters)",
+    ),
+    "policy.title": (
+        "（政策文件标题）",
+        "写出被解读的政策文件的标题，没有时删除整个 policy 部分",
+        "write the title of the policy document, or delete the whole policy block",
+    ),
+}
+# The body's placeholders, one per section of the template: a line that is still one of them.
+BODY_PLACEHOLDERS = (
+    "（用通俗的话列出三到五条要点。）",
+    "（哪些企业可以享受。）",
+    "（需要满足的条件。）",
+    "（去哪里、交什么材料、多久办结。）",
+    "（企业最常问的问题和答复。）",
+)
 
 EXPLAINER_FIELDS = (
     "title",
@@ -41,29 +77,56 @@ SESSION_FIELDS = ("title", "date", "kind", "host", "departments", "policies", "s
 
 
 def suggest_slug(stem: str) -> str:
-    """A valid slug for a file name: pinyin for Chinese, lowercase, hyphens."""
-    from pypinyin import lazy_pinyin  # its dictionaries take 0.3 s to load, and most runs need no suggestion
+    """A valid slug for a file name: pinyin for Chinese, lowercase, hyphens, never a reserved name."""
+    if SLUG.match(stem):
+        slug = stem
+    else:
+        from pypinyin import lazy_pinyin  # its dictionaries take 0.3 s to load, and most runs need no suggestion
 
-    words = lazy_pinyin(stem)
-    slug = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
-    return re.sub(r"-{2,}", "-", slug) or "new-explainer"
+        words = lazy_pinyin(stem)
+        slug = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")
+        slug = re.sub(r"-{2,}", "-", slug) or "new-explainer"
+    return f"{slug}-1" if slug in RESERVED_SLUGS else slug
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why `slug` cannot name an explainer or a session, with one that can (bilingual); None when it can.
+
+    The one slug rule: `policy check` applies it to file names, `policy new` and `policy faq import --slug`
+    to the name they are given, so that neither writes a file the check refuses, nor one outside its folder.
+    """
+    suggested = suggest_slug(slug)
+    if slug in RESERVED_SLUGS:
+        return (
+            f"“{slug}”是网站自己生成的页面的名称，不能用作文件名，请换一个，例如 {suggested} / "
+            f"'{slug}' is the name of a page the site generates itself: choose another, e.g. {suggested}"
+        )
+    if not SLUG.match(slug):
+        return (
+            f"“{slug}”不能用作文件名，请只用小写字母、数字和连字符，例如 {suggested} / "
+            f"'{slug}' is not a valid slug (lowercase ASCII letters, digits, hyphens): try {suggested}"
+        )
+    return None
 
 
 def check_slug(document: RawDocument, issues: list[Issue]) -> None:
-    """Report a file name that cannot be a slug (part of a URL), with one that can."""
+    """Report a file name that cannot be a slug (part of a URL) or is reserved for a generated page, with one that can."""
     stem = document.path.stem
-    if SLUG.match(stem):
+    if SLUG.match(stem) and stem not in RESERVED_SLUGS:
         return
     suggested = suggest_slug(stem)
-    issues.append(
-        Issue(
-            document.shown,
-            1,
-            "slug",
-            f"文件名“{stem}”不能用作网址，请只用小写字母、数字和连字符，例如改名为 {suggested}.md / "
-            f"file name '{stem}' is not a valid slug (lowercase ASCII letters, digits, hyphens): rename it, e.g. to {suggested}.md",
+    if stem in RESERVED_SLUGS:
+        message = (
+            f"文件名“{stem}”是网站自己生成的页面的名称（如 policies/、qa/ 的列表页），请改名，例如改为 {suggested}.md / "
+            f"file name '{stem}' is the name of a page the site generates itself (such as the list page of policies/ or qa/): "
+            f"rename the file, e.g. to {suggested}.md"
         )
-    )
+    else:
+        message = (
+            f"文件名“{stem}”不能用作网址，请只用小写字母、数字和连字符，例如改名为 {suggested}.md / "
+            f"file name '{stem}' is not a valid slug (lowercase ASCII letters, digits, hyphens): rename it, e.g. to {suggested}.md"
+        )
+    issues.append(Issue(document.shown, 1, "slug", message))
 
 
 def _reader(document: RawDocument, allowed: tuple[str, ...], issues: list[Issue]) -> FieldReader | None:
@@ -109,6 +172,8 @@ def read_explainer(document: RawDocument, registry: Registry, issues: list[Issue
         reader.report(
             "body", "正文为空，请写出政策要点、适用对象和办理流程 / the body is empty: write the explanation below the front matter", Severity.WARNING
         )
+    if not fields["draft"]:
+        _placeholders(document, reader, issues)
     if _error_count(issues) > errors_before:
         return None
     return Explainer(slug=document.slug, path=document.path, body=document.body, body_line=document.body_line, **fields)
@@ -133,6 +198,31 @@ def read_session(document: RawDocument, registry: Registry, issues: list[Issue])
     return QASession(document.slug, document.path, title, date, kind, pairs, host, departments, policies, source)
 
 
+def _placeholders(document: RawDocument, reader: FieldReader, issues: list[Issue]) -> None:
+    """An explainer that is no draft must not hold what `policy new` wrote for the author to replace."""
+    data = document.data if isinstance(document.data, dict) else {}
+    for key, (placeholder, zh, en) in PLACEHOLDERS.items():
+        block, _, field = key.rpartition(".")
+        values = data.get(block) if block else data
+        if isinstance(values, dict) and isinstance(values.get(field), str) and values[field].strip() == placeholder:
+            reader.report(
+                key, f"{key} 仍是 policy new 写的占位文字，请{zh}（草稿可以保留） / {key} still holds the placeholder of policy new: {en} (a draft may keep it)"
+            )
+    if not any(placeholder in document.body for placeholder in BODY_PLACEHOLDERS):  # searched in C: nearly every body has none
+        return
+    for number, line in enumerate(document.body.split("\n"), start=document.body_line):
+        if line.strip() in BODY_PLACEHOLDERS:
+            issues.append(
+                Issue(
+                    document.shown,
+                    number,
+                    "body",
+                    f"正文中仍有 policy new 写的占位文字“{line.strip()}”，请写出这一节的内容，或删除这一节（草稿可以保留） / "
+                    f"the body still holds a placeholder of policy new ('{line.strip()}'): write this section, or delete it (a draft may keep it)",
+                )
+            )
+
+
 def _error_count(issues: list[Issue]) -> int:
     return sum(issue.is_error for issue in issues)
 
@@ -144,23 +234,48 @@ def _one(reader: FieldReader, key: str, lookup, required: bool = False):
 
 def _many(reader: FieldReader, key: str, lookup, required: bool = False) -> list:
     found = []
-    for index, value in enumerate(reader.text_list(key, required=required)):
-        item = lookup.resolve(reader, f"{key}.{index}", value)
+    values = reader.text_list(key, required=required)
+    for item_key, value in _items(reader, key, values, lambda value: lookup.look_up(value)[0] is not None):
+        item = lookup.resolve(reader, item_key, value)
         if item is not None and item not in found:
             found.append(item)
     return found
 
 
+def _items(reader: FieldReader, key: str, values: list[str], known: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """(key of the item, value) for every item of a list, an item written as several (金融，财税: a full-width
+    comma, 顿号 or semicolon between them) split into them, after reporting the list as it should be written."""
+    if not LIST_SEPARATORS.search("\n".join(values)):  # nearly every list: one search for all its items
+        return [(f"{key}.{index}", value) for index, value in enumerate(values)]
+    items = [(f"{key}.{index}", part) for index, value in enumerate(values) for part in _parts(value, known)]
+    if len(items) > len(values):
+        first = next(index for index, value in enumerate(values) if len(_parts(value, known)) > 1)
+        written = ", ".join(value for _, value in items)
+        reader.report(
+            f"{key}.{first}",
+            f"列表的各项之间要用英文逗号“,”分隔，请写成 {key}: [{written}] / list items are separated by a half-width comma ',': write {key}: [{written}]",
+        )
+    return items
+
+
+def _parts(value: str, known: Callable[[str], bool]) -> list[str]:
+    """The items one list item was meant to be: itself, unless it is unknown and has separators in it."""
+    if not LIST_SEPARATORS.search(value) or known(value):
+        return [value]
+    return [part for part in LIST_SEPARATORS.split(value) if part] or [value]
+
+
 def _slugs(reader: FieldReader, key: str) -> list[str]:
-    values = reader.text_list(key)
-    for index, value in enumerate(values):
+    items = _items(reader, key, reader.text_list(key), lambda value: False)
+    for item_key, value in items:
         if not SLUG.match(value):
+            stem = value.removesuffix(".md").strip().lower()
+            zh, en = ("", "") if not SLUG.match(stem) else (f"，例如 {stem}", f", e.g. {stem}")
             reader.report(
-                f"{key}.{index}",
-                f"“{value}”不是有效的 slug（文件名，不含 .md） / "
-                f"'{value}' is not a slug: write the file name without .md, e.g. {suggest_slug(value.removesuffix('.md'))}",
+                item_key,
+                f"“{value}”不是有效的 slug，请写解读的文件名，不含 .md{zh} / '{value}' is not a slug: write the file name of an explainer without .md{en}",
             )
-    return values
+    return [value for _, value in items]
 
 
 def _policy_document(reader: FieldReader) -> PolicyDocument | None:
@@ -212,9 +327,29 @@ def _pairs(document: RawDocument, registry: Registry, issues: list[Issue]) -> li
                 details="\n".join(pair.details).strip(),
                 asker=pair.asker or None,
                 answered_by=department,
+                policies=_question_policies(document, pair.policies, pair.policies_line, issues),
+                policies_line=pair.policies_line,
             )
         )
     return pairs
+
+
+def _question_policies(document: RawDocument, slugs: list[str], line: int | None, issues: list[Issue]) -> tuple[str, ...]:
+    """The slugs of a question's policies line (政策：…), each checked to be a slug (whether an explainer has it is checked once all are read)."""
+    for value in slugs:
+        if not SLUG.match(value):
+            stem = value.removesuffix(".md").strip().lower()
+            zh, en = ("", "") if not SLUG.match(stem) else (f"，例如 {stem}", f", e.g. {stem}")
+            issues.append(
+                Issue(
+                    document.shown,
+                    line or document.body_line,
+                    "policies",
+                    f"“{value}”不是有效的 slug，请写解读的文件名，不含 .md，多个用逗号分隔{zh} / "
+                    f"'{value}' is not a slug: write the file names of explainers without .md, separated by commas{en}",
+                )
+            )
+    return tuple(slugs)
 
 
 def _answering_department(document: RawDocument, registry: Registry, name: str, line: int, issues: list[Issue]):

@@ -1,8 +1,13 @@
-"""content/faq-links.yml: editors' verdicts on suggested FAQ links.
+"""content/faq-links.yml: editors' verdicts on FAQ links.
 
 - entry: q-0111317fa4        # the FAQ entry (its anchor, shown by `policy faq links`)
   policy: js-vat-credit-refund-guide
   decision: confirmed        # or rejected
+
+A verdict wins over however the link was made (faq/links.py decided): a
+rejected link is never shown, whether a suggestion, a policy the session
+names or one the question's own policies line names; a confirmed one is the
+basis of the entry's answer (firm), whether it was suggested or not at all.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ DECISIONS = {"confirmed": True, "rejected": False}
 
 
 def read_link_decisions(document: RawDocument | None, known_slugs: set[str], issues: list[Issue]) -> list[LinkDecision]:
-    """The editors' decisions on suggested FAQ links (content/faq-links.yml); problems go into `issues`."""
+    """The editors' decisions on FAQ links (content/faq-links.yml); problems go into `issues`."""
     if document is None or document.data is None:
         return []
     root = FieldReader(document, issues, data={})

@@ -16,6 +16,9 @@ from build_tools.load.tree import RawDocument
 from build_tools.models import Issue, Severity
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_HOST_FIRST = re.compile(r"^[\w-]+(\.[\w-]+)+(/\S*)?$")  # www.example.gov.cn/…: an address without its http(s)://
+# What authors put between list items on a Chinese keyboard instead of ', ': a full-width comma, 顿号 or semicolon.
+LIST_SEPARATORS = re.compile(r"\s*[，、；;,]\s*")
 
 
 def closest(value: str, choices: Iterable[str], limit: int = 3) -> list[str]:
@@ -57,10 +60,19 @@ class FieldReader:
         return FieldReader(self.document, self.issues, data, f"{self.prefix}{key}.")
 
     def unknown_keys(self, allowed: Iterable[str]) -> None:
+        """Report every key that is not one of `allowed`, with the allowed key it was probably meant to be."""
         allowed = list(allowed)
         for key in self.data:
             if key not in allowed:
-                zh, en = did_you_mean(str(key), allowed)
+                near = closest(str(key), allowed)
+                free = [name for name in near if name not in self.data]  # renaming to a key already there would write it twice
+                if near and not free:
+                    self.report(
+                        str(key),
+                        f"未知字段“{key}”，{near[0]} 已经写了，请删除这一行 / unknown field '{key}': {near[0]} is already there, delete this line",
+                    )
+                    continue
+                zh, en = hint(free)
                 if not zh:
                     zh, en = f"，可用字段：{'、'.join(allowed)}", f"; allowed fields: {', '.join(allowed)}"
                 self.report(str(key), f"未知字段“{key}”{zh} / unknown field '{key}'{en}")
@@ -115,7 +127,8 @@ class FieldReader:
     def url(self, key: str) -> str | None:
         value = self.text(key)
         if value and not _URL.match(value):
-            self.report(key, f"网址“{value}”无效，应以 http:// 或 https:// 开头 / '{value}' is not a valid URL: it must start with http:// or https://")
+            zh, en = (f"，例如 https://{value}", f", e.g. https://{value}") if _HOST_FIRST.match(value) else ("", "")
+            self.report(key, f"网址“{value}”无效，应以 http:// 或 https:// 开头{zh} / '{value}' is not a valid URL: it must start with http:// or https://{en}")
             return None
         return value
 
@@ -127,7 +140,7 @@ class FieldReader:
         if scalar_ok and isinstance(value, (str, int)) and not isinstance(value, bool):
             return [str(value).strip()]
         if not isinstance(value, list):
-            example = value if isinstance(value, (str, int)) else "…"
+            example = ", ".join(part for part in LIST_SEPARATORS.split(str(value).strip()) if part) if isinstance(value, (str, int)) else "…"
             self.report(key, f"{key} 应为列表，例如 {key}: [{example}] / {key} must be a list, e.g. {key}: [{example}]")
             return []
         items = []

@@ -23,7 +23,7 @@ from urllib.parse import unquote
 
 import yaml
 
-from build_tools.check.fields import did_you_mean
+from build_tools.check.fields import closest, hint
 from build_tools.load.tree import LoadedTree, RawDocument, shown_path
 from build_tools.models import Issue
 
@@ -37,7 +37,13 @@ _REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<target>[^\s>]+)>?")
 _AUTOLINK = re.compile(r"<(?P<target>https?://[^>\s]+)>")
 _HTML = re.compile(r"<(?P<tag>a|img)\b[^>]*?\b(?:href|src)\s*=\s*[\"'](?P<target>[^\"']+)[\"']", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-_SECTIONS = ("departments", "topics", "audiences", "regions", "years")
+SECTIONS = (  # the browse lists, each a folder of the site
+    "departments",
+    "topics",
+    "audiences",
+    "regions",
+    "years",
+)
 
 
 @dataclass(frozen=True)
@@ -172,8 +178,13 @@ def _missing_page(link: Link, here: str, site: SiteMap) -> str:
             f"链接“{link.target}”在网站上找不到页面，请写成 {fixed} / link '{link.target}' names no page of the site: "
             f"write it as {fixed} (links are relative to the page, not to the file's folder)"
         )
-    slugs = {posixpath.basename(p).removesuffix(".md") for p in site.pages if p.startswith(("policies/", "qa/"))}
-    zh, en = did_you_mean(wanted, slugs)
+    # Each page as the link would be written: its slug when it is in the folder the link points into, else its path.
+    folder = posixpath.dirname(_resolve(link.target, here) or here)
+    written: dict[str, str] = {}
+    for page in sorted(p for p in site.pages if p.startswith(("policies/", "qa/")) and not p.endswith("/index.md")):
+        slug = posixpath.basename(page).removesuffix(".md")
+        written.setdefault(slug, slug if posixpath.dirname(page) == folder else posixpath.relpath(page, posixpath.dirname(here)))
+    zh, en = hint([written[slug] for slug in closest(wanted, written)])
     return (
         f"链接“{link.target}”指向的页面不存在{zh or '，请检查拼写或删除该链接'} / link '{link.target}' names a page that does not exist"
         f"{en or ': fix the spelling or remove the link'}"
@@ -183,7 +194,7 @@ def _missing_page(link: Link, here: str, site: SiteMap) -> str:
 def _site_map(tree: LoadedTree) -> SiteMap:
     pages = {site_page(d, "policies") for d in tree.policies} | {site_page(d, "qa") for d in tree.sessions}
     pages |= {"index.md", "qa/index.md", "faq/index.md", "search/index.md", "match/index.md"}
-    pages |= {f"{section}/index.md" for section in _SECTIONS}
+    pages |= {f"{section}/index.md" for section in SECTIONS}
     pages |= {f"{section}/{ident}.md" for section, ident in _registry_ids(tree)}
     pages |= {f"years/{published.year}.md" for d in tree.policies if isinstance(d.data, dict) and isinstance(published := d.data.get("published"), dt.date)}
     static_dir = _static_folder(tree.root)

@@ -109,7 +109,9 @@ def _ident(reader: FieldReader, seen: set[str]) -> str | None:
     if value is None:
         return None
     if not _ID.match(value):
-        reader.report("id", f"id“{value}”只能用小写字母、数字和连字符 / id '{value}' must use lowercase ASCII letters, digits and hyphens")
+        fixed = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+        zh, en = (f"，例如 {fixed}", f", e.g. {fixed}") if _ID.match(fixed) and fixed not in seen else ("", "")
+        reader.report("id", f"id“{value}”只能用小写字母、数字和连字符{zh} / id '{value}' must use lowercase ASCII letters, digits and hyphens{en}")
     if value in seen:
         reader.report("id", f"id“{value}”重复 / id '{value}' is used twice")
     seen.add(value)

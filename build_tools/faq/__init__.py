@@ -1,8 +1,12 @@
 """FAQ: Q&A sessions → FAQ entries (merged, counted, linked, checked for staleness).
 
-  merge.py     which questions are the same (keys, near-linear similarity join)
-  links.py     which explainers an entry is about (explicit, confirmed, suggested)
-  importer.py  message-board and hotline CSV exports → Q&A session files
+  merge.py     which questions are the same (words, near-linear similarity join)
+  links.py     which explainers an entry is about, and which its answer rests on
+               (the question's own line, its session's policies it is about,
+               an editor's decision; suggestions within the question's region)
+
+Each asking of an entry brings the links of its own question; an entry
+flags as stale only the explainers its answers rest on (firm links).
 
 Redaction of the public's text happens where text is written (pages, index),
 never here: the entries keep the content as the sessions state it.
@@ -13,10 +17,10 @@ from __future__ import annotations
 import hashlib
 import re
 
-from build_tools.faq.links import ExplainerMatcher, add_suggestions, decisions_by_entry, firm_links
-from build_tools.faq.merge import cluster_words, question_words, words_key
+from build_tools.faq.links import ExplainerMatcher, RegionScope, add_suggestions, decided, decisions_by_entry, merged_links, session_links
+from build_tools.faq.merge import cluster_words, id_words, question_words, words_key
 from build_tools.load.tree import FAQ_LINKS_FILE, shown_path
-from build_tools.models import Content, Explainer, FAQEntry, Issue, Occurrence, Severity, Status, Term
+from build_tools.models import Content, Explainer, FAQEntry, FAQLink, Issue, LinkKind, Occurrence, Severity, Status, Term
 from build_tools.runtime.memory import collector_paused
 from build_tools.text.analysis import Analyzer, fold
 
@@ -36,27 +40,41 @@ def assemble_faq(content: Content, published: list[Explainer], analyzer: Analyze
 def _assemble(content: Content, published: list[Explainer], analyzer: Analyzer | None, suggest: bool) -> list[FAQEntry]:
     analyzer = analyzer or Analyzer(content.taxonomy.synonym_groups())
     occurrences = [Occurrence(s, p) for s in content.sessions for p in s.pairs]
-    words = [question_words(o.pair.question, analyzer) for o in occurrences]  # once: for merging and for ids
     audiences = frozenset(w for t in content.taxonomy.audiences for w in (t.name, *t.synonyms))
-    groups = cluster_words(words, audiences)
-    matcher = ExplainerMatcher(published, analyzer) if suggest else None
-    decisions = decisions_by_entry(content.link_decisions)
-    slugs = {e.slug for e in published}
+    groups = cluster_words([question_words(o.pair.question, analyzer, audiences) for o in occurrences])
     by_slug = {e.slug: e for e in published}
+    names_policies = any(s.policies for s in content.sessions)
+    matcher = ExplainerMatcher(published, analyzer) if published and (suggest or names_policies) else None
+    decisions = decisions_by_entry(content.link_decisions)
     topic_patterns = [(t, _any_of(fold(w) for w in (t.name, *t.synonyms))) for t in content.taxonomy.topics]
     entries: list[FAQEntry] = []
     used_ids: set[str] = set()
     for group in groups:
         members = sorted((occurrences[i] for i in group), key=_newest_first)
-        entry = FAQEntry(_entry_id(_earliest(group, occurrences), words, used_ids), members)
-        explicit = list(dict.fromkeys(slug for o in members for slug in o.session.policies))
-        entry.links = firm_links(explicit, decisions.get(entry.id, {}), slugs)
+        entry = FAQEntry(_entry_id(occurrences[_earliest(group, occurrences)].pair.question, analyzer, used_ids), members)
+        entry.links = decided(
+            merged_links(link for o in members for link in _own_links(o, matcher, by_slug, topic_patterns)), decisions.get(entry.id, {}), by_slug
+        )
         entries.append(entry)
-    if matcher is not None:
-        add_suggestions(entries, matcher, decisions)
+    if suggest and matcher is not None:  # for entries without a firm link, after the editors' decisions (never one they rejected)
+        add_suggestions(entries, matcher, decisions, RegionScope(content.taxonomy).masks(entries, matcher))
+    if suggest:
         for entry in entries:
             entry.topics = _topics(entry, topic_patterns, by_slug)
     return sorted(entries, key=lambda e: (-e.ask_count, -e.newest.date.toordinal(), e.id))
+
+
+def _own_links(occurrence: Occurrence, matcher: ExplainerMatcher | None, by_slug: dict[str, Explainer], topic_patterns) -> list[FAQLink]:
+    """The links one asking brings: the policies its question names, else those of its session's `policies:` it is about."""
+    pair = occurrence.pair
+    if pair.policies:
+        return [FAQLink(slug, LinkKind.EXPLICIT) for slug in dict.fromkeys(pair.policies) if slug in by_slug]
+    policies = [slug for slug in dict.fromkeys(occurrence.session.policies) if slug in by_slug]
+    if not policies or matcher is None:
+        return []
+    question = fold(pair.question)
+    named_topics = [t for t, pattern in topic_patterns if pattern.search(question)]
+    return session_links(matcher, pair.question, policies, named_topics)
 
 
 def _newest_first(occurrence: Occurrence):
@@ -67,9 +85,10 @@ def _earliest(group: list[int], occurrences: list[Occurrence]) -> int:
     return min(group, key=lambda i: (occurrences[i].date, occurrences[i].session.slug, occurrences[i].pair.line))
 
 
-def _entry_id(earliest: int, words: list[frozenset[str]], used: set[str]) -> str:
-    """Stable across rebuilds: from the words of the earliest asking, which later askings do not change."""
-    digest = hashlib.sha1(words_key(words[earliest]).encode("utf-8")).hexdigest()
+def _entry_id(question: str, analyzer: Analyzer, used: set[str]) -> str:
+    """Stable across rebuilds: from the words of the earliest asking, which later askings do not change
+    (id_words: the merging's words as they first were, so that changes to merging keep the ids)."""
+    digest = hashlib.sha1(words_key(id_words(question, analyzer)).encode("utf-8")).hexdigest()
     length = 10
     while f"q-{digest[:length]}" in used:
         length += 2

@@ -23,9 +23,22 @@ def last_changed(root: Path, paths: list[Path]) -> dict[Path, dt.date]:
     base = root.resolve()
     changed: dict[Path, dt.date] = {}
     for path in paths:
-        relative = path.resolve().relative_to(base).as_posix()
-        changed[path] = committed.get(relative) or _modified(path)
+        relative = _relative(path, root, base)
+        changed[path] = (committed.get(relative) if relative else None) or _modified(path)
     return changed
+
+
+def _relative(path: Path, root: Path, base: Path) -> str | None:
+    """The path as git names it from `root` (a symbolic link by its own name), or None when it is not under `root`
+    (the loader refuses links out of the content folder; the file's time is the answer then)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        pass
+    try:
+        return path.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return None
 
 
 def _git_dates(root: Path) -> dict[str, dt.date]:

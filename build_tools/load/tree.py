@@ -5,6 +5,14 @@ GB18030 and BOM files instead of publishing mojibake), splits the front
 matter from the body, parses the YAML and remembers, for every key and list
 item, the line of the file it stands on, so that every later error can name
 that line. Nothing here knows what a field means: that is the checker's job.
+
+What a file may not hold, whatever its fields, is refused here, at its line:
+a symbolic link (not read: one out of content/ would publish a file no review
+of content/ sees, one inside it the same text twice), invisible control
+characters (reported, then taken out so the rest is still checked), YAML
+anchors and aliases (an alias "bomb" of a few lines expands to gigabytes) and
+nesting deeper than MAX_DEPTH (libyaml's composer recurses in C): both are
+found from the parser's events before any node is built.
 """
 
 from __future__ import annotations
@@ -41,6 +49,25 @@ DEPARTMENTS_FILE = "departments.yml"
 TAXONOMY_FILE = "taxonomy.yml"
 FAQ_LINKS_FILE = "faq-links.yml"
 
+# Invisible characters no author means to write: C0 controls but tab and line breaks, DEL, C1 controls, and the
+# Unicode line and paragraph separators (YAML counts them as line breaks, JavaScript as ends of a string).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_NAMES = {
+    "\x00": ("空字符", "NUL character"),
+    "\x0b": ("垂直制表符", "vertical tab"),
+    "\x0c": ("换页符", "form feed"),
+    "\x7f": ("删除符", "DEL character"),
+    "\x85": ("下一行符", "next-line character"),
+    "\u2028": ("行分隔符", "line separator"),
+    "\u2029": ("段落分隔符", "paragraph separator"),
+}
+CONTROL_LINES_REPORTED = 20  # per file: a binary file saved as .md does not bury every other problem
+# Levels of lists and blocks inside one another: front matter needs 3, a region tree of five levels 11.
+MAX_DEPTH = 50
+
+# Where an anchor (&name) or an alias (*name) could start: a node starts at a line's start, after a space, or
+# after a flow indicator. "R&D" or "**要点**" inside a value cannot be one.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,:])[&*]", re.MULTILINE)
 _FENCE = re.compile(r"^---[ \t]*$")
 _FENCE_LINE = re.compile(_FENCE.pattern, re.MULTILINE)  # the same, searched for in a whole text
 _FULLWIDTH_COLON_KEY = re.compile(r"^(\s*(?:-\s+)?[A-Za-z_][\w-]*)\s*：\s*")
@@ -115,12 +142,14 @@ def load_tree(root: Path, cache: dict | None = None) -> LoadedTree:
     file whose modification time and size are unchanged is not read again.
     """
     issues: list[Issue] = []
-    departments = _load_registry(root / DEPARTMENTS_FILE, issues)
-    taxonomy = _load_registry(root / TAXONOMY_FILE, issues)
+    inside = os.path.realpath(root)
+    departments = _load_registry(root / DEPARTMENTS_FILE, inside, issues)
+    taxonomy = _load_registry(root / TAXONOMY_FILE, inside, issues)
     read = load_markdown if cache is None else (lambda path, found: _load_cached(path, found, cache))
-    policies = [read(p, issues) for p in _markdown_files(root / POLICIES_DIR)]
-    sessions = [read(p, issues) for p in _markdown_files(root / QA_DIR)]
-    faq_links = _load_registry(root / FAQ_LINKS_FILE, issues) if (root / FAQ_LINKS_FILE).exists() else None
+    policies = [read(p, issues) for p in _markdown_files(root / POLICIES_DIR, inside, issues)]
+    sessions = [read(p, issues) for p in _markdown_files(root / QA_DIR, inside, issues)]
+    links_file = root / FAQ_LINKS_FILE
+    faq_links = _load_registry(links_file, inside, issues) if links_file.exists() or links_file.is_symlink() else None
     return LoadedTree(root, departments, taxonomy, policies, sessions, issues, faq_links)
 
 
@@ -135,18 +164,67 @@ def _load_cached(path: Path, issues: list[Issue], cache: dict) -> RawDocument:
     return cached[1]
 
 
-def _markdown_files(folder: Path) -> list[Path]:
-    return sorted(folder.rglob("*.md")) if folder.is_dir() else []
+def _markdown_files(folder: Path, inside: str, issues: list[Issue]) -> list[Path]:
+    """Every .md file under `folder`; a symbolic link (to a .md file or a folder) is reported, never read."""
+    if not folder.is_dir() or _is_link(folder, inside, issues):
+        return []
+    found = []
+    folders = [str(folder)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():  # known from the folder listing: no extra system call for the other files
+                    if entry.name.endswith(".md") or entry.is_dir():
+                        _is_link(Path(entry.path), inside, issues)
+                elif entry.is_dir():
+                    folders.append(entry.path)
+                elif entry.name.endswith(".md") and entry.is_file():
+                    found.append(Path(entry.path))
+    return sorted(found)
 
 
-def _load_registry(path: Path, issues: list[Issue]) -> RawDocument | None:
+def _is_link(path: Path, inside: str, issues: list[Issue]) -> bool:
+    """Whether `path` is a symbolic link, reported: files under content/ are read only as themselves.
+
+    A link out of the content folder (`inside`) would publish a file nobody reviewing content/ sees, and the
+    history of a file outside the repository is unknown; a link inside it would publish the same text twice.
+    """
+    if not path.is_symlink():
+        return False
+    target = os.path.realpath(path)
     shown = shown_path(path)
+    if target != inside and not target.startswith(inside.rstrip(os.sep) + os.sep):
+        zh, en = f"指向内容目录之外的 {target}", f"to {target}, outside the content folder"
+        fix_zh, fix_en = "请把文件本身复制到这里，或删除这个链接", "copy the file itself here, or delete the link"
+    elif not os.path.exists(target):
+        zh, en = f"指向不存在的 {target}", f"to {target}, which does not exist"
+        fix_zh, fix_en = "请删除这个链接", "delete the link"
+    else:
+        zh, en = f"指向 {shown_path(Path(target))}", f"to {shown_path(Path(target))}"
+        fix_zh, fix_en = "那个文件已在内容目录中，请删除这个链接", "that file is in the content folder already: delete the link"
+    issues.append(
+        Issue(
+            shown,
+            1,
+            "file",
+            f"{shown} 是符号链接（{zh}），不会被读取或发布：{fix_zh} / {shown} is a symbolic link {en}: it is neither read nor published; {fix_en}",
+        )
+    )
+    return True
+
+
+def _load_registry(path: Path, inside: str, issues: list[Issue]) -> RawDocument | None:
+    shown = shown_path(path)
+    if _is_link(path, inside, issues):
+        return None
     if not path.is_file():
         issues.append(Issue(shown, 1, "-", f"缺少注册表文件 {path.name} / registry file {path.name} is missing: create it as described in the content format"))
         return None
-    text = read_text(path, shown, issues)
+    text, controls = without_control_characters(read_text(path, shown, issues))
     data, lines = parse_yaml(text, shown, 1, issues)
-    return RawDocument(path, shown, data, lines)
+    document = RawDocument(path, shown, data, lines)
+    _report_control_characters(controls, document, issues, "-")
+    return document
 
 
 def read_text(path: Path, shown: str, issues: list[Issue]) -> str:
@@ -198,26 +276,36 @@ def read_text(path: Path, shown: str, issues: list[Issue]) -> str:
 def load_markdown(path: Path, issues: list[Issue]) -> RawDocument:
     """Split a Markdown file into its front matter (parsed, with lines) and body."""
     shown = shown_path(path)
-    text = read_text(path, shown, issues).replace("\r\n", "\n")
+    text, controls = without_control_characters(read_text(path, shown, issues).replace("\r\n", "\n"))
     document = RawDocument(path, shown, None)
+    _read_markdown(text, document, issues)
+    _report_control_characters(controls, document, issues)
+    return document
+
+
+def _read_markdown(text: str, document: RawDocument, issues: list[Issue]) -> None:
+    """Fill `document` from the text of its file: the front matter parsed, with lines, and the body."""
+    shown = document.shown
     opening = _opening_fence(text, shown, issues)
     if opening is None:
         document.body = text
-        return document
+        return
     # The closing fence is searched for, not the text split into lines: bodies are
     # most of the content, and splitting and joining them again cost a tenth of loading.
     start, block_start = opening
     closing = _FENCE_LINE.search(text, block_start)
     if closing is None:
+        last = _last_field_line(text, block_start, start + 2)
         issues.append(
             Issue(
                 shown,
                 start + 1,
                 "front matter",
-                "front matter 没有结束：在最后一个字段后加一行 --- / front matter block is not closed: add a line '---' after the last field",
+                f"front matter 没有结束：请在第 {last} 行（最后一个字段）之后加一行 --- / "
+                f"front matter block is not closed: add a line '---' after line {last}, the last field",
             )
         )
-        return document
+        return
     end = start + 1 + text.count("\n", block_start, closing.start())
     block = text[block_start : max(closing.start() - 1, block_start)]
     document.first_line = start + 2
@@ -233,14 +321,86 @@ def load_markdown(path: Path, issues: list[Issue]) -> RawDocument:
                 "front matter block is empty: fill in the required fields (policy new writes a template)",
             )
         )
-        return document
+        return
     document.data, document.lines = parse_yaml(block, shown, document.first_line, issues)
     if document.data is not None and not isinstance(document.data, dict):
         issues.append(
             Issue(shown, document.first_line, "front matter", "front matter 应为“字段: 值”的列表 / front matter must be a list of 'field: value' lines")
         )
         document.data = None
-    return document
+
+
+_FIELD_LINE = re.compile(r"^(?:[A-Za-z_][\w-]*\s*[:：]|\s+\S|-\s|#|\s*$)")
+
+
+def _last_field_line(text: str, block_start: int, first_line: int) -> int:
+    """The file line of the last field of a front matter block that was never closed: its lines run
+    from the opening fence up to the first line that cannot be part of a field (text of the body)."""
+    last = first_line - 1
+    for number, line in enumerate(text[block_start:].split("\n"), start=first_line):
+        if not _FIELD_LINE.match(line):
+            break
+        if line.strip() and not line.lstrip().startswith("#"):
+            last = number
+    return last
+
+
+def without_control_characters(text: str) -> tuple[str, list[tuple[int, int, str, int]]]:
+    """The text without invisible control characters, and where they were:
+    (line, column of the first one, the first one, how many on that line) for each line that had any."""
+    if not CONTROL_CHARACTERS.search(text):  # nearly every file: one scan, in C
+        return text, []
+    found = []
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if first := CONTROL_CHARACTERS.search(line):
+            found.append((number, first.start() + 1, first.group(), len(CONTROL_CHARACTERS.findall(line))))
+            lines[number - 1] = CONTROL_CHARACTERS.sub("", line)
+    return "\n".join(lines), found
+
+
+def control_character_message(character: str, column: int | None = None, count: int = 1) -> str:
+    """What to tell an author about an invisible control character in the text, at `column` of its line (bilingual, with the fix)."""
+    code = f"U+{ord(character):04X}"
+    zh_name, en_name = _CONTROL_NAMES.get(character, ("控制字符", "control character"))
+    zh_where = f"第 {column} 个字符处" if column else ""
+    en_where = f" at column {column}" if column else ""
+    zh_more = f"（此行共 {count} 个）" if count > 1 else ""
+    en_more = f" ({count} on this line)" if count > 1 else ""
+    return (
+        f"{zh_where}有不可见的{zh_name}（{code}）{zh_more}，请删除它（编辑器显示不出来时，可删掉这一行后重新输入） / "
+        f"invisible {en_name} ({code}){en_where}{en_more}: delete it (if your editor does not show it, delete the line and type it again)"
+    )
+
+
+def _field_rank(key: str) -> tuple[bool, int]:
+    """How well a key names its line: a mapping key before a list item, a deeper key before its parent."""
+    return not key.rpartition(".")[2].isdigit(), key.count(".")
+
+
+def _report_control_characters(found: list[tuple[int, int, str, int]], document: RawDocument, issues: list[Issue], outside_fields: str = "") -> None:
+    """One issue per line that held control characters, named by the field on that line, else the body or
+    the front matter (`outside_fields` names lines outside any field of a registry)."""
+    if not found:
+        return
+    fields: dict[int, str] = {}
+    for key, line in document.lines.items():  # a line's field: its mapping key ("- name: x" is topics.0.name, "topics: [a]" topics)
+        if line not in fields or _field_rank(key) > _field_rank(fields[line]):
+            fields[line] = key
+    for line, column, character, count in found[:CONTROL_LINES_REPORTED]:
+        field = fields.get(line) or outside_fields or ("body" if line >= document.body_line else "front matter")
+        issues.append(Issue(document.shown, line, field, control_character_message(character, column, count)))
+    if len(found) > CONTROL_LINES_REPORTED:
+        rest = len(found) - CONTROL_LINES_REPORTED
+        issues.append(
+            Issue(
+                document.shown,
+                found[CONTROL_LINES_REPORTED][0],
+                "file",
+                f"还有 {rest} 行含有不可见的控制字符，请删除它们；这个文件可能不是文本文件 / "
+                f"{rest} more lines hold invisible control characters: delete them; this may not be a text file",
+            )
+        )
 
 
 def _opening_fence(text: str, shown: str, issues: list[Issue]) -> tuple[int, int] | None:
@@ -290,6 +450,9 @@ def parse_yaml(text: str, shown: str, first_line: int, issues: list[Issue]) -> t
     is still checked.
     """
     text = _repair_typing_slips(text, shown, first_line, issues)
+    if refused := _refused_structure(text, shown, first_line):
+        issues.append(refused)
+        return None, {}
     loader = YamlLoader(text)
     lines: dict[str, int] = {}
     duplicates: list[Issue] = []
@@ -302,6 +465,9 @@ def parse_yaml(text: str, shown: str, first_line: int, issues: list[Issue]) -> t
             duplicates.clear()
             data = loader.construct_document(node) if node is not None else None
             _collect_lines(node, "", first_line, lines, shown, duplicates)
+        # Raw control characters were taken out of the text; only an escape in a double-quoted value (\v, \x01) writes one.
+        if "\\" in text and _escaped_controls(node, "", first_line, shown, duplicates):
+            data = _without_controls(data)
     except yaml.MarkedYAMLError as error:
         issues.append(_yaml_error_issue(error, shown, first_line))
         return None, {}
@@ -312,6 +478,56 @@ def parse_yaml(text: str, shown: str, first_line: int, issues: list[Issue]) -> t
         loader.dispose()
     issues.extend(duplicates)
     return data, lines
+
+
+def _refused_structure(text: str, shown: str, first_line: int) -> Issue | None:
+    """Anchors and aliases, or nesting deeper than MAX_DEPTH, found from the parser's events (which
+    build nothing) before any node is: an alias "bomb" of ten lines expands to billions of values, and
+    libyaml's composer recurses in C, so a deep enough nesting would crash the process."""
+    if not _MAYBE_ANCHOR.search(text) and _depth_bound(text) <= MAX_DEPTH:  # nearly every document: no look needed
+        return None
+    loader = YamlLoader(text)
+    depth = 0
+    marked: list[int] = []  # lines with an anchor or an alias
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            line = first_line + (event.start_mark.line if event.start_mark else 0)
+            if (isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)) and line not in marked:
+                marked.append(line)
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return Issue(
+                        shown,
+                        line,
+                        "yaml",
+                        f"列表和字段块嵌套超过 {MAX_DEPTH} 层，请检查这一行的缩进和括号 [ ] {{ }} 是否多写了 / "
+                        f"lists and blocks are nested more than {MAX_DEPTH} levels deep: check the indentation and the brackets [ ] {{ }} of this line",
+                    )
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # a syntax error: the parse that follows reports it, at its line
+    finally:
+        loader.dispose()
+    if not marked:
+        return None
+    shown_lines = "、".join(map(str, marked[:5])) + ("…" if len(marked) > 5 else "")
+    return Issue(
+        shown,
+        marked[0],
+        "yaml",
+        f"不支持 YAML 锚点和别名（&名称、*名称，见第 {shown_lines} 行）：请把值直接写出来；如果 & 或 * 是值的一部分，请用英文双引号把整个值括起来 / "
+        f"YAML anchors and aliases (&name, *name; lines {shown_lines.replace('、', ', ')}) are not supported: write the value out in full; "
+        "if the & or * is part of the value, put the whole value in double quotes",
+    )
+
+
+def _depth_bound(text: str) -> int:
+    """More than the deepest nesting of lists and blocks `text` can hold: each level starts on a line
+    of its own, after a '- ' or '? ' of a compact entry, or after a bracket."""
+    return text.count("\n") + 1 + text.count("[") + text.count("{") + text.count("- ") + text.count("-\t") + text.count("?")
 
 
 def _repair_typing_slips(text: str, shown: str, first_line: int, issues: list[Issue]) -> str:
@@ -387,6 +603,46 @@ def _plain_data(loader: YamlLoader, node: yaml.Node | None, prefix: str, first_l
             mapping[key_node.value] = value
         return mapping
     raise _Unusual
+
+
+def _escaped_controls(node: yaml.Node | None, prefix: str, first_line: int, shown: str, issues: list[Issue]) -> bool:
+    """Report every double-quoted value under `node` whose escapes write a control character, at its line; whether there was one."""
+    if isinstance(node, yaml.MappingNode):
+        found = False
+        for key_node, value_node in node.value:
+            found |= _escaped_controls(key_node, prefix, first_line, shown, issues)
+            found |= _escaped_controls(value_node, f"{prefix}{key_node.value}.", first_line, shown, issues)
+        return found
+    if isinstance(node, yaml.SequenceNode):
+        found = False
+        for index, item in enumerate(node.value):
+            found |= _escaped_controls(item, f"{prefix}{index}.", first_line, shown, issues)
+        return found
+    if not isinstance(node, yaml.ScalarNode) or node.style != '"' or not (first := CONTROL_CHARACTERS.search(node.value)):
+        return False
+    code = f"U+{ord(first.group()):04X}"
+    zh_name, en_name = _CONTROL_NAMES.get(first.group(), ("控制字符", "control character"))
+    issues.append(
+        Issue(
+            shown,
+            first_line + node.start_mark.line,
+            prefix.rstrip(".") or "yaml",
+            f"引号中的转义写出了不可见的{zh_name}（{code}），请删除这个转义（以 \\ 开头的几个字符，如 \\v、\\x01） / "
+            f"an escape in the quoted value writes an invisible {en_name} ({code}): delete the escape (the characters starting with \\, e.g. \\v or \\x01)",
+        )
+    )
+    return True
+
+
+def _without_controls(data: Any) -> Any:
+    """Data with every control character taken out of its text (reported by _escaped_controls)."""
+    if isinstance(data, str):
+        return CONTROL_CHARACTERS.sub("", data)
+    if isinstance(data, list):
+        return [_without_controls(item) for item in data]
+    if isinstance(data, dict):
+        return {_without_controls(key): _without_controls(value) for key, value in data.items()}
+    return data
 
 
 def _note_line(key: str, field: str, line: int, seen: set[str], lines: dict[str, int], shown: str, issues: list[Issue]) -> None:

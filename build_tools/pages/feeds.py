@@ -6,7 +6,10 @@ with summary, department and status. Every date comes from the explainers
 build date give the same bytes. Entry ids are the page URLs when the site
 has a `site_url`; without one, links are relative (resolved against the
 feed's own address) and ids are name-based `urn:uuid:`s of the page path,
-stable across builds. All text is escaped by the XML and JSON writers.
+stable across builds. All text is escaped by the XML and JSON writers, and
+the characters XML 1.0 does not allow at all (control characters such as \v,
+lone surrogates), which ElementTree writes as they are, are left out: the
+feeds stay well-formed whatever a title holds.
 The files are returned, not written: plugin.py hands them to MkDocs with the pages.
 """
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -26,6 +30,9 @@ MAX_ENTRIES = 50
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CHINA_TIME = "T00:00:00+08:00"  # dates are days in China; feeds need a time of day
+# Every character outside XML 1.0's Char production (tab, newline and carriage return are allowed).
+NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+SURROGATE = re.compile("[\ud800-\udfff]")  # only from a YAML escape ("\ud800"): JSON writes it as it is, UTF-8 cannot hold it
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,7 @@ def atom_feed(site: Site, feed: Feed, links: _Links) -> bytes:
     ET.SubElement(root, "link", rel="alternate", type="text/html", href=links.href(feed.folder))
     for explainer in feed.explainers:
         root.append(_atom_entry(site, explainer, links))
+    _xml_characters_only(root)
     ET.indent(root)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
 
@@ -116,7 +124,7 @@ def json_feed(site: Site, feed: Feed, links: _Links) -> bytes:
         document["feed_url"] = links.href(feed.folder + JSON_FILE)
     document["language"] = "zh"
     document["items"] = [_json_item(site, e, links) for e in feed.explainers]
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (SURROGATE.sub("", json.dumps(document, ensure_ascii=False, indent=2)) + "\n").encode("utf-8")
 
 
 def _json_item(site: Site, e: Explainer, links: _Links) -> dict:
@@ -167,6 +175,15 @@ def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Elem
     element = ET.SubElement(parent, tag, attributes)
     element.text = text
     return element
+
+
+def _xml_characters_only(root: ET.Element) -> None:
+    """Leave out of every text and attribute of `root` the characters XML 1.0 does not allow."""
+    for element in root.iter():
+        if element.text:
+            element.text = NOT_XML.sub("", element.text)
+        for name, value in element.attrib.items():
+            element.set(name, NOT_XML.sub("", value))
 
 
 def _person(parent: ET.Element, tag: str, name: str, url: str | None) -> None:

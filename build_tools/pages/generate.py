@@ -8,7 +8,10 @@ into pages of PAGE_SIZE so that no page grows with the size of the site,
 and the site navigation goes through these list pages, never a full tree.
 
 Text from the public (questions, asker lines) is redacted and escaped here;
-answers, written by departments, are rendered and sanitised.
+answers, written by departments, are rendered and sanitised (sanitise.py;
+explainer bodies are sanitised after Markdown, by the site adapter). Every
+front-matter value is written HTML-escaped: the theme prints the title and
+description as they are, into elements and attributes.
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import markdown
-import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from build_tools.models import Explainer, FAQEntry, LinkKind, Page, Site, Status, Term, page_url
+from build_tools.pages.sanitise import clean_html
 from build_tools.pages.search import site_search_pages
 from build_tools.text.redact import redact
 
@@ -33,6 +36,7 @@ PAGE_SIZE = 50
 # Each department and topic has its feeds beside its list page; the site's are at the root (feeds.py).
 ATOM_FILE = "feed.xml"
 JSON_FILE = "feed.json"
+EXPLAINER_PAGES = "policies/"  # each explainer's page: its body, written by a department, is sanitised after Markdown
 LATEST_ON_HOME = 12
 HOT_QUESTIONS = 20
 
@@ -173,11 +177,22 @@ def public_text(value: str | None) -> Markup:
     return Markup(html.escape(redact(value or "")))
 
 
+def public_paragraphs(value: str | None) -> list[Markup]:
+    """Text of several lines written by the public, as paragraphs: masked as a whole first, so a
+    number written across a line break is found before the lines are split."""
+    return [Markup(html.escape(line)) for line in redact(value or "").split("\n") if line.strip()]
+
+
+def public_asker(value: str | None) -> Markup:
+    """An asker line's value, masked with its 提问： label so the name rules see the label."""
+    return Markup(html.escape(redact(f"提问：{value or ''}").removeprefix("提问：")))
+
+
 @functools.lru_cache(maxsize=100_000)  # an answer shows on its session's page and its FAQ entry's, and again on every preview rebuild
 def department_answer(value: str) -> Markup:
     """A department's answer: Markdown, rendered, with anything executable removed."""
     rendered = _answer_markdown.reset().convert(value)
-    return Markup("\n".join(line for line in nh3.clean(rendered).split("\n") if line.strip()))
+    return Markup("\n".join(line for line in clean_html(rendered).split("\n") if line.strip()))
 
 
 def forget_rendered_texts() -> None:
@@ -206,6 +221,8 @@ _environment = Environment(
 )
 _environment.filters["cn_date"] = chinese_date
 _environment.filters["public"] = public_text
+_environment.filters["public_paragraphs"] = public_paragraphs
+_environment.filters["asker"] = public_asker
 _environment.filters["answer"] = department_answer
 _environment.filters["yaml_string"] = yaml_string
 _environment.globals["pager_numbers"] = pager_numbers
@@ -274,7 +291,7 @@ class _Renderer:
         replacement = self.by_slug.get(self.site.superseded_by.get(explainer.slug, ""))
         linked = self.faq_of.get(explainer.slug, [])
         return self._page(
-            f"policies/{explainer.slug}.md",
+            f"{EXPLAINER_PAGES}{explainer.slug}.md",
             explainer.title,
             "explainer.md.j2",
             e=explainer,

@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Generic, TypeVar
 
+from build_tools.errors import Interrupted
+
 T = TypeVar("T")
 
 
@@ -58,7 +60,8 @@ class Background:
             try:
                 self._value = self._receive.recv()
             except EOFError:
-                self._value = (False, RuntimeError(f"background process ended without a result (exit code {self.process.exitcode})"))
+                self.process.join()
+                self._value = (False, _ended_without_result(self.process.exitcode, self.cancelled))
             finally:
                 self.process.join()
                 self._receive.close()
@@ -77,6 +80,13 @@ class Background:
             self.process.terminate()
             if wait:
                 self.process.join()
+
+
+def _ended_without_result(exit_code: int | None, cancelled: bool) -> BaseException:
+    """What a child that ended before it sent its result stands for: stopped by a signal (not ours), or a bug."""
+    if not cancelled and exit_code is not None and -exit_code in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        return Interrupted(-exit_code)  # as if this process had been stopped: the build unwinds and says so
+    return RuntimeError(f"background process ended without a result (exit code {exit_code})")
 
 
 def _call(function: Callable[..., Any], args: tuple) -> tuple[bool, Any]:

@@ -3,14 +3,18 @@ snippets, and a correction or a broader query when nothing matches."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy
 
-from build_tools.indexes.whoosh.reading import IndexMissing, IndexReader
+from build_tools.indexes.whoosh.reading import IndexMissing, IndexReader, Spelling
 from build_tools.search.request import FACETS, STATUS_NAMES, Hit, SearchRequest, SearchResponse, date_text
-from build_tools.search.snippets import snippet
+from build_tools.search.snippets import Shown, shown, snippet
 from build_tools.text.analysis import Term, fold
 
 
@@ -18,14 +22,31 @@ class Engine:
     """An open index that answers SearchRequests. Cheap to query, so keep one open.
 
     Whoosh stores the index: the word list with each word's postings and
-    weights, the stored fields, the spelling corrector. Ranking is BM25, as
+    weights, the stored fields. Ranking is BM25, as
     Whoosh computes it, but summed with numpy over whole postings arrays:
     Whoosh's own matchers, pure Python, took a p95 of 290 ms at 5,000 pages
     (bench/search_speed.py). Totals, facets and filters are sets of documents
     kept as bits of Python integers (see Postings).
+
+    Threads may share one Engine: nothing a search keeps is changed afterwards,
+    and the index's files are read through a searcher per thread (IndexReader).
+
+    The spelling correction of a query with no hits has a bounded cost: of the
+    query (at most 200 characters, SearchRequest) it corrects at most
+    CORRECTED_SPANS different unknown words (a stretch of unknown words counts
+    as one), each of 2 to 8 characters (CORRECTED_LENGTHS: a longer stretch is
+    no typo of a word, a single character has too many neighbours), each by one
+    vectorised pass over the indexed words of its length (Spelling), and it
+    stops when CORRECTION_BUDGET seconds have gone by. Whoosh's own corrector,
+    a Levenshtein automaton walked over the word list, took 20 s for 200
+    unknown letters on the real corpus.
     """
 
     K1, B = 1.2, 0.75  # BM25's usual constants; measured no better elsewhere on the corpus questions
+    CORRECTED_SPANS = 4
+    CORRECTED_LENGTHS = range(2, Spelling.LONGEST + 1)
+    CORRECTION_BUDGET = 0.05  # seconds
+    DOCUMENT_CACHE = 1024  # documents (about 20 KB each for a long explainer)
 
     def __init__(self, folder: Path):
         self.reader = IndexReader(folder)  # raises IndexMissing
@@ -33,8 +54,21 @@ class Engine:
         self.ancestors = self.reader.ancestors
         self.postings = self.reader.postings
         self._norms = self._length_norms()
+        # The documents last shown: their stored fields are unpickled and their text cleaned of
+        # markup and folded once, not for every hit (together half the time of a search).
+        self._document = lru_cache(maxsize=self.DOCUMENT_CACHE)(self._read_document)
+
+    def warm(self) -> None:
+        """Read now what the first searches would otherwise read (the segmenter's dictionary,
+        facet values, dates, the spelling word list), for a server: no request waits for it."""
+        self.analyzer.analyze("预热", "query")
+        self.postings.facet_counts(0, (*FACETS, "region_path"))
+        self.reader.published_days()
+        self.reader.spelling()
 
     def close(self) -> None:
+        """Close the index's files (a search still running finishes first)."""
+        self._document.cache_clear()
         self.reader.close()
 
     def search(self, request: SearchRequest) -> SearchResponse:
@@ -68,7 +102,7 @@ class Engine:
         for term in _unique_per_position(terms):
             docnums, weights = self.postings.of(term.text)
             if len(docnums):
-                idf = self.reader.idf(term.text)
+                idf = self.postings.idf(term.text)
                 scores[docnums] += term.boost * idf * factor * weights / (weights + self._norms[docnums])
         candidates = numpy.flatnonzero(_mask(matched, len(scores)))  # each holds a query word: its score is above 0
         order = numpy.lexsort((candidates, -scores[candidates]))[:wanted]  # ties: lower docnum first
@@ -104,21 +138,26 @@ class Engine:
         return bits
 
     def _hit(self, docnum: int, score: float, words: set[str]) -> Hit:
+        document = self._document(docnum)
+        return replace(document.hit, score=round(score, 4), snippet=snippet(document.shown, words))
+
+    def _read_document(self, docnum: int) -> _Document:
+        """A document's stored fields as a Hit without score and snippet, and the text its snippets come from."""
         stored = self.reader.stored(docnum)
-        text = stored.get("body") or stored.get("summary", "")
-        return Hit(
+        hit = Hit(
             slug=stored["slug"],
             kind=stored["kind"],
             title=stored["display_title"],
             url=stored["url"],
-            score=round(score, 4),
-            snippet=snippet(text, words),
+            score=0.0,
+            snippet="",
             department=stored["department"].split(",")[0],
             region=stored["region"],
             status=stored["status"],
             published=date_text(stored.get("published")),
             extra=stored.get("extra") or {},
         )
+        return _Document(hit, shown(stored.get("body") or stored.get("summary", "")))
 
     def _suggestions(self, request: SearchRequest, terms: list[Term]) -> list[dict]:
         suggestions = []
@@ -135,16 +174,29 @@ class Engine:
         return suggestions
 
     def _corrected(self, query: str, terms: list[Term]) -> str | None:
-        """The query with each unknown stretch (退锐) replaced by the nearest indexed word (退税)."""
-        folded = fold(query)
-        text, changed = list(query), False
-        for start, end in reversed(_unknown_spans(terms, self.reader.known)):
+        """The query with each unknown word (退锐) replaced by the nearest indexed word of the
+        same length (退税): at most CORRECTED_SPANS different words, within CORRECTION_BUDGET."""
+        deadline = time.monotonic() + self.CORRECTION_BUDGET
+        folded = fold(query)  # as long as the query, character for character
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for start, end in _unknown_spans(terms, self.reader.known):
             word = folded[start:end]
-            options = [s for s in self.reader.similar_words(word, limit=5, maxdist=1 if len(word) <= 3 else 2) if len(s) == len(word)]
-            if options:
+            if len(word) in self.CORRECTED_LENGTHS and (word in spans or len(spans) < self.CORRECTED_SPANS):
+                spans.setdefault(word, []).append((start, end))
+        text, changed = list(query), False
+        for word, places in spans.items():
+            if time.monotonic() > deadline:
+                break
+            options = self.reader.similar_words(word, limit=1, maxdist=1 if len(word) <= 3 else 2)
+            for start, end in places if options else ():
                 text[start:end] = options[0]
                 changed = True
         return "".join(text) if changed else None
+
+
+class _Document(NamedTuple):
+    hit: Hit
+    shown: Shown
 
 
 def _mask(bits: int, size: int) -> numpy.ndarray:

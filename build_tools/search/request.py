@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from build_tools.errors import UsageError
 from build_tools.models import Status
@@ -104,6 +105,16 @@ class Hit:
     published: str
     extra: dict = field(default_factory=dict, compare=False)
 
+    def to_json(self, with_extra: bool = False) -> dict:
+        """The hit as the API returns it, with the `extra` data or without."""
+        data = {name: getattr(self, name) for name in _HIT_FIELDS}
+        if with_extra:
+            data.update(copy.deepcopy(self.extra))
+        return data
+
+
+_HIT_FIELDS = tuple(f.name for f in fields(Hit) if f.name != "extra")
+
 
 @dataclass
 class SearchResponse:
@@ -116,14 +127,19 @@ class SearchResponse:
     suggestions: list[dict] = field(default_factory=list)
 
     def to_json(self, with_extra: bool = False) -> dict:
-        """The API's JSON; `with_extra` adds kind-specific data (a FAQ entry's ask count and sources)."""
-        data = asdict(self)
-        if not self.suggestions:
-            del data["suggestions"]
-        for hit in data["results"]:
-            extra = hit.pop("extra")
-            if with_extra:
-                hit.update(extra)
+        """The API's JSON; `with_extra` adds kind-specific data (a FAQ entry's ask count and sources).
+
+        A new dict, to serialise at once: values that are lists or dicts (facet counts,
+        suggestions, extra data) are copied one level deep, not recursively as `asdict`
+        copies (a third of a search's time)."""
+        data: dict = {
+            "query": self.query,
+            "total": self.total,
+            "results": [hit.to_json(with_extra) for hit in self.results],
+            "facets": {name: dict(counts) for name, counts in self.facets.items()},
+        }
+        if self.suggestions:
+            data["suggestions"] = [dict(suggestion) for suggestion in self.suggestions]
         return data
 
 

@@ -12,6 +12,8 @@ import bisect
 import html
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from typing import NamedTuple
 
 from build_tools.text.analysis import fold
 
@@ -19,20 +21,39 @@ WIDTH = 160
 LEAD = 30  # characters shown before the first matched word, for context
 MAX_OCCURRENCES = 40  # per word; enough to find a good window in a long page
 MAX_WINDOWS = 100
+MAX_WORDS = 32  # the longest of a long query's words: a window of WIDTH characters shows fewer
 
 
-def snippet(text: str, words: Iterable[str], width: int = WIDTH) -> str:
+class Shown(NamedTuple):
+    """A document's text as a reader sees it (markup left out, spaces collapsed), and folded."""
+
+    text: str
+    folded: str
+
+
+def shown(markdown_text: str) -> Shown:
+    """The text snippets are cut from: the same for every search, so an engine may keep it."""
+    text = " ".join(readable(markdown_text).split())
+    return Shown(text, fold(text))
+
+
+def snippet(text: str | Shown, words: Iterable[str], width: int = WIDTH) -> str:
     """Escaped HTML: the `width`-character window of `text` holding the most distinct
     `words`, each occurrence wrapped in <mark>; the opening of the text when none occurs."""
-    text = " ".join(readable(text).split())
-    folded = fold(text)
-    spans = _occurrences(folded, sorted(set(words), key=len, reverse=True))
+    text, folded = text if isinstance(text, Shown) else shown(text)
+    spans = _occurrences(folded, _longest(frozenset(words)))
     if not spans:
         return html.escape(_clip(text, 0, width), quote=False)
     start = _best_window(spans, width)
     end = min(len(text), start + width)
     inside = [(s, e) for s, e, _ in spans if s >= start and e <= end]
     return _marked(text, start, end, _merged(inside))
+
+
+@lru_cache(maxsize=64)
+def _longest(words: frozenset[str]) -> tuple[str, ...]:
+    """The MAX_WORDS longest `words`, longest first: worked out once for all the hits of a search."""
+    return tuple(sorted((word for word in words if word), key=lambda word: (-len(word), word))[:MAX_WORDS])
 
 
 _MARKUP = [
@@ -51,7 +72,7 @@ def readable(markdown_text: str) -> str:
     return markdown_text
 
 
-def _occurrences(folded: str, words: list[str]) -> list[tuple[int, int, str]]:
+def _occurrences(folded: str, words: Iterable[str]) -> list[tuple[int, int, str]]:
     spans = []
     for word in words:
         if not word:

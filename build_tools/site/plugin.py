@@ -8,7 +8,9 @@ Enabled in mkdocs.yml as `plugins: [policy]`. Where the pages come from:
 - `mkdocs serve` / `policy serve` take each run from the preview
   (serving.py), which renders only the pages a save changed.
 Each page's Markdown is converted to HTML just before its template
-(deferhtml.py), with the templates' raw HTML set aside (rawhtml.py).
+(deferhtml.py), with the templates' raw HTML set aside (rawhtml.py); an
+explainer's HTML is then cut to the allow-list of pages/sanitise.py, as its
+body is written by a department. Every page carries the CSP below (main.html).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any, overload
 
 import markdown
+from markupsafe import escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -34,7 +37,8 @@ from build_tools.errors import ContentError
 from build_tools.indexes.pagefind import SiteSearchError, write_site_search
 from build_tools.models import Page, Site
 from build_tools.pages.feeds import feed_files
-from build_tools.pages.generate import ATOM_FILE, JSON_FILE
+from build_tools.pages.generate import ATOM_FILE, EXPLAINER_PAGES, JSON_FILE
+from build_tools.pages.sanitise import clean_html
 from build_tools.pages.sitemap import SITEMAP_FILE, sitemap
 from build_tools.site.deferhtml import DeferredHTML
 from build_tools.site.navcache import cache_navigation
@@ -43,6 +47,16 @@ from build_tools.site.serving import ServedPreview
 
 log = logging.getLogger("mkdocs.plugins.policy")
 _BLOCK_LEVEL = frozenset(markdown.util.BLOCK_LEVEL_ELEMENTS)
+
+# Every page's Content-Security-Policy (a <meta> in main.html, which cannot carry frame-ancestors). No inline
+# script: Material's own are files of our theme (theme/partials/javascripts/); its settings (#__config) are
+# JSON, not run. data: images are Material's icons in its CSS; 'wasm-unsafe-eval' lets Pagefind compile its
+# WebAssembly (it does in the page when its worker cannot start), and nothing else.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+# The preview's live reload is an inline script that MkDocs' server adds to each page it serves.
+PREVIEW_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
 
 
 class PolicyPluginConfig(base.Config):
@@ -82,6 +96,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self.pages = self._pages(config)
         config.theme.static_templates.discard(SITEMAP_FILE)  # ours has real dates: see on_files
         config.extra["policy_feeds"] = {"atom": ATOM_FILE, "json": JSON_FILE}  # for the <link>s in main.html
+        config.extra["policy_csp"] = PREVIEW_CONTENT_SECURITY_POLICY if self.serving else CONTENT_SECURITY_POLICY
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
@@ -129,7 +144,11 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
         if self._deferred.waiting(page):
             return html  # nothing converted yet: this runs again with the page's HTML (on_page_context)
-        return self._set_aside.pop(page.file.src_uri).put_back(html)
+        html = self._set_aside.pop(page.file.src_uri).put_back(html)
+        if not page.file.src_uri.startswith(EXPLAINER_PAGES):
+            return html
+        _clean_toc(page.toc)  # the theme prints it beside the page, apart from the HTML
+        return clean_html(html)
 
     @event_priority(100)  # first: the other plugins' on_page_context see the page's HTML
     def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
@@ -195,6 +214,15 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             raise PluginError(f"policy: today must be YYYY-MM-DD, not {value!r}") from None
 
 
+def _clean_toc(items: Any) -> None:
+    """The table of contents of headings a department wrote, as the theme prints it (titles and `href="#id"` as they are):
+    titles cut to the allow-list, ids escaped (an attr_list id may hold quotes: `## 标题 {: id='x" onfocus="…' }`)."""
+    for item in items:
+        item.title = clean_html(item.title)
+        item.id = str(escape(item.id))
+        _clean_toc(item.children)
+
+
 def _site_files(site: Site, config) -> dict[str, bytes]:
     """Path → bytes of the files made from the whole site: feeds, and the sitemap when there is a site_url."""
     files = feed_files(site, config.site_name, config.site_url)
@@ -220,7 +248,8 @@ class PageFile(File):
         """What MkDocs needs of a deferred page at populate: its title (the page's own front matter is read
         when it is converted, before its template; nothing else reads the title of a page outside the nav)."""
         assert self.policy_page is not None  # only a page made when read is deferred (_made_when_read)
-        return f"---\ntitle: {json.dumps(self.policy_page.title, ensure_ascii=False)}\n---\n"
+        # escaped as the page's own front matter is (pages/templates/_macros.j2): the theme prints titles as they are
+        return f"---\ntitle: {json.dumps(str(escape(self.policy_page.title)), ensure_ascii=False)}\n---\n"
 
     @property
     def content_string(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import sys
@@ -84,3 +85,14 @@ def test_explainer_metadata_comes_from_the_corpus(generated, sources):
     assert {e.department.name for e in content.explainers} <= real_departments
     bodies = sorted(len(e.body) for e in content.explainers)
     assert bodies[len(bodies) // 2] > 500  # realistic lengths, not stubs
+
+
+def test_never_the_same_title_and_number_twice(sources, tmp_path):
+    # one real explainer as the model of every explainer, one 文号 issuer: titles repeat within a year by the
+    # dozen, so numbers drawn from 1–200 at random would repeat for the same title (one explainer published twice)
+    model = next(e for e in sources.explainers if e.policy and e.policy.number and e.region.name != "全国")
+    one = dataclasses.replace(sources, explainers=[model], numbers=sources.numbers[:1])
+    corpus.generate(tmp_path / "one", 300, seed=3, sources=one)
+    content, issues = check_content(tmp_path / "one")
+    assert Counter((e.title, e.published.year) for e in content.explainers).most_common(1)[0][1] >= 20
+    assert [i for i in issues if i.is_error] == []

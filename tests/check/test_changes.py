@@ -85,3 +85,13 @@ def test_unknown_ref_and_no_repository_are_clear_usage_errors(repo, content):
     assert outside.exit_code == 2
     assert "content is not in a git repository" in outside.stderr
     assert "Traceback" not in unknown.output + outside.output
+
+
+def test_a_session_whose_question_names_a_changed_explainer_is_reported(repo):
+    session = repo / "content/qa/live-2023.md"
+    session.write_text(session.read_text(encoding="utf-8").replace("## 问：中小企业能否继续享受优惠政策？\n", "## 问：中小企业能否继续享受优惠政策？\n政策：refund-2023\n"), encoding="utf-8")
+    git(repo, "commit", "-qam", "问题的依据")
+    git(repo, "checkout", "-qb", "rename")
+    git(repo, "mv", "content/policies/refund-2023.md", "content/policies/refund-2024.md")
+    result = check(repo, "--changed-since", "feature")
+    assert "content/qa/live-2023.md" in reported(result)

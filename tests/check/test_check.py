@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+
 from build_tools.build.pipeline import check_content
 from build_tools.check.report import format_text
 from conftest import VALID_EXPLAINER, write
@@ -70,8 +74,15 @@ def test_summary_longer_than_200_characters(content):
 
 
 def test_unknown_field_suggests_the_known_one(content):
+    assert problems_in(content, "policies/bad.md", explainer(contcat="025-1234")) == [
+        ":8: contcat: 未知字段“contcat”，是否应为：contact / unknown field 'contcat'; did you mean: contact"
+    ]
+
+
+def test_unknown_field_next_to_the_one_it_was_meant_to_be_is_to_be_deleted(content):
+    # renaming it as "did you mean" said would have written summary twice (another error)
     assert problems_in(content, "policies/bad.md", explainer(sumary="x")) == [
-        ":8: sumary: 未知字段“sumary”，是否应为：summary / unknown field 'sumary'; did you mean: summary"
+        ":8: sumary: 未知字段“sumary”，summary 已经写了，请删除这一行 / unknown field 'sumary': summary is already there, delete this line"
     ]
 
 
@@ -155,7 +166,7 @@ def test_every_broken_file_is_reported_in_one_run(content):
 def test_registry_problems_name_their_lines(content):
     (content / "taxonomy.yml").write_text((content / "taxonomy.yml").read_text(encoding="utf-8").replace("id: tax", "id: Tax_1"), encoding="utf-8")
     assert [line for line in problems(content) if "taxonomy" in line] == [
-        f"{content / 'taxonomy.yml'}:6: topics.1.id: id“Tax_1”只能用小写字母、数字和连字符 / id 'Tax_1' must use lowercase ASCII letters, digits and hyphens"
+        f"{content / 'taxonomy.yml'}:6: topics.1.id: id“Tax_1”只能用小写字母、数字和连字符，例如 tax-1 / id 'Tax_1' must use lowercase ASCII letters, digits and hyphens, e.g. tax-1"
     ]
 
 
@@ -163,3 +174,140 @@ def test_impossible_date_is_a_field_error(content):
     assert problems_in(content, "policies/bad.md", explainer(published="2023-02-30")) == [
         ":7: published: 日期“2023-02-30”格式不对，请写成 YYYY-MM-DD，例如 2023-02-16 / '2023-02-30' is not a valid date: write YYYY-MM-DD, e.g. 2023-02-16"
     ]
+
+
+# --- names the site keeps for itself --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("relative", ["policies/index.md", "qa/index.md", "policies/2024/search.md", "qa/faq.md", "policies/feed.md"])
+def test_reserved_slugs_are_errors_with_a_name_that_is_free(content, relative):
+    text = VALID_EXPLAINER if relative.startswith("policies") else (content / "qa/live-2023.md").read_text(encoding="utf-8")
+    stem = relative.rsplit("/", 1)[1].removesuffix(".md")
+    assert problems_in(content, relative, text) == [
+        f":1: slug: 文件名“{stem}”是网站自己生成的页面的名称（如 policies/、qa/ 的列表页），请改名，例如改为 {stem}-1.md / "
+        f"file name '{stem}' is the name of a page the site generates itself (such as the list page of policies/ or qa/): rename the file, e.g. to {stem}-1.md"
+    ]
+
+
+def test_every_generated_list_folder_is_reserved():
+    from build_tools.check.documents import RESERVED_SLUGS
+    from build_tools.check.links import SECTIONS
+
+    assert {"index", "qa", "policies", "faq", "search", "match", "404", "feed", "sitemap", "page"} | set(SECTIONS) <= RESERVED_SLUGS
+
+
+# --- content that cannot mislead ------------------------------------------------------------------
+
+
+def test_placeholders_of_policy_new_are_errors_once_it_is_no_draft(content):
+    from build_tools.authoring.new import render_template
+
+    loaded, _ = check_content(content)
+    draft = render_template(loaded, loaded.departments[0], dt.date(2024, 3, 1))
+    assert problems_in(content, "policies/new-one.md", draft) == []  # a draft may hold them
+    lines = problems_in(content, "policies/new-one.md", draft.replace("draft: true", "draft: false"))
+    assert lines == [
+        ":2: title: title 仍是 policy new 写的占位文字，请写出解读的标题，例如《关于……的若干措施》解读（草稿可以保留） / "
+        "title still holds the placeholder of policy new: write the explainer's title, e.g. 《关于……的若干措施》解读 (a draft may keep it)",
+        ":3: summary: summary 仍是 policy new 写的占位文字，请用一两句话说明政策给企业带来什么（不超过 200 字）（草稿可以保留） / "
+        "summary still holds the placeholder of policy new: say in one or two sentences what the policy gives enterprises (at most 200 characters) (a draft may keep it)",
+        ":11: policy.title: policy.title 仍是 policy new 写的占位文字，请写出被解读的政策文件的标题，没有时删除整个 policy 部分（草稿可以保留） / "
+        "policy.title still holds the placeholder of policy new: write the title of the policy document, or delete the whole policy block (a draft may keep it)",
+        ":27: body: 正文中仍有 policy new 写的占位文字“（用通俗的话列出三到五条要点。）”，请写出这一节的内容，或删除这一节（草稿可以保留） / "
+        "the body still holds a placeholder of policy new ('（用通俗的话列出三到五条要点。）'): write this section, or delete it (a draft may keep it)",
+        ":31: body: 正文中仍有 policy new 写的占位文字“（哪些企业可以享受。）”，请写出这一节的内容，或删除这一节（草稿可以保留） / "
+        "the body still holds a placeholder of policy new ('（哪些企业可以享受。）'): write this section, or delete it (a draft may keep it)",
+        ":35: body: 正文中仍有 policy new 写的占位文字“（需要满足的条件。）”，请写出这一节的内容，或删除这一节（草稿可以保留） / "
+        "the body still holds a placeholder of policy new ('（需要满足的条件。）'): write this section, or delete it (a draft may keep it)",
+        ":39: body: 正文中仍有 policy new 写的占位文字“（去哪里、交什么材料、多久办结。）”，请写出这一节的内容，或删除这一节（草稿可以保留） / "
+        "the body still holds a placeholder of policy new ('（去哪里、交什么材料、多久办结。）'): write this section, or delete it (a draft may keep it)",
+        ":43: body: 正文中仍有 policy new 写的占位文字“（企业最常问的问题和答复。）”，请写出这一节的内容，或删除这一节（草稿可以保留） / "
+        "the body still holds a placeholder of policy new ('（企业最常问的问题和答复。）'): write this section, or delete it (a draft may keep it)",
+    ]
+
+
+def test_a_scheduled_explainer_with_a_placeholder_title_is_an_error_too(content):
+    from build_tools.check.documents import PLACEHOLDERS
+
+    text = explainer(title=f'"{PLACEHOLDERS["title"][0]}"', published="2099-01-01")
+    assert [line.split(" / ")[0] for line in problems_in(content, "policies/later.md", text)] == [
+        ":2: title: title 仍是 policy new 写的占位文字，请写出解读的标题，例如《关于……的若干措施》解读（草稿可以保留）"
+    ]
+
+
+NUMBERED = "policy:\n  title: 关于推动经济运行率先整体好转的若干政策措施\n  number: {number}\n"
+
+
+def numbered(title: str, number: str, **changes: str) -> str:
+    """The valid explainer with `title`, a policy block with the 文号 `number` (lines 8–10) and other changes."""
+    front, _, body = explainer(title=title, **changes).partition("\n---\n")
+    return f"{front}\n{NUMBERED.format(number=number)}---\n{body}"
+
+
+def test_two_explainers_with_the_same_title_and_number_name_each_other(content):
+    write(content, "policies/copy-a.md", numbered("《若干政策措施》解读", "苏政发〔2023〕9号"))
+    write(content, "policies/2024/copy-b.md", numbered("《若干政策措施》 解读", "苏政发[2023]9号", published="2024-01-01"))
+    a, b = content / "policies/copy-a.md", content / "policies/2024/copy-b.md"
+    assert [line for line in problems(content) if "copy-" in line] == [
+        f"{b}:10: policy.number: 与 {a} 的标题和文号（苏政发[2023]9号）都相同，同一篇解读不能发布两次：请删除其中一个文件，"
+        f"或在较新的本文件的 supersedes 中写上 copy-a（supersedes: [copy-a]） / same title and document number (苏政发[2023]9号) as {a}: "
+        "the same explainer would be published twice; delete one of the files, or let the newer one replace the older: "
+        "add copy-a to the supersedes of this file (supersedes: [copy-a])",
+        f"{a}:10: policy.number: 与 {b} 的标题和文号（苏政发〔2023〕9号）都相同，同一篇解读不能发布两次：请删除其中一个文件，"
+        f"或在较新的 {b} 的 supersedes 中写上 copy-a（supersedes: [copy-a]） / same title and document number (苏政发〔2023〕9号) as {b}: "
+        f"the same explainer would be published twice; delete one of the files, or let the newer one replace the older: "
+        f"add copy-a to the supersedes of {b} (supersedes: [copy-a])",
+    ]
+
+
+def test_the_same_title_and_number_is_fine_for_a_draft_a_replacement_or_another_number(content):
+    write(content, "policies/copy-a.md", numbered("《若干政策措施》解读", "苏政发〔2023〕9号"))
+    write(content, "policies/copy-draft.md", numbered("《若干政策措施》解读", "苏政发〔2023〕9号", draft="true"))
+    write(content, "policies/copy-new.md", numbered("《若干政策措施》解读", "苏政发〔2023〕9号", supersedes="[copy-a]"))
+    write(content, "policies/copy-other.md", numbered("《若干政策措施》解读", "苏政发〔2023〕10号"))
+    write(content, "policies/copy-title.md", numbered("《若干政策措施》问答", "苏政发〔2023〕9号"))
+    assert [line for line in problems(content) if "copy-" in line] == []
+
+
+# --- lists typed on a Chinese keyboard ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("topics: [金融，财税]", ":6: topics.0: 列表的各项之间要用英文逗号“,”分隔，请写成 topics: [金融, 财税] / "
+                                 "list items are separated by a half-width comma ',': write topics: [金融, 财税]"),
+        ("topics: [金融、 财税]", ":6: topics.0: 列表的各项之间要用英文逗号“,”分隔，请写成 topics: [金融, 财税] / "
+                                  "list items are separated by a half-width comma ',': write topics: [金融, 财税]"),
+        ("topics: 金融，财税", ":6: topics: topics 应为列表，例如 topics: [金融, 财税] / topics must be a list, e.g. topics: [金融, 财税]"),
+        ("topics: [财税, 贷款；金融]", ":6: topics.1: 列表的各项之间要用英文逗号“,”分隔，请写成 topics: [财税, 贷款, 金融] / "
+                                       "list items are separated by a half-width comma ',': write topics: [财税, 贷款, 金融]"),
+    ],
+)
+def test_a_list_written_with_full_width_commas_gets_the_list_to_write(content, written, expected):
+    lines = problems_in(content, "policies/bad.md", VALID_EXPLAINER.replace("topics: [财税]", written))
+    assert lines[0] == expected
+    assert all("金融，财税" not in line and "金融、财税" not in line for line in lines)
+
+
+def test_a_reference_list_written_with_a_full_width_comma_gets_the_list_to_write(content):
+    assert problems_in(content, "policies/bad.md", explainer(related="[economy-2023，refund-2023]")) == [
+        ":8: related.0: 列表的各项之间要用英文逗号“,”分隔，请写成 related: [economy-2023, refund-2023] / "
+        "list items are separated by a half-width comma ',': write related: [economy-2023, refund-2023]",
+    ]
+    assert problems_in(content, "policies/bad.md", explainer(related="[economy-2023，nothing-here]"))[1] == (
+        ":8: related: 找不到政策解读“nothing-here”，请检查拼写或删除 / no explainer with slug 'nothing-here': fix the spelling or remove it"
+    )
+
+
+def test_one_slug_rule_for_file_names_policy_new_and_faq_import(content):
+    from build_tools.authoring.new import ScaffoldError, new_explainer
+    from build_tools.check.documents import slug_problem
+
+    assert slug_problem("sucrong-loan") is None
+    assert slug_problem("../../x").endswith("'../../x' is not a valid slug (lowercase ASCII letters, digits, hyphens): try x")
+    assert slug_problem("qa").endswith("'qa' is the name of a page the site generates itself: choose another, e.g. qa-1")
+    loaded, _ = check_content(content)
+    with pytest.raises(ScaffoldError, match="'index' is the name of a page the site generates itself"):
+        new_explainer(loaded, "index", "江苏省财政厅", dt.date(2024, 3, 1))
+    assert not (content / "policies/index.md").exists()

@@ -176,6 +176,22 @@ def test_feed_text_is_escaped(content):
     assert "<b>" not in item["content_html"] and "<script>" not in item["content_html"]
 
 
+
+def test_feeds_stay_well_formed_whatever_a_title_holds():
+    # Characters XML 1.0 does not allow: `policy check` rejects them in content, but a feed must not depend on it.
+    site = run_pipeline(MINI, TODAY)
+    explainer = site.explainers[0]
+    explainer.title, explainer.summary = "稳经济\v措施\x01解读\ud800", "摘要\x0c\x00"
+    files = feed_files(site, "政策\x1b解读", SITE_URL)
+    atom = [name for name in files if name.endswith(".xml")]
+    assert {"feed.xml", "departments/js-fgw/feed.xml", "topics/tax/feed.xml"} <= set(atom)
+    for name in atom:
+        root = assert_valid_atom(files[name], name)  # lxml refuses a document that is not well-formed
+        assert root.findtext(f"{ATOM}title").endswith("政策解读")  # the site name, its \x1b left out
+    entry = next(e for e in etree.fromstring(files["feed.xml"]).iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title").startswith("稳经济"))
+    assert entry.findtext(f"{ATOM}title") == "稳经济措施解读" and entry.findtext(f"{ATOM}summary") == "摘要"
+    assert json.loads(files["feed.json"])["items"][0]["title"].startswith("稳经济")
+
 # --- links to the feeds ----------------------------------------------------
 
 

@@ -7,9 +7,13 @@ the pages, regenerate them with `make golden` and review the diff.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import os
 
 import pytest
+import yaml
+from markupsafe import escape
 
 from build_tools.models import Status
 from build_tools.pages.generate import PAGE_SIZE, pager_numbers, relative_url
@@ -100,3 +104,19 @@ def test_a_pager_links_the_ends_and_the_neighbours_only():
 )
 def test_relative_url(source, target, expected):
     assert relative_url(source, target) == expected
+
+
+def test_every_front_matter_value_and_field_is_written_escaped(content):
+    # The theme prints the front matter's title and description as they are, into <title>, <h1> and <meta content="…">.
+    summary = '摘要"><script>window.__pwned = 1</script>'
+    title = "测试<img src=x onerror=alert(1)>解读"
+    tag = "引号\"><b onmouseover='alert(1)'>"
+    quoted = functools.partial(json.dumps, ensure_ascii=False)  # a JSON string is a YAML string
+    write(content, "policies/planted.md", VALID_EXPLAINER.replace("title: 测试解读", f"title: {quoted(title)}")
+          .replace("summary: 一句话摘要。", f"summary: {quoted(summary)}").replace("topics: [财税]", f"topics: [财税]\ntags: [{quoted(tag)}]"))
+    pages = {page.src_path: page.markdown for page in run_pipeline(content, TODAY).pages}
+    assert not [(src, planted) for src, text in pages.items() for planted in (summary, title, tag) if planted in text]
+    front, body = pages["policies/planted.md"].split("---\n", 2)[1:]
+    assert yaml.safe_load(front) == {"title": escape(title), "description": escape(summary)}
+    assert escape(summary) in body and escape(tag) in body
+    assert escape(title) in pages["topics/tax.md"] and escape(summary) in pages["topics/tax.md"]

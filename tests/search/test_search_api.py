@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import re
+import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -33,6 +36,12 @@ def index_dir(tmp_path_factory) -> Path:
 
 def call(app: SearchApp, path: str, query: str = "", method: str = "GET") -> tuple[int, dict]:
     """One request through the ASGI interface, as a server would make it."""
+    status, _, body = asyncio.run(call_async(app, path, query, method))
+    return status, body
+
+
+async def call_async(app: SearchApp, path: str, query: str = "", method: str = "GET") -> tuple[int, dict[str, str], dict]:
+    """(status, headers, JSON body) of one request through the ASGI interface."""
     sent: list[dict] = []
 
     async def receive():
@@ -42,8 +51,9 @@ def call(app: SearchApp, path: str, query: str = "", method: str = "GET") -> tup
         sent.append(message)
 
     scope = {"type": "http", "method": method, "path": path, "query_string": query.encode()}
-    asyncio.run(app(scope, receive, send))
-    return sent[0]["status"], json.loads(sent[1]["body"].decode())
+    await app(scope, receive, send)
+    headers = {name.decode(): value.decode() for name, value in sent[0]["headers"]}
+    return sent[0]["status"], headers, json.loads(sent[1]["body"].decode())
 
 
 def test_api_returns_the_search_json(index_dir):
@@ -146,3 +156,143 @@ def test_cli_faq_ask(index_dir):
     assert "1. 資金支持是否打折扣？" in result.output and "2023-02-16 先锋直播间答疑专场" in result.output
     data = json.loads(CliRunner().invoke(cli, ["faq", "ask", "资金支持", "--index", str(index_dir), "--json"]).output)
     assert data["results"][0]["sources"][0]["session"] == "live-2023"
+
+
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+    "referrer-policy": "no-referrer",
+}
+
+
+@pytest.mark.parametrize("path, query, status", [
+    ("/api/search", "q=%E8%B4%B4%E6%81%AF", 200),
+    ("/api/faq", "q=%E8%B5%84%E9%87%91", 200),
+    ("/api/search", "limit=0", 400),
+    ("/api/other", "", 404),
+])
+def test_every_api_answer_carries_the_security_headers(index_dir, path, query, status):
+    answered, headers, _ = asyncio.run(call_async(SearchApp(index_dir), path, query))
+    assert answered == status
+    assert {name: headers.get(name) for name in SECURITY_HEADERS} == SECURITY_HEADERS
+    assert headers["content-type"] == "application/json; charset=utf-8"
+
+
+def test_the_preview_middleware_sends_the_security_headers_too(index_dir):
+    from build_tools.search.api import wsgi_middleware
+
+    middleware = wsgi_middleware(lambda environ, start_response: [b"page"], index_dir)
+    answers = []
+    for query in ("q=%E8%B4%B4%E6%81%AF", "limit=0"):
+        started = []
+        body = middleware({"PATH_INFO": "/api/search", "QUERY_STRING": query}, lambda status, headers: started.append((status, dict(headers))))
+        answers.append((started[0][0], {name.lower(): value for name, value in started[0][1].items()}, json.loads(b"".join(body))))
+    assert [status for status, _, _ in answers] == ["200 OK", "400 Bad Request"]
+    for _, headers, _ in answers:
+        assert {name: headers.get(name) for name in SECURITY_HEADERS} == SECURITY_HEADERS
+    assert answers[0][2]["results"][0]["slug"] == "loan-2027"
+
+
+def test_the_200_letter_unknown_query_is_answered_with_no_correction(index_dir):
+    status, body = call(SearchApp(index_dir), "/api/search", "q=" + "x" * 200)
+    assert status == 200 and body["total"] == 0 and "suggestions" not in body
+
+
+def test_a_slow_search_holds_up_no_other(index_dir, monkeypatch):
+    # The engine used to answer one request at a time under one lock: a search that took
+    # 20 s (200 letters through Whoosh's spelling corrector) made every other one wait as long.
+    from build_tools.search.engine import Engine
+
+    entered, release = threading.Event(), threading.Event()
+    search = Engine.search
+
+    def slow_when_asked(self, request):
+        if request.query == "慢":
+            entered.set()
+            assert release.wait(60)
+        return search(self, request)
+
+    monkeypatch.setattr(Engine, "search", slow_when_asked)
+    app = SearchApp(index_dir)
+
+    async def slow_then_fast():
+        slow = asyncio.create_task(call_async(app, "/api/search", "q=%E6%85%A2"))
+        try:
+            assert await asyncio.to_thread(entered.wait, 60)
+            status, _, body = await asyncio.wait_for(call_async(app, "/api/search", "q=%E8%B4%B4%E6%81%AF"), 60)
+            slow_still_running = not slow.done()
+        finally:
+            release.set()
+        slow_status, _, _ = await slow
+        return status, body, slow_still_running, slow_status
+
+    status, body, slow_still_running, slow_status = asyncio.run(slow_then_fast())
+    assert status == 200 and body["results"][0]["slug"] == "loan-2027"
+    assert slow_still_running and slow_status == 200
+
+
+def _small_index(folder: Path, words: str, count: int) -> None:
+    from build_tools.indexes.documents import SearchDocument
+    from build_tools.indexes.whoosh.writing import write_index
+    from build_tools.text.analysis import Analyzer
+
+    documents = [SearchDocument(id=f"policy:p{i}", kind="policy", slug=f"p{i}", url=f"policies/p{i}/", title=f"{words} {i}",
+                                summary="", body=words, published=dt.date(2024, 1, 1 + i), status="现行有效",
+                                department=("人社厅",), region="江苏省", region_path=("江苏省",))
+                 for i in range(count)]
+    write_index(documents, Analyzer(), {}, folder, workers=1)
+
+
+def test_a_rebuilt_index_is_picked_up_while_searches_run(index_dir, tmp_path):
+    from build_tools.runtime.atomic import staged_folder
+    from build_tools.search.api import SearchService
+
+    served = tmp_path / "search_index"
+    shutil.copytree(index_dir, served)
+    service = SearchService(served)
+    assert service.answer("q=%E8%B4%B4%E6%81%AF")[1]["total"] == 1  # 贴息, in the mini site
+    first = service._current.engine  # the test looks at which index is open
+    answers: list[tuple[int, int]] = []
+    stop = threading.Event()
+
+    def keep_searching():
+        while not stop.is_set():
+            status, body = service.answer("q=%E6%88%BF%E7%A7%9F%E5%87%8F%E5%85%8D")  # 房租减免: only in the new index
+            answers.append((status, body.get("total", -1)))
+
+    searching = [threading.Thread(target=keep_searching) for _ in range(4)]
+    for thread in searching:
+        thread.start()
+    try:
+        with staged_folder(served) as staging:  # as `policy build` swaps its output in
+            _small_index(staging, "房租减免", 3)
+        deadline = time.monotonic() + 60
+        while not (answers and answers[-1] == (200, 3)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        for thread in searching:
+            thread.join()
+    assert answers[-1] == (200, 3)
+    assert set(answers) <= {(200, 0), (200, 3)}  # the old index or the new, never an error
+    assert first.reader.searchers._closed  # the old index was closed once unused
+    assert service.answer("q=%E8%B4%B4%E6%81%AF")[1]["total"] == 0
+
+
+def test_policy_api_with_two_workers_answers_with_the_security_headers(index_dir):
+    port = _free_port()
+    process = subprocess.Popen([str(Path(sys.executable).parent / "policy"), "api", "--index", str(index_dir), "--port", str(port), "--workers", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        status, body = _get(f"http://127.0.0.1:{port}/api/search?q=%E8%B4%B4%E6%81%AF", time.monotonic() + 90)
+        assert status == 200 and body["results"][0]["slug"] == "loan-2027"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q={'x' * 200}", timeout=30) as response:
+            assert json.loads(response.read())["total"] == 0
+            headers = {name.lower(): value for name, value in response.headers.items()}
+        assert {name: headers.get(name) for name in SECURITY_HEADERS} == SECURITY_HEADERS
+        assert "server" not in headers  # no name or version of the server
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=60)
+    assert len(set(re.findall(r"Started server process \[(\d+)\]", output))) == 2, output
+    assert "Traceback" not in output

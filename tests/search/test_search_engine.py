@@ -230,3 +230,85 @@ def test_postings_handed_over_in_blocks_are_written_as_whoosh_writes_them_one_by
                          for path in folder.iterdir() if segment.segment_id() in path.name}
     assert {"*.pst", "*.trm"} <= set(written["blocks"]) and len(documents) > 3 * 128
     assert written["blocks"] == written["one_by_one"]
+
+
+def _spy_on_corrections(engine, monkeypatch) -> list[str]:
+    """The words the spelling correction looks up, as it looks them up."""
+    asked: list[str] = []
+    similar_words = engine.reader.similar_words
+
+    def spy(word, limit, maxdist):
+        asked.append(word)
+        return similar_words(word, limit, maxdist)
+
+    monkeypatch.setattr(engine.reader, "similar_words", spy)
+    return asked
+
+
+def test_200_unknown_letters_are_answered_without_a_correction(engine, monkeypatch):
+    # Whoosh's corrector took 20 s on this query over the real corpus, holding up every other search.
+    asked = _spy_on_corrections(engine, monkeypatch)
+    response = engine.search(SearchRequest(query="x" * 200))
+    assert response.total == 0 and response.suggestions == []
+    assert asked == []  # a stretch of 200 letters is not a typo of a word: never looked up
+
+
+def test_the_correction_looks_up_a_bounded_number_of_words(engine, monkeypatch):
+    asked = _spy_on_corrections(engine, monkeypatch)
+    many = " ".join(f"q{chr(97 + i % 26)}" for i in range(66))[:200]  # 66 short unknown words
+    engine.search(SearchRequest(query=many))
+    assert asked == ["qa", "qb", "qc", "qd"] and Engine.CORRECTED_SPANS == 4
+    asked.clear()
+    repeated = engine.search(SearchRequest(query=" ".join(["贴恩"] * 60)))  # one word, looked up once, corrected everywhere
+    assert asked == ["贴恩"]
+    assert repeated.suggestions[0]["query"] == " ".join(["贴息"] * 60)
+
+
+def test_the_correction_stops_when_its_time_is_up(engine, monkeypatch):
+    asked = _spy_on_corrections(engine, monkeypatch)
+    monkeypatch.setattr(Engine, "CORRECTION_BUDGET", -1.0)
+    assert engine.search(SearchRequest(query="贴恩")).suggestions == []
+    assert asked == []
+
+
+def test_spelling_finds_replaced_and_swapped_characters_of_the_same_length():
+    from build_tools.indexes.whoosh.reading import Spelling
+
+    spelling = Spelling(["退税", "税务", "贴息", "退税款", "留抵退税", "留存退税", "中小企业", "x" * 9])
+    assert sorted(spelling.within("税退", 1)) == ["税务", "退税"]  # 退 replaced; the two swapped
+    assert spelling.within("留抵退锐", 1) == ["留抵退税"]
+    assert spelling.within("留存退锐", 1) == ["留存退税"] and spelling.within("留抵退锐", 2) == ["留存退税"]
+    assert spelling.within("贴息", 1) == [] and spelling.within("x" * 9, 1) == []  # itself; longer than LONGEST
+
+
+def test_threads_share_one_engine_and_get_the_answers_of_one_at_a_time(engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = ["留抵退税", "贷款", "贴息", "稳经济", "小微企业按月申请", "资金支持", "贴恩", "措施", ""] * 6
+    alone = [engine.search(SearchRequest(query=q)).to_json() for q in queries]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda q: engine.search(SearchRequest(query=q)).to_json(), queries))
+    assert together == alone
+
+
+def test_an_open_engine_keeps_reading_its_own_folder_after_a_build_swaps_in_another(tmp_path):
+    from build_tools.indexes.whoosh.writing import write_index
+    from build_tools.indexes.documents import SearchDocument
+
+    def index_of(name: str, words: str, count: int) -> None:
+        documents = [SearchDocument(id=f"policy:{name}{i}", kind="policy", slug=f"{name}{i}", url=f"policies/{name}{i}/",
+                                    title=f"{words} {i}", summary="", body=words, published=dt.date(2024, 1, 1 + i),
+                                    status="现行有效", department=("人社厅",), region="江苏省", region_path=("江苏省",))
+                     for i in range(count)]
+        (tmp_path / name).mkdir()
+        write_index(documents, Analyzer(), {}, tmp_path / name, workers=1)
+
+    index_of("old", "稳岗补贴", 3)
+    index_of("new", "房租减免", 5)
+    opened = Engine(tmp_path / "old")
+    (tmp_path / "old").rename(tmp_path / "previous")  # as a build swaps its output in
+    (tmp_path / "new").rename(tmp_path / "old")
+    with opened.reader.searchers.borrow(), opened.reader.searchers.borrow() as made_after_the_swap:
+        assert made_after_the_swap.doc_count_all() == 3
+    assert sorted(hit.slug for hit in opened.search(SearchRequest(query="稳岗补贴")).results) == ["old0", "old1", "old2"]
+    opened.close()
