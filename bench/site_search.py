@@ -15,6 +15,13 @@
    search page itself), stock Pagefind 1.5.2 (PyPI) and stock Pagefind 1.6.0 (npm, fetched into
    a temporary folder only here, when npm is available) on the same text.
 
+3. The development set (../shared/corpus/queries-dev.jsonl: 150 enterprise queries in seven
+   kinds, graded 2/1): each query typed into the search page of the built real corpus and
+   sent with Enter, as a visitor does (default filters: explainers in force first, FAQ
+   answers apart), nDCG@10 per kind over the policy list; beside it `policy search` as users
+   get it (the Whoosh engine, same site, no filter), in the same run. `--dev-only` runs this
+   part alone (about two minutes).
+
 Prints Markdown tables. Benchmarks print numbers; they pass or fail nothing.
 """
 
@@ -25,6 +32,8 @@ import contextlib
 import functools
 import gzip
 import html
+import json
+import math
 import shutil
 import subprocess
 import sys
@@ -310,6 +319,171 @@ def _recall_row(label, questions, answers, found, containing, seconds) -> list:
     return [label, metrics["recall@1"], metrics["recall@10"], metrics["mrr@10"], f"{hits} / {len(containing)} (+{len(found) - hits} more)", seconds]
 
 
+# --- the first query on a site with its FAQ ---------------------------------------------------
+
+FAQ_PER_EXPLAINER = 3.3  # bench/results/scale.md: 66,375 FAQ entries for 20,000 explainers
+
+
+def faq_documents(pools, explainers: int, seed: int) -> list:
+    """FAQ-entry-like documents (a sentence as the question, a short answer), FAQ_PER_EXPLAINER per explainer."""
+    import dataclasses
+    import random
+
+    rng = random.Random(seed)
+    faq = []
+    for i, d in enumerate(synthetic_documents(pools, int(explainers * FAQ_PER_EXPLAINER), seed=seed)):
+        answer = d.body[: rng.randint(120, 400)]
+        faq.append(dataclasses.replace(d, id=f"faq:q-{i:06d}", kind="faq", slug=f"q-{i:06d}", url=f"faq/q-{i:06d}/",
+                                       title=d.summary[:40], summary=answer[:160], body=answer, number="", policy_title="",
+                                       extra={"policy": {"slug": "x", "title": d.title, "url": "policies/x/"}}))
+    return faq
+
+
+def first_query_row(size: int, pools, taxonomy, ours_base: Path, work: Path, browser, assets: Path | None = None) -> list:
+    """Bytes of the first query on a phone (390 px: facets closed) on a site of `size` explainers and their FAQ;
+    then again with the search scripts of `assets` (another version's) when given, on the same bundle."""
+    folder = work / f"faq-{size}"
+    shutil.copytree(ours_base, folder)
+    shutil.rmtree(folder / BUNDLE)
+    documents = synthetic_documents(pools, size, seed=size) + faq_documents(pools, size, seed=size + 1)
+    started = time.perf_counter()
+    write_search_bundle(documents, taxonomy, folder)
+    seconds = time.perf_counter() - started
+    row = _first_query(size, len(documents), folder, browser, seconds)
+    if assets is None:
+        return [row]
+    for script in sorted(assets.glob("*.js")):
+        shutil.copy(script, folder / "assets" / script.name)
+    return [row, _first_query(f"{size} ({assets.name} scripts)", len(documents), folder, browser, seconds)]
+
+
+def _first_query(size, pages: int, folder: Path, browser, seconds: float) -> list:
+    with served(folder) as url:
+        shell = shell_paths(browser, url)
+        phone = downloaded(browser, f"{url}search/?q={quote(FIRST_QUERY)}", wait_ours, shell=shell)
+        paths = _largest_responses(browser, f"{url}search/?q={quote(FIRST_QUERY)}")
+    return [size, pages, phone["sent_kb"], phone["own_kb"], phone["requests"], seconds, paths]
+
+
+def _largest_responses(browser, url: str) -> str:
+    """The five largest responses of a first query (sent KB), for the report."""
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(url)
+    wait_ours(page)
+    sizes = sorted(((sent_size(served_file(r.url)) / 1024, urlsplit(r.url).path) for r in responses if r.status == 200), reverse=True)[:5]
+    context.close()
+    return ", ".join(f"{path.rsplit('/', 1)[-1]} {kb:.0f}" for kb, path in sizes)
+
+
+FIRST_QUERY_HEADERS = ["explainers", "pages (with FAQ)", "first query KB (gzip, phone)", "without the site's theme", "requests", "index build s", "largest (KB)"]
+
+
+# --- the development set: nDCG@10 per kind, typed + Enter ---------------------------------------
+
+DEV_SET = CORPUS.parent / "queries-dev.jsonl"
+KINDS = ("keyword", "question", "synonym", "abbreviation", "traditional", "region", "lookup")
+
+
+def dev_queries(path: Path = DEV_SET) -> list[dict]:
+    """The graded development queries, one dict per line (id, kind, query, relevant)."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def ndcg_at(slugs: list[str], relevant: dict[str, int], k: int = 10) -> float:
+    """nDCG@k with gain 2^grade − 1 (grades 2, 1; unlisted 0), as bench/search_dev.py; a slug counts once."""
+    seen, gains = set(), []
+    for slug in slugs[:k]:
+        gains.append(0 if slug in seen else 2 ** relevant.get(slug, 0) - 1)
+        seen.add(slug)
+    dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
+    ideal = sorted((2**g - 1 for g in relevant.values()), reverse=True)[:k]
+    best = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / best if best else 0.0
+
+
+def typed_search(browser, url: str, queries: list[str], start: str = "") -> list[list[str]]:
+    """Slugs of the policy list's first 10 for each query, typed into the search page (opened at
+    `start`: a query string of filters) and sent with Enter."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("pageerror", lambda error: print(f"page error: {error}", file=sys.stderr))
+    page.goto(url + "search/" + start)
+    page.wait_for_function("() => document.body.dataset.ppSearched", timeout=120_000)
+    answers = []
+    for n, query in enumerate(queries):
+        if n % 25 == 0:
+            print(f"… {n} queries", file=sys.stderr, flush=True)
+        before = page.evaluate("() => document.body.dataset.ppSearched")
+        page.fill("input[name=q]", query)
+        page.press("input[name=q]", "Enter")
+        page.wait_for_function("(b) => document.body.dataset.ppSearched && document.body.dataset.ppSearched !== b", arg=before, timeout=60_000)
+        hrefs = page.eval_on_selector_all("#pp-results > li a.pp-item__title", "links => links.slice(0, 10).map(a => a.pathname)")
+        answers.append([h.strip("/").removeprefix("policies/") if h.strip("/").startswith("policies/") else h for h in hrefs])
+    page.close()
+    return answers
+
+
+def engine_search(site, queries: list[str], work: Path) -> list[list[str]] | None:
+    """`policy search` as users get it (no filter): slugs of its first 10 policies' ranks (an FAQ hit takes a rank)."""
+    try:
+        from build_tools.indexes.whoosh import index_site
+        from build_tools.search.engine import Engine
+        from build_tools.search.request import SearchRequest
+
+        (work / "whoosh").mkdir()
+        index_site(site, work / "whoosh")
+        engine = Engine(work / "whoosh")
+        answers = []
+        for query in queries:
+            response = engine.search(SearchRequest(query=query, limit=10))
+            answers.append([hit.slug if hit.kind == "policy" else f"faq:{hit.slug}" for hit in response.results])
+        engine.close()
+        return answers
+    except Exception as error:  # the engine is another part of the project: report, do not stop
+        print(f"policy search not measured: {error!r}", file=sys.stderr)
+        return None
+
+
+def per_kind(queries: list[dict], answers: list[list[str]]) -> list:
+    """nDCG@10 overall, then per kind."""
+    scores = [ndcg_at(a, q["relevant"]) for q, a in zip(queries, answers)]
+    row = [sum(scores) / len(scores)]
+    for kind in KINDS:
+        mine = [s for s, q in zip(scores, queries) if q["kind"] == kind]
+        row.append(sum(mine) / len(mine) if mine else "")
+    return row
+
+
+def dev_rows(work: Path, browser, site=None, assets: Path | None = None) -> tuple[list[list], dict]:
+    """The development set in the search page (typed, Enter), then with lapsed policies included
+    (the hint's one click: `status=全部`), and in `policy search`. `assets`: a folder of search
+    scripts to put in place of the built ones (another version's, for a before/after)."""
+    site = site or load_site(CORPUS)
+    queries = dev_queries()
+    texts = [q["query"] for q in queries]
+    folder = work / "dev-site"
+    write_site(site, folder, ROOT / "mkdocs.yml")
+    write_site_search(site, folder)
+    for script in sorted(assets.glob("*.js")) if assets else ():
+        shutil.copy(script, folder / "assets" / script.name)
+    with served(folder) as url:
+        browser_answers = typed_search(browser, url, texts)
+        every_status = typed_search(browser, url, texts, "?status=%E5%85%A8%E9%83%A8")
+    rows = [["site search in Chromium (typed, Enter)", *per_kind(queries, browser_answers)],
+            ["site search, lapsed included (status=全部)", *per_kind(queries, every_status)]]
+    engine_answers = engine_search(site, texts, work)
+    if engine_answers is not None:
+        rows.append(["policy search (as users get it)", *per_kind(queries, engine_answers)])
+    detail = {q["id"]: {"browser": b, "engine": e, "ndcg_browser": ndcg_at(b, q["relevant"])}
+              for q, b, e in zip(queries, browser_answers, engine_answers or [None] * len(queries))}
+    return rows, detail
+
+
+DEV_HEADERS = ["search", "all", *KINDS]
+
+
 # --- main -------------------------------------------------------------------------------
 
 
@@ -318,7 +492,29 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000, 20000])
     parser.add_argument("--questions", type=int, default=0, help="only the first N briefing questions (0: all)")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--dev-only", action="store_true", help="only the development set (nDCG@10 per kind)")
+    parser.add_argument("--assets", type=Path, help="search scripts to use instead of the built ones (e.g. HEAD's, for a before/after)")
+    parser.add_argument("--first-query", type=int, nargs="*", metavar="EXPLAINERS",
+                        help="only the first query's bytes on sites of these many explainers with their FAQ (e.g. 20000)")
     args = parser.parse_args()
+    if args.first_query:
+        corpus = load_site(CORPUS)
+        pools = corpus_pools(policy_documents(corpus))
+        with tempfile.TemporaryDirectory(prefix="site-search-first-") as scratch, chromium() as browser:
+            work = Path(scratch)
+            ours_base, _ = build_sample_sites(work)
+            rows = [row for size in args.first_query for row in first_query_row(size, pools, corpus.content.taxonomy, ours_base, work, browser, args.assets)]
+        print(f"## First query ({FIRST_QUERY}) with the FAQ\n")
+        print(markdown_table(FIRST_QUERY_HEADERS, rows))
+        write_json(args.json, {"first_query": rows})
+        return
+    if args.dev_only:
+        with tempfile.TemporaryDirectory(prefix="site-search-dev-") as scratch, chromium() as browser:
+            rows, detail = dev_rows(Path(scratch), browser, assets=args.assets)
+        print("## Development set: nDCG@10 per kind\n")
+        print(markdown_table(DEV_HEADERS, rows))
+        write_json(args.json, {"dev": rows, "dev_detail": detail})
+        return
     corpus = load_site(CORPUS)
     pools = corpus_pools(policy_documents(corpus))
     taxonomy = corpus.content.taxonomy
@@ -330,12 +526,15 @@ def main() -> None:
             sizes.append(synthetic_row(size, synthetic_documents(pools, size, seed=size), taxonomy, ours_base, material_base, work, browser))
             print(f"… {size} pages done", file=sys.stderr, flush=True)
         recall = recall_rows(work, browser, args.questions)
+        dev, _ = dev_rows(work, browser, corpus)
     print(f"## First query ({FIRST_QUERY}): bytes downloaded for the search page and the query\n")
     print(markdown_table(["pages", "ours KB (gzip, phone)", "ours KB without the site's theme", "ours KB (gzip, desktop: facets open)", "ours KB (raw, phone)", "ours requests", "ours s to results", "ours index build s", "ours index MB",
                           "Material KB (gzip)", "Material KB (raw)", "Material s to results", "Material index build s", "Material index MB"], sizes))
     print("\n## Real corpus: briefing questions (all statuses) and 营商环境\n")
     print(markdown_table(["search", "Recall@1", "Recall@10", "MRR@10", "营商环境 found / pages with it", "index build s"], recall))
-    write_json(args.json, {"sizes": sizes, "recall": recall})
+    print("\n## Development set: nDCG@10 per kind (typed, Enter)\n")
+    print(markdown_table(DEV_HEADERS, dev))
+    write_json(args.json, {"sizes": sizes, "recall": recall, "dev": dev})
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from build_tools.load.cache import load_tree_cached
 from build_tools.load.tree import QA_DIR
 from build_tools.models import Issue, SessionKind
 from build_tools.runtime.exit import end_now
-from build_tools.search.request import KINDS, MAX_LIMIT, SORTS, STATUS_NAMES, SearchRequest, SearchResponse
+from build_tools.search.request import ALL_STATUSES, KINDS, MAX_LIMIT, SORTS, STATUS_NAMES, SearchRequest, SearchResponse
 from build_tools.text.redact import redact
 
 CONTENT = click.option(
@@ -361,8 +361,8 @@ def new(slug: str, department: str, content_dir: Path) -> None:
 @click.option("--topic", help="Only this topic, e.g. 金融.")
 @click.option("--audience", help="Only this audience, e.g. 中小企业.")
 @click.option("--region", help="This region, its sub-regions and the levels above it (全国).")
-@click.option("--status", type=click.Choice(list(STATUS_NAMES)), help="Only this status.")
-@click.option("--kind", type=click.Choice(KINDS), help="Only explainers (policy) or FAQ entries (faq).")
+@click.option("--status", type=click.Choice([*STATUS_NAMES, ALL_STATUSES]), help="Only this status (all: every status).")
+@click.option("--kind", type=click.Choice(KINDS), help="policy: explainers without the answers block; faq: FAQ entries alone.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
@@ -370,9 +370,10 @@ def new(slug: str, department: str, content_dir: Path) -> None:
 def search(query: str, index_dir: Path, as_json: bool, **filters) -> None:
     """Search the index: Chinese words, 文号, traditional or simplified script.
 
-    Prints the results with their highlighted snippets and the counts per
-    department, topic, audience, region, status, kind and year. With no
-    QUERY, lists everything that matches the filters, newest first.
+    Prints the related FAQ answers (相关问答, up to 3), then the explainers with
+    their highlighted snippets and the counts per department, topic,
+    audience, region, status, kind and year. With no QUERY, lists everything
+    that matches the filters, newest first.
 
     Example:
 
@@ -392,11 +393,21 @@ def search(query: str, index_dir: Path, as_json: bool, **filters) -> None:
 
 
 def format_response(response: SearchResponse) -> str:
-    """Results for a terminal: matched words in 【】, then facet counts."""
-    lines = [f"共 {response.total} 条结果 / {response.total} result(s)"]
+    """Results for a terminal: the related answers, the results with matched words in 【】, then facet counts."""
+    lines = []
+    if response.answers:
+        lines.append("相关问答 / related answers")
+        for answer in response.answers:
+            policy = f"（依据：{answer.policy['title']} · {answer.policy['url']}）" if answer.policy else ""
+            lines += [f"  问：{answer.question}", f"  答：{answer.answer}{policy}"]
+        lines.append("")
+    lines.append(f"共 {response.total} 条结果 / {response.total} result(s)")
     for number, hit in enumerate(response.results, start=1):
         snippet = html.unescape(hit.snippet.replace("<mark>", "【").replace("</mark>", "】"))
         lines += [f"{number}. {hit.title}  [{hit.status}]", f"   {hit.department} · {hit.region} · {hit.published} · {hit.url}", f"   {snippet}"]
+    if response.hidden_by_status:
+        count = response.hidden_by_status
+        lines.append(f"另有 {count} 条已失效的相关政策（加 --status all 查看） / {count} more matching polic(ies) of another status: add --status all")
     for suggestion in response.suggestions:
         if suggestion["type"] == "correction":
             lines.append(f"您是不是要找：{suggestion['query']}（{suggestion['total']} 条） / did you mean: {suggestion['query']}")

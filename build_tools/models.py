@@ -205,6 +205,7 @@ class Content:
     explainers: list[Explainer]
     sessions: list[QASession]
     link_decisions: list[LinkDecision] = field(default_factory=list)
+    synonyms: list[tuple[str, ...]] = field(default_factory=list)  # content/synonyms.yml: groups of equivalent words
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """`policy init`: a new project, written into an empty folder, that checks and builds as it is.
 
 Its one job is to write the starting files of a project that uses the
-installed package, from templates/init/: content/ with minimal registries,
+installed package, from templates/init/: content/ with minimal registries
+(and a synonyms.yml that extends the packaged search lexicon),
 one example explainer and one Q&A session; a short mkdocs.yml (the site's
 name; everything else comes from the packaged defaults); requirements.txt
 (the package, for CI); the CI templates for GitHub and GitLab; .gitignore.

@@ -44,7 +44,7 @@ from build_tools.build.pipeline import add_last_changes, add_pages, checked, dat
 from build_tools.build.stamp import build_stamp, write_stamp
 from build_tools.errors import BuildRunning, IncompleteBuild, file_system_error
 from build_tools.faq import assemble_faq
-from build_tools.indexes.documents import SearchDocuments, StoredDocuments, documents_of
+from build_tools.indexes.documents import SearchDocuments, StoredDocuments, documents_of, equivalences_of
 from build_tools.indexes.pagefind import write_search_bundle
 from build_tools.indexes.whoosh import first_documents_writer, shared_index_writer
 from build_tools.indexes.whoosh.writing import FirstDocumentsWriter, SharedIndexWriter
@@ -244,14 +244,14 @@ def _start_search_indexes(tasks: Tasks, site: Site, documents: SearchDocuments, 
     """Phase 2: the other process starting on the search indexes (a fork, or a new interpreter once the
     documents are stored, started by a thread so that this process makes pages meanwhile: it had waited
     5 s for them at 5,000 explainers, 16 s at 20,000)."""
-    taxonomy, bundle_folder = site.content.taxonomy, scratch / "site"
+    taxonomy, bundle_folder, equivalents = site.content.taxonomy, scratch / "site", equivalences_of(site)
     if len(documents) < FRESH_PROCESS_FROM:
         index = shared_index_writer(site, documents, index_folder, first)
-        return _Searching(tasks.add_task(_write_search_indexes, taxonomy, documents, bundle_folder, index), index)
+        return _Searching(tasks.add_task(_write_search_indexes, taxonomy, equivalents, documents, bundle_folder, index), index)
 
     def start(stored: StoredDocuments) -> tuple[Background, SharedIndexWriter]:
         index = shared_index_writer(site, stored, index_folder, first)
-        return Background(_write_search_indexes, taxonomy, stored, bundle_folder, index, fresh=True), index
+        return Background(_write_search_indexes, taxonomy, equivalents, stored, bundle_folder, index, fresh=True), index
 
     def stop(started: tuple[Background, SharedIndexWriter]) -> None:
         started[0].cancel()
@@ -277,12 +277,12 @@ def _finish_search_indexes(searching: _Searching, first: FirstDocuments, count: 
 
 
 def _write_search_indexes(
-    taxonomy: Taxonomy, documents: SearchDocuments, bundle_folder: Path, index: SharedIndexWriter
+    taxonomy: Taxonomy, equivalents: list[tuple[str, ...]], documents: SearchDocuments, bundle_folder: Path, index: SharedIndexWriter
 ) -> tuple[dict[str, float], dict[Any, Any]]:
     """In the other process: Pagefind's bundle (into a scratch folder, as MkDocs cleans its own),
     then runs of the Whoosh index that this process has not claimed yet."""
     started = time.monotonic()
-    write_search_bundle(documents, taxonomy, bundle_folder)
+    write_search_bundle(documents, taxonomy, bundle_folder, equivalents)
     release_free_memory()  # the joined bundle's pieces, while the other process still renders pages
     middle = time.monotonic()
     written = index.write_runs()

@@ -37,7 +37,7 @@ from build_tools.check.links import check_links
 from build_tools.check.registries import read_registry
 from build_tools.errors import ContentError
 from build_tools.faq import assemble_faq
-from build_tools.indexes.documents import documents_of
+from build_tools.indexes.documents import documents_of, equivalences_of
 from build_tools.indexes.pagefind import write_search_bundle
 from build_tools.indexes.whoosh import shared_index_writer
 from build_tools.load.tree import LoadedTree, RawDocument, load_tree
@@ -256,7 +256,7 @@ def write_search_indexes(site: Site, site_search_folder: Path, index_folder: Pat
     """Both search indexes, one after the other, in this process (the preview's background child)."""
     documents = documents_of(site)
     index = shared_index_writer(site, documents, index_folder)
-    write_search_bundle(documents, site.content.taxonomy, site_search_folder)
+    write_search_bundle(documents, site.content.taxonomy, site_search_folder, equivalences_of(site))
     index.commit(index.write_runs())
 
 

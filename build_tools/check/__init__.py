@@ -13,7 +13,7 @@ from build_tools.check import links, rules
 from build_tools.check.documents import read_explainer, read_session
 from build_tools.check.faq_links import read_link_decisions
 from build_tools.check.qa_body import unknown_question_policies
-from build_tools.check.registries import read_registry
+from build_tools.check.registries import read_registry, read_synonyms
 from build_tools.load.tree import LoadedTree
 from build_tools.models import Content, Issue
 
@@ -35,5 +35,6 @@ def check_tree(tree: LoadedTree) -> tuple[Content, list[Issue]]:
     rules.published_once(explainers, documents, issues)
     links.check_links(tree, issues)
     decisions = read_link_decisions(tree.faq_links, known, issues)
-    content = Content(tree.root, registry.departments, registry.taxonomy, explainers, sessions, decisions)
+    synonyms = read_synonyms(tree.synonyms, issues) if tree.synonyms else []
+    content = Content(tree.root, registry.departments, registry.taxonomy, explainers, sessions, decisions, synonyms)
     return content, sorted(issues, key=lambda i: (i.path, i.line))

@@ -8,7 +8,8 @@ name a page made from the content (an explainer, a session, a list page) or
 a file of the site's static folder (MkDocs' `docs_dir`, where images go)
 or of the packaged theme (its CSS and scripts).
 External links (http, https) are only collected here; `external.py` checks
-them when asked.
+them when asked. An image from another site is an error: the pages' security
+policy shows images of the site only.
 """
 
 from __future__ import annotations
@@ -145,6 +146,12 @@ def _resolve(target: str, here: str) -> str | None:
 
 
 def _problem(link: Link, here: str, site: SiteMap) -> str | None:
+    if link.image and _SCHEME.match(link.target):
+        return (  # the pages' Content-Security-Policy allows images of the site only (img-src 'self')
+            f"图片“{link.target}”在别的网站上，本站页面不会显示它：请把图片保存到 {site.static_folder}/images/ 下，并写成 ../images/文件名 / "
+            f"image '{link.target}' is on another site and the pages will not show it: "
+            f"save it in {site.static_folder}/images/ and link it as ../images/<file name>"
+        )
     if not _is_internal(link.target):
         return None
     what_zh, what_en = ("图片", "image") if link.image else ("链接", "link")

@@ -200,3 +200,44 @@ def _read_regions(root: FieldReader, key: str, data: Any, ancestors: tuple[str, 
         regions.append(Region(ident, name, ancestors))
         if "children" in reader.data:
             _read_regions(reader, "children", reader.data["children"], (*ancestors, name), regions, ids)
+
+
+def read_synonyms(document: RawDocument, issues: list[Issue]) -> list[tuple[str, ...]]:
+    """content/synonyms.yml → groups of equivalent words for search (a list of lists of two or more words).
+
+    A group must have two different words, each of two or more characters (one character would
+    match half the corpus); a word may be in one group only (two groups sharing it are one group)."""
+    reader = FieldReader(document, issues, data={})
+    data = document.data
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        reader.report("", "synonyms.yml 应为列表，每行一组同义词，例如 - [个税, 个人所得税] / synonyms.yml must be a list of groups, e.g. - [个税, 个人所得税]")
+        return []
+    groups: list[tuple[str, ...]] = []
+    seen: dict[str, int] = {}
+    for index, group in enumerate(data):
+        key = str(index)
+        if not isinstance(group, list) or not all(isinstance(word, (str, int)) and not isinstance(word, bool) for word in group):
+            reader.report(key, "每一组应写成词语列表，例如 - [个税, 个人所得税] / each group must be a list of words, e.g. - [个税, 个人所得税]")
+            continue
+        words = list(dict.fromkeys(str(word).strip() for word in group))
+        if len([w for w in words if w]) < 2:
+            reader.report(key, "一组至少要有两个不同的词 / a group needs at least two different words: add the word it equals, or delete the line")
+            continue
+        good = True
+        for word in words:
+            if len(word) < 2:
+                reader.report(key, f"“{word}”太短：每个词至少两个字 / '{word}' is too short: a word needs two or more characters")
+                good = False
+            elif word in seen:
+                reader.report(
+                    key,
+                    f"“{word}”已在第 {seen[word]} 组中，请把两组合并为一组 / '{word}' is already in group {seen[word]}: merge the two groups into one",
+                )
+                good = False
+        for word in words:
+            seen.setdefault(word, index + 1)
+        if good:
+            groups.append(tuple(words))
+    return groups

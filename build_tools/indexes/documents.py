@@ -27,6 +27,7 @@ import markdown
 import nh3
 
 from build_tools.models import Explainer, FAQEntry, Site, Status
+from build_tools.text.lexicon import equivalence_groups
 from build_tools.text.redact import redact
 
 
@@ -196,8 +197,16 @@ def _faq_document(site: Site, by_slug: dict[str, Explainer], entry: FAQEntry) ->
         region_path=(*region.ancestors, region.name) if region else ((department.region,) if department else ()),
         topics=tuple(t.name for t in entry.topics),
         audience=tuple(dict.fromkeys(t.name for e in linked for t in e.audience)),
-        extra={"ask_count": entry.ask_count, "sources": [_source(o) for o in entry.occurrences]},
+        extra={"ask_count": entry.ask_count, "sources": [_source(o) for o in entry.occurrences], "policy": _relied_on(by_slug, entry)},
     )
+
+
+def _relied_on(by_slug: dict[str, Explainer], entry: FAQEntry) -> dict | None:
+    """The explainer a FAQ answer rests on (its first firm link), as slug, title and URL; None if none."""
+    for link in entry.firm_links:
+        if link.slug in by_slug:
+            return {"slug": link.slug, "title": by_slug[link.slug].title, "url": explainer_url(link.slug)}
+    return None
 
 
 def _source(occurrence) -> dict:
@@ -224,3 +233,9 @@ def _markdown() -> markdown.Markdown:
     if not hasattr(_per_thread, "markdown"):
         _per_thread.markdown = markdown.Markdown()
     return _per_thread.markdown
+
+
+def equivalences_of(site: Site) -> list[tuple[str, ...]]:
+    """The site's equivalence groups, the same for both search indexes: the starter lexicon,
+    content/synonyms.yml and the short forms its explainers define."""
+    return equivalence_groups(site.content.synonyms, (e.body for e in site.explainers))

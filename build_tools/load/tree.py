@@ -48,6 +48,7 @@ QA_DIR = "qa"
 DEPARTMENTS_FILE = "departments.yml"
 TAXONOMY_FILE = "taxonomy.yml"
 FAQ_LINKS_FILE = "faq-links.yml"
+SYNONYMS_FILE = "synonyms.yml"
 
 # Invisible characters no author means to write: C0 controls but tab and line breaks, DEL, C1 controls, and the
 # Unicode line and paragraph separators (YAML counts them as line breaks, JavaScript as ends of a string).
@@ -114,6 +115,7 @@ class LoadedTree:
     sessions: list[RawDocument]
     issues: list[Issue]
     faq_links: RawDocument | None = None
+    synonyms: RawDocument | None = None  # content/synonyms.yml, optional
 
 
 def shown_path(path: Path) -> str:
@@ -150,7 +152,9 @@ def load_tree(root: Path, cache: dict | None = None) -> LoadedTree:
     sessions = [read(p, issues) for p in _markdown_files(root / QA_DIR, inside, issues)]
     links_file = root / FAQ_LINKS_FILE
     faq_links = _load_registry(links_file, inside, issues) if links_file.exists() or links_file.is_symlink() else None
-    return LoadedTree(root, departments, taxonomy, policies, sessions, issues, faq_links)
+    synonyms_file = root / SYNONYMS_FILE
+    synonyms = _load_registry(synonyms_file, inside, issues) if synonyms_file.exists() or synonyms_file.is_symlink() else None
+    return LoadedTree(root, departments, taxonomy, policies, sessions, issues, faq_links, synonyms)
 
 
 def _load_cached(path: Path, issues: list[Issue], cache: dict) -> RawDocument:

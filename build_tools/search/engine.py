@@ -13,9 +13,9 @@ from typing import NamedTuple
 import numpy
 
 from build_tools.indexes.whoosh.reading import IndexMissing, IndexReader, Spelling
-from build_tools.search.request import FACETS, STATUS_NAMES, Hit, SearchRequest, SearchResponse, date_text
+from build_tools.search.request import FACETS, STATUS_NAMES, Answer, Hit, SearchRequest, SearchResponse, date_text
 from build_tools.search.snippets import Shown, shown, snippet
-from build_tools.text.analysis import Term, fold
+from build_tools.text.analysis import DOCNUM, Term, fold
 
 
 class Engine:
@@ -47,6 +47,9 @@ class Engine:
     CORRECTED_LENGTHS = range(2, Spelling.LONGEST + 1)
     CORRECTION_BUDGET = 0.05  # seconds
     DOCUMENT_CACHE = 1024  # documents (about 20 KB each for a long explainer)
+    REGION_BOOST = 0.05  # a region named in the query raises its documents by this share: a tie-breaker (more cost briefing questions, bench/search_dev.py)
+    ANSWERS = 3  # FAQ answers shown above the policies, at most
+    ANSWER_THRESHOLD = 0.7  # of the most the query's words could score (measured: bench/search_dev.py --answers)
 
     def __init__(self, folder: Path):
         self.reader = IndexReader(folder)  # raises IndexMissing
@@ -54,6 +57,7 @@ class Engine:
         self.ancestors = self.reader.ancestors
         self.postings = self.reader.postings
         self._norms = self._length_norms()
+        self._places = _place_names(self.ancestors)
         # The documents last shown: their stored fields are unpickled and their text cleaned of
         # markup and folded once, not for every hit (together half the time of a search).
         self._document = lru_cache(maxsize=self.DOCUMENT_CACHE)(self._read_document)
@@ -72,11 +76,46 @@ class Engine:
         self.reader.close()
 
     def search(self, request: SearchRequest) -> SearchResponse:
+        """The explainers that answer `request` (or, with kind=faq, the FAQ entries alone); by default
+        also up to ANSWERS FAQ answers above ANSWER_THRESHOLD, apart from the results."""
         terms = self.analyzer.analyze(request.query, "query") if request.query else []
-        response = self._run(request, terms)
+        ranked = request if request.kind else replace(request, kind="policy")  # an answer never takes a policy's place
+        response = self._run(ranked, terms)
+        if not request.kind:  # the kind facet still counts both kinds
+            matched = self._allowed(request) & (self.postings.matching(t.text for t in terms) if request.query else self.postings.everything)
+            response.facets["kind"] = self.postings.facet_counts(matched, ("kind",))["kind"]
+        if request.query and request.status and request.filters.get("status"):
+            response.hidden_by_status = self._hidden_by_status(ranked, terms)
+        if request.query and not request.kind and request.page == 1:
+            response.answers = self.answers(request, terms)
         if response.total == 0 and request.query:
             response.suggestions = self._suggestions(request, terms)
         return response
+
+    def answers(self, request: SearchRequest, terms: list[Term]) -> list[Answer]:
+        """Up to ANSWERS FAQ entries for the query, best first, each whose score is at least
+        ANSWER_THRESHOLD of the most the query's words could score (see relative_scores)."""
+        matched = self._allowed(replace(request, kind="faq")) & self.postings.matching(t.text for t in terms)
+        if not matched:
+            return []
+        answers = []
+        for docnum, score in self._best(terms, matched, self.ANSWERS, 0):
+            relative = score / self._most(terms)
+            if relative < self.ANSWER_THRESHOLD:
+                break
+            hit = self._document(docnum).hit
+            line = _first_line(self.reader.stored(docnum).get("summary") or "")
+            answers.append(Answer(hit.slug, hit.title, line, hit.url, round(float(relative), 4), hit.extra.get("policy")))
+        return answers
+
+    def _most(self, terms: list[Term]) -> float:
+        """The score a document holding every query word many times would approach: Σ boost·idf·(K1+1)."""
+        return sum(t.boost * self.postings.idf(t.text) * (self.K1 + 1) for t in _unique_per_position(terms)) or 1.0
+
+    def _hidden_by_status(self, request: SearchRequest, terms: list[Term]) -> int:
+        """How many documents match the query and every other filter but not the status asked for."""
+        others = self._allowed(replace(request, status=None)) & self.postings.matching(t.text for t in terms)
+        return (others & ~self.postings.with_value("status", STATUS_NAMES[request.filters["status"]])).bit_count()
 
     def _run(self, request: SearchRequest, terms: list[Term]) -> SearchResponse:
         matched = self._allowed(request)
@@ -88,24 +127,40 @@ class Engine:
         if request.sort == "date" or not request.query:
             ranked = self._newest(matched, wanted)
         else:
-            ranked = self._best(terms, matched, wanted)
+            ranked = self._best(terms, matched, wanted, self._named_regions(request.query))
         words = self.analyzer.words_to_mark(terms)
         start = (request.page - 1) * request.limit
         hits = [self._hit(docnum, float(score), words) for docnum, score in ranked[start : start + request.limit]]
         return SearchResponse(request.query, matched.bit_count(), hits, self.postings.facet_counts(matched, FACETS))
 
-    def _best(self, terms: list[Term], matched: int, wanted: int) -> list[tuple[int, float]]:
+    def _named_regions(self, query: str) -> int:
+        """The documents of the regions (and their sub-regions) the query names (北京 → 北京市), as bits."""
+        folded = fold(query)
+        bits = 0
+        for place, region in self._places.items():
+            if place in folded:
+                bits |= self.postings.with_value("region_path", region)
+        return bits
+
+    def _best(self, terms: list[Term], matched: int, wanted: int, regional: int = 0) -> list[tuple[int, float]]:
         """The `wanted` best documents among `matched` by BM25 over the query's terms;
-        a word's alternatives at one position (中小企业, 企业, 同义:…) each add their score."""
+        a word's alternatives at one position (中小企业, 企业, 同义:…) each add their score;
+        the documents of a region the query names (`regional`) raised by REGION_BOOST."""
         scores = numpy.zeros(len(self._norms), dtype=numpy.float64)
+        carries = numpy.zeros(len(self._norms), dtype=numpy.int64)  # how many of the query's 文号 a document carries
         factor = self.K1 + 1
         for term in _unique_per_position(terms):
             docnums, weights = self.postings.of(term.text)
             if len(docnums):
                 idf = self.postings.idf(term.text)
                 scores[docnums] += term.boost * idf * factor * weights / (weights + self._norms[docnums])
+                if DOCNUM.fullmatch(term.text):
+                    carries[docnums] += 1
+        if regional:
+            scores[_mask(regional, len(scores))] *= 1 + self.REGION_BOOST
         candidates = numpy.flatnonzero(_mask(matched, len(scores)))  # each holds a query word: its score is above 0
-        order = numpy.lexsort((candidates, -scores[candidates]))[:wanted]  # ties: lower docnum first
+        # a 文号 anywhere in the query puts every document carrying it first; ties: lower docnum first
+        order = numpy.lexsort((candidates, -scores[candidates], -carries[candidates]))[:wanted]
         return [(int(candidates[i]), scores[candidates[i]]) for i in order]
 
     def _newest(self, matched: int, wanted: int) -> list[tuple[int, float]]:
@@ -192,6 +247,29 @@ class Engine:
                 text[start:end] = options[0]
                 changed = True
         return "".join(text) if changed else None
+
+
+_REGION_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "省", "市", "区", "县")
+
+
+def _place_names(ancestors: dict[str, list[str]]) -> dict[str, str]:
+    """Each region's name and its short form (江苏省 → 江苏, 内蒙古自治区 → 内蒙古) → its name; 全国 left out."""
+    places: dict[str, str] = {}
+    for name, above in ancestors.items():
+        if not above and name == "全国":
+            continue
+        places[name] = name
+        for suffix in _REGION_SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                places.setdefault(name.removesuffix(suffix), name)
+                break
+    return places
+
+
+def _first_line(text: str, most: int = 80) -> str:
+    """The first non-empty line of an answer, cut at `most` characters."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return line if len(line) <= most else line[: most - 1] + "…"
 
 
 class _Document(NamedTuple):

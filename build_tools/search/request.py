@@ -21,6 +21,7 @@ STATUS_NAMES = {s.value: s.value for s in Status} | {
     "expired": Status.EXPIRED.value,
     "superseded": Status.SUPERSEDED.value,
 }
+ALL_STATUSES = "all"  # --status all / status=all: no status filter (the hint of a search that hides some)
 
 
 class BadRequest(UsageError, ValueError):
@@ -44,7 +45,7 @@ class SearchRequest:
 
     @property
     def filters(self) -> dict[str, str]:
-        return {name: value for name in FILTERS if (value := getattr(self, name))}
+        return {name: value for name in FILTERS if (value := getattr(self, name)) and not (name == "status" and value == ALL_STATUSES)}
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> SearchRequest:
@@ -75,8 +76,8 @@ class SearchRequest:
             raise BadRequest(f"page must be 1 or more, not {self.page}")
         if self.kind and self.kind not in KINDS:
             raise BadRequest(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
-        if self.status and self.status not in STATUS_NAMES:
-            raise BadRequest(f"status must be one of {', '.join(STATUS_NAMES)}, not {self.status!r}")
+        if self.status and self.status not in STATUS_NAMES and self.status != ALL_STATUSES:
+            raise BadRequest(f"status must be one of {', '.join(STATUS_NAMES)}, {ALL_STATUSES}, not {self.status!r}")
 
 
 def _integer(params: Mapping[str, str], name: str, default: int) -> int:
@@ -116,15 +117,34 @@ class Hit:
 _HIT_FIELDS = tuple(f.name for f in fields(Hit) if f.name != "extra")
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A FAQ answer shown above the policies: its question, one line of the answer, the policy it rests on."""
+
+    id: str
+    question: str
+    answer: str
+    url: str
+    score: float
+    policy: dict | None = None  # {"slug", "title", "url"} of the explainer the answer rests on
+
+    def to_json(self) -> dict:
+        """The answer as the API returns it."""
+        return {name: getattr(self, name) for name in ("id", "question", "answer", "url", "score")} | {"policy": dict(self.policy) if self.policy else None}
+
+
 @dataclass
 class SearchResponse:
-    """The results of a search: the hits of the page asked for, their total, the facet counts and any suggestions."""
+    """The results of a search: the hits of the page asked for, their total, the facet counts and any suggestions;
+    the FAQ answers shown apart (`answers`), and how many policies the status filter hid (`hidden_by_status`)."""
 
     query: str
     total: int
     results: list[Hit]
     facets: dict[str, dict[str, int]]
     suggestions: list[dict] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+    hidden_by_status: int = 0
 
     def to_json(self, with_extra: bool = False) -> dict:
         """The API's JSON; `with_extra` adds kind-specific data (a FAQ entry's ask count and sources).
@@ -137,6 +157,8 @@ class SearchResponse:
             "total": self.total,
             "results": [hit.to_json(with_extra) for hit in self.results],
             "facets": {name: dict(counts) for name, counts in self.facets.items()},
+            "answers": [answer.to_json() for answer in self.answers],
+            "hidden_by_status": self.hidden_by_status,
         }
         if self.suggestions:
             data["suggestions"] = [dict(suggestion) for suggestion in self.suggestions]

@@ -22,6 +22,7 @@ FILES = [
     "content/departments.yml",
     "content/policies/example-sme-loan-subsidy.md",
     "content/qa/example-briefing-2024-01-20.md",
+    "content/synonyms.yml",
     "content/taxonomy.yml",
     "mkdocs.yml",
     "requirements.txt",
@@ -37,7 +38,7 @@ def files_in(folder: Path) -> list[str]:
 def new_project(tmp_path: Path) -> Path:
     result = run_policy(tmp_path, "init", "my-site", "--site-name", "示例市政策解读")
     assert result.exit_code == 0, result.output
-    assert result.stdout.endswith("created the project my-site (10 files): run policy check and policy serve in it, then replace the examples\n")
+    assert result.stdout.endswith("created the project my-site (11 files): run policy check and policy serve in it, then replace the examples\n")
     return tmp_path / "my-site"
 
 

@@ -7,6 +7,7 @@ of the same build (the policy on every page, the allow-list): tests/site/test_pa
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from urllib.parse import quote
@@ -24,17 +25,18 @@ TAG = "引号\"'><script>window.__pwned='tag'</script>"
 BODY = """\
 正文<script>window.__pwned = "body script"; alert("body script")</script>
 
-<img src="https://img.example.invalid/b.png" onerror="window.__pwned = 'body img'; alert('body img')">
+<img src="../images/b.png" onload="window.__pwned = 'body img'; alert('body img')" onerror="window.__pwned = 'body img'">
 
 [点我](javascript:window.__pwned='body link') · <a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">数据</a>
 
-## 办理流程 <img src="https://img.example.invalid/h.png" onerror="window.__pwned = 'heading'">
+## 办理流程 <img src="../images/b.png" onload="window.__pwned = 'heading'" onerror="window.__pwned = 'heading'">
 
 ## 申请条件 {: id='x" onfocus="window.__pwned = 'toc'; alert('toc')" autofocus tabindex="1' }
 
 <details open ontoggle="window.__pwned = 'details'; alert('details')"><summary>展开</summary>内容</details>
 """
 PLANTED = "policies/planted/"
+ONE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 
 # Every Content-Security-Policy violation of a page, from the start of its document.
 RECORD_VIOLATIONS = """window.__violations = [];
@@ -47,6 +49,8 @@ def planted_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("no-script")
     content = folder / "content"
     shutil.copytree(MINI, content)
+    # an image of the site (one from another site is a check error): its onload would run if kept
+    write(folder / "static/images", "b.png", base64.b64decode(ONE_PIXEL_PNG))
     quoted = lambda text: json.dumps(text, ensure_ascii=False)  # noqa: E731  # a JSON string is a YAML string
     write(
         content,

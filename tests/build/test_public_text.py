@@ -216,10 +216,11 @@ def test_search_and_faq_ask_answer_without_personal_data(planted_build):
     queries = ["退税", "社保卡 激活", *PLANTED.values(), SPLIT.replace("\n", " "), "4444", "2468", "金花"]
     masked_found, leaked = set(), []
     for query in queries:
-        for command in (["search", query], ["faq", "ask", query]):
+        for command in (["search", query], ["search", query, "--kind", "faq"], ["faq", "ask", query]):
             result = run_policy(folder, *command, "--index", str(folder / "index"), "--json")
             assert result.exit_code == 0, result.output
-            answer = "\n".join(_strings(json.loads(result.output)["results"]))  # its "query" repeats the question asked
+            shown = {key: value for key, value in json.loads(result.output).items() if key != "query"}  # "query" repeats the question asked
+            answer = "\n".join(_strings(shown))  # results and the answers block alike
             leaked += leaks(answer, " ".join(command))
             masked_found |= {command[0]} if "139****5678" in answer else set()
     assert leaked == []

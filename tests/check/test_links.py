@@ -53,6 +53,16 @@ def test_an_image_in_the_static_folder_passes(project):
     assert run_check(project).exit_code == 0
 
 
+def test_an_image_from_another_site_is_an_error_the_security_policy_would_hide_it(project):
+    body = "![流程图](https://www.example.gov.cn/flow.png)\n\n<img src=\"http://example.com/seal.png\">\n"
+    write(project / "content", "policies/links.md", VALID_EXPLAINER.replace("正文。\n", body))
+    result = run_check(project)
+    assert result.exit_code == 1
+    lines = [line for line in result.stdout.splitlines() if "另一个" in line or "别的网站" in line]
+    assert [line.split(": body: ")[0] for line in lines] == ["content/policies/links.md:10", "content/policies/links.md:12"]
+    assert all("static/images/" in line for line in lines)
+
+
 def test_links_in_sessions_are_checked_from_their_page(project):
     session = (project / "content/qa/live-2023.md").read_text(encoding="utf-8")
     write(project / "content", "qa/live-2023.md", session + "\n详见[解读](../policies/economy-2023.md)和[错误](economy-2023.md)。\n")

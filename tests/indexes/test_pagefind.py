@@ -20,7 +20,7 @@ from build_tools.indexes.documents import documents_of
 from build_tools.indexes.pagefind import SiteSearchError, service as pagefind_module, writer as writer_module
 from build_tools.indexes.pagefind.browser import IndexedText, browser_data
 from build_tools.indexes.pagefind.canonical import BUILD_LENGTH, SIGNATURE, canonical_files
-from build_tools.indexes.pagefind.records import filters_of, record_html
+from build_tools.indexes.pagefind.records import filters_of, meta_of, record_html, script_of, twin_key
 from build_tools.indexes.pagefind.tokens import common_terms, encode_word, token_of, tokens_of, weighted_texts
 from build_tools.indexes.pagefind.writer import write_site_search
 from conftest import BUILD_DATE as TODAY
@@ -79,6 +79,38 @@ def test_common_words_come_first_and_every_word_keeps_its_weight(mini_site):
     assert first_rare > 0 and not common_tokens & set(tokens[first_rare:])
 
 
+def test_a_twin_in_the_other_script_shares_its_key_and_copies_of_a_docnum_too():
+    import dataclasses
+    import datetime as dt
+
+    from build_tools.indexes.documents import SearchDocument
+
+    def policy(slug, title, number=""):
+        return SearchDocument(id=f"policy:{slug}", kind="policy", slug=slug, url=f"policies/{slug}/", title=title, summary="", body="",
+                              published=dt.date(2023, 1, 1), status="现行有效", department=("省科技厅",), region="江苏省",
+                              region_path=("江苏省",), number=number)
+
+    simplified = policy("a", "“苏创融”科技型中小企业纯信用贷款解读")
+    traditional = policy("a-hant", "「蘇創融」科技型中小企業純信用貸款解讀（繁體版）")
+    assert twin_key(simplified) == twin_key(traditional) and script_of(simplified) == "简" and script_of(traditional) == "繁"
+    assert twin_key(policy("b", "另一项政策")) != twin_key(simplified)
+    # the same 文号 written two ways, whatever the titles: copies of one document
+    one, other = policy("c", "通知", "苏政发〔2023〕1号"), policy("d", "转发的通知", "苏政发[2023]1号")
+    assert twin_key(one) == twin_key(other) != twin_key(policy("e", "通知", "苏政发〔2023〕2号"))
+    meta = meta_of(traditional)
+    assert meta["twin"] == twin_key(traditional) and meta["script"] == "繁" and meta["twin"].startswith("址")
+    faq = dataclasses.replace(simplified, kind="faq", extra={"policies": [{"slug": "a", "title": "苏创融"}]})
+    assert "twin" not in meta_of(faq) and (meta_of(faq)["policy"], meta_of(faq)["policy_url"]) == ("苏创融", "址policies/a/")
+
+
+def test_browser_data_lists_question_words_to_cut(mini_site):
+    data = browser_data(IndexedText.of(documents_of(mini_site)), Analyzer(mini_site.content.taxonomy.synonym_groups()), mini_site.content.taxonomy)
+    assert {"能不能", "怎么办", "需要什么手续"} <= set(data["fillers"])
+    assert not {"企业", "社保", "吧"} & set(data["fillers"])  # content words (and 酒吧's 吧) stay
+    assert data["policyPages"] == sum(d.kind == "policy" for d in documents_of(mini_site)) > 0
+    assert "(?P<" not in data["docnum"] + data["docnumTyped"]  # JavaScript's named groups
+
+
 def test_browser_data_maps_traditional_characters_of_the_site_only(mini_site):
     documents = documents_of(mini_site)
     data = browser_data(IndexedText.of(documents), Analyzer(mini_site.content.taxonomy.synonym_groups()), mini_site.content.taxonomy)
@@ -113,7 +145,7 @@ def _bundle(folder: Path):
     return meta, fragments, words
 
 
-def test_pages_come_oldest_first_and_every_word_finds_the_same_pages(mini_site, tmp_path, monkeypatch):
+def test_pages_come_explainers_then_faq_oldest_first_and_every_word_finds_the_same_pages(mini_site, tmp_path, monkeypatch):
     monkeypatch.setattr(pagefind_module, "canonical_files", lambda files: files)
     write_site_search(mini_site, tmp_path / "raw")
     raw = tmp_path / "raw" / "pagefind"
@@ -122,8 +154,9 @@ def test_pages_come_oldest_first_and_every_word_finds_the_same_pages(mini_site, 
     _, _, raw_words = _bundle(tmp_path / "raw" / "pagefind")
     meta, fragments, words = _bundle(tmp_path / "canonical" / "pagefind")
     assert words == raw_words and len(words) > 100
-    dates = [fragment["meta"]["date"] for fragment in fragments]
-    assert dates == sorted(dates) and meta[4] == []  # date order is page number order
+    order = [(fragment["meta"]["kind"] != "policy", fragment["meta"]["date"]) for fragment in fragments]
+    assert order == sorted(order) and meta[4] == []  # explainers then FAQ entries, each by date: page number order
+    assert {kind for kind, _ in order} == {False, True}
     assert [int(name[BUILD_LENGTH:][::-1], 36) for name, _ in meta[1]] == list(range(len(fragments)))
     raw_meta, raw_fragments, _ = _bundle(tmp_path / "raw" / "pagefind")
     raw_counts = {fragment["url"]: count for fragment, (_, count) in zip(raw_fragments, raw_meta[1])}
@@ -198,7 +231,7 @@ def test_a_failed_site_search_leaves_the_previous_site_untouched(content, tmp_pa
     build(options(tmp_path, content))
     before = digest(tmp_path / "site")
 
-    def failing(documents, taxonomy, folder):
+    def failing(documents, taxonomy, folder, equivalents=None):
         raise SiteSearchError("Pagefind 生成搜索索引失败 / Pagefind failed to write the search index")
 
     monkeypatch.setattr(build_module, "write_search_bundle", failing)

@@ -60,7 +60,7 @@ def test_api_returns_the_search_json(index_dir):
     status, body = call(SearchApp(index_dir), "/api/search", "q=%E7%95%99%E6%8A%B5%E9%80%80%E7%A8%8E&limit=5")
     assert status == 200
     assert body["query"] == "留抵退税" and body["results"][0]["slug"] == "refund-2023"
-    assert set(body) == {"query", "total", "results", "facets"}
+    assert set(body) == {"query", "total", "results", "facets", "answers", "hidden_by_status"}
 
 
 def test_api_filters(index_dir):
@@ -68,12 +68,15 @@ def test_api_filters(index_dir):
     assert {hit["slug"] for hit in body["results"]} == {"economy-2023", "economy-2022", "loan-2027"}
 
 
-@pytest.mark.parametrize("query, message", [
-    ("limit=500", "limit must be between 1 and 100, not 500"),
-    ("limit=abc", "limit must be a whole number, not 'abc'"),
-    ("sort=best", "sort must be one of relevance, date, not 'best'"),
-    ("colour=red", "unknown parameter colour"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("limit=500", "limit must be between 1 and 100, not 500"),
+        ("limit=abc", "limit must be a whole number, not 'abc'"),
+        ("sort=best", "sort must be one of relevance, date, not 'best'"),
+        ("colour=red", "unknown parameter colour"),
+    ],
+)
 def test_api_bad_parameters_get_400_with_a_message(index_dir, query, message):
     status, body = call(SearchApp(index_dir), "/api/search", query)
     assert status == 400 and message in body["error"]
@@ -110,8 +113,12 @@ def _get(url: str, deadline: float) -> tuple[int, dict]:
 
 def test_policy_api_serves_on_127_0_0_1(index_dir):
     port = _free_port()
-    process = subprocess.Popen([str(Path(sys.executable).parent / "policy"), "api", "--index", str(index_dir), "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "policy"), "api", "--index", str(index_dir), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         status, body = _get(f"http://127.0.0.1:{port}/api/search?q=%E8%B4%B4%E6%81%AF", time.monotonic() + 60)
         assert status == 200 and body["results"][0]["slug"] == "loan-2027"
@@ -165,12 +172,15 @@ SECURITY_HEADERS = {
 }
 
 
-@pytest.mark.parametrize("path, query, status", [
-    ("/api/search", "q=%E8%B4%B4%E6%81%AF", 200),
-    ("/api/faq", "q=%E8%B5%84%E9%87%91", 200),
-    ("/api/search", "limit=0", 400),
-    ("/api/other", "", 404),
-])
+@pytest.mark.parametrize(
+    "path, query, status",
+    [
+        ("/api/search", "q=%E8%B4%B4%E6%81%AF", 200),
+        ("/api/faq", "q=%E8%B5%84%E9%87%91", 200),
+        ("/api/search", "limit=0", 400),
+        ("/api/other", "", 404),
+    ],
+)
 def test_every_api_answer_carries_the_security_headers(index_dir, path, query, status):
     answered, headers, _ = asyncio.run(call_async(SearchApp(index_dir), path, query))
     assert answered == status
@@ -236,10 +246,23 @@ def _small_index(folder: Path, words: str, count: int) -> None:
     from build_tools.indexes.whoosh.writing import write_index
     from build_tools.text.analysis import Analyzer
 
-    documents = [SearchDocument(id=f"policy:p{i}", kind="policy", slug=f"p{i}", url=f"policies/p{i}/", title=f"{words} {i}",
-                                summary="", body=words, published=dt.date(2024, 1, 1 + i), status="现行有效",
-                                department=("人社厅",), region="江苏省", region_path=("江苏省",))
-                 for i in range(count)]
+    documents = [
+        SearchDocument(
+            id=f"policy:p{i}",
+            kind="policy",
+            slug=f"p{i}",
+            url=f"policies/p{i}/",
+            title=f"{words} {i}",
+            summary="",
+            body=words,
+            published=dt.date(2024, 1, 1 + i),
+            status="现行有效",
+            department=("人社厅",),
+            region="江苏省",
+            region_path=("江苏省",),
+        )
+        for i in range(count)
+    ]
     write_index(documents, Analyzer(), {}, folder, workers=1)
 
 
@@ -281,8 +304,12 @@ def test_a_rebuilt_index_is_picked_up_while_searches_run(index_dir, tmp_path):
 
 def test_policy_api_with_two_workers_answers_with_the_security_headers(index_dir):
     port = _free_port()
-    process = subprocess.Popen([str(Path(sys.executable).parent / "policy"), "api", "--index", str(index_dir), "--port", str(port), "--workers", "2"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "policy"), "api", "--index", str(index_dir), "--port", str(port), "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         status, body = _get(f"http://127.0.0.1:{port}/api/search?q=%E8%B4%B4%E6%81%AF", time.monotonic() + 90)
         assert status == 200 and body["results"][0]["slug"] == "loan-2027"

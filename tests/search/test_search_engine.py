@@ -75,7 +75,7 @@ def test_facets_count_every_match_not_only_the_page(engine):
 
 def test_json_shape(engine):
     data = engine.search(SearchRequest(query="小微企业按月申请", limit=2)).to_json()
-    assert set(data) == {"query", "total", "results", "facets"}
+    assert set(data) == {"query", "total", "results", "facets", "answers", "hidden_by_status"}
     assert set(data["results"][0]) == {"slug", "kind", "title", "url", "score", "snippet", "department", "region", "status", "published"}
     first = data["results"][0]
     assert first["url"] == "policies/refund-2023/" and first["published"] == "2023-03-01" and first["kind"] == "policy"
@@ -84,7 +84,9 @@ def test_json_shape(engine):
 
 def test_no_query_lists_newest_first_and_sort_by_date(engine):
     assert slugs(engine) == ["loan-2027", "refund-2023", "economy-2023", "economy-2022"]
-    assert slugs(engine, query="措施", sort="date") == sorted(slugs(engine, query="措施"), key=["loan-2027", "refund-2023", "economy-2023", "economy-2022"].index)
+    assert slugs(engine, query="措施", sort="date") == sorted(
+        slugs(engine, query="措施"), key=["loan-2027", "refund-2023", "economy-2023", "economy-2022"].index
+    )
 
 
 def test_no_hits_suggest_a_correction(engine):
@@ -106,14 +108,17 @@ def test_paging(engine):
     assert len(first) == 2 and len(second) == 2 and not set(first) & set(second)
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"limit": "101"}, "limit must be between 1 and 100"),
-    ({"limit": "x"}, "limit must be a whole number"),
-    ({"sort": "random"}, "sort must be one of relevance, date"),
-    ({"status": "valid"}, "status must be one of"),
-    ({"kind": "news"}, "kind must be one of policy, faq"),
-    ({"color": "red"}, "unknown parameter color"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"limit": "101"}, "limit must be between 1 and 100"),
+        ({"limit": "x"}, "limit must be a whole number"),
+        ({"sort": "random"}, "sort must be one of relevance, date"),
+        ({"status": "valid"}, "status must be one of"),
+        ({"kind": "news"}, "kind must be one of policy, faq"),
+        ({"color": "red"}, "unknown parameter color"),
+    ],
+)
 def test_bad_parameters_are_explained(params, message):
     with pytest.raises(BadRequest, match=message):
         SearchRequest.from_params(params)
@@ -138,9 +143,20 @@ def test_an_index_written_by_several_workers_answers_as_one_written_by_one(tmp_p
     from build_tools.indexes.documents import SearchDocument, SearchDocuments
 
     documents = [
-        SearchDocument(id=f"policy:p{i}", kind="policy", slug=f"p{i}", url=f"policies/p{i}/", title=f"第{i}号 稳岗补贴",
-                       summary="", body=("稳岗补贴 中小企业" if i % 3 else "房租减免") + f" 编号{i}", published=dt.date(2024, 1, 1 + i % 28),
-                       status="现行有效", department=("人社厅",), region="江苏省", region_path=("江苏省",))
+        SearchDocument(
+            id=f"policy:p{i}",
+            kind="policy",
+            slug=f"p{i}",
+            url=f"policies/p{i}/",
+            title=f"第{i}号 稳岗补贴",
+            summary="",
+            body=("稳岗补贴 中小企业" if i % 3 else "房租减免") + f" 编号{i}",
+            published=dt.date(2024, 1, 1 + i % 28),
+            status="现行有效",
+            department=("人社厅",),
+            region="江苏省",
+            region_path=("江苏省",),
+        )
         for i in range(12)
     ]
     monkeypatch.setattr(engine_module, "PARALLEL_FROM", 4)
@@ -167,12 +183,17 @@ def test_an_index_written_by_several_workers_answers_as_one_written_by_one(tmp_p
             shared = engine_module.SharedIndexWriter(SearchDocuments.of(documents), Analyzer(), {}, folder, first=count)
             shared.commit(shared.write_runs(), first=first.segments())
             assert len(first.segments()) == -(-count // 2)
+
         return write
 
     answers = []
-    for name, write in (("one", lambda folder: by_workers(1, folder)), ("two", lambda folder: by_workers(2, folder)),
-                        ("shared", shared_with_a_child), ("early", first_ones_written_early(True)),
-                        ("stopped", first_ones_written_early(False))):
+    for name, write in (
+        ("one", lambda folder: by_workers(1, folder)),
+        ("two", lambda folder: by_workers(2, folder)),
+        ("shared", shared_with_a_child),
+        ("early", first_ones_written_early(True)),
+        ("stopped", first_ones_written_early(False)),
+    ):
         folder = tmp_path / name
         folder.mkdir()
         write(folder)
@@ -226,8 +247,7 @@ def test_postings_handed_over_in_blocks_are_written_as_whoosh_writes_them_one_by
         for document in documents:
             writer.add_document(**writing._fields_of(document))
         segment = writer._finalize_segment()
-        written[name] = {path.name.replace(segment.segment_id(), "*"): path.read_bytes()
-                         for path in folder.iterdir() if segment.segment_id() in path.name}
+        written[name] = {path.name.replace(segment.segment_id(), "*"): path.read_bytes() for path in folder.iterdir() if segment.segment_id() in path.name}
     assert {"*.pst", "*.trm"} <= set(written["blocks"]) and len(documents) > 3 * 128
     assert written["blocks"] == written["one_by_one"]
 
@@ -296,10 +316,23 @@ def test_an_open_engine_keeps_reading_its_own_folder_after_a_build_swaps_in_anot
     from build_tools.indexes.documents import SearchDocument
 
     def index_of(name: str, words: str, count: int) -> None:
-        documents = [SearchDocument(id=f"policy:{name}{i}", kind="policy", slug=f"{name}{i}", url=f"policies/{name}{i}/",
-                                    title=f"{words} {i}", summary="", body=words, published=dt.date(2024, 1, 1 + i),
-                                    status="现行有效", department=("人社厅",), region="江苏省", region_path=("江苏省",))
-                     for i in range(count)]
+        documents = [
+            SearchDocument(
+                id=f"policy:{name}{i}",
+                kind="policy",
+                slug=f"{name}{i}",
+                url=f"policies/{name}{i}/",
+                title=f"{words} {i}",
+                summary="",
+                body=words,
+                published=dt.date(2024, 1, 1 + i),
+                status="现行有效",
+                department=("人社厅",),
+                region="江苏省",
+                region_path=("江苏省",),
+            )
+            for i in range(count)
+        ]
         (tmp_path / name).mkdir()
         write_index(documents, Analyzer(), {}, tmp_path / name, workers=1)
 

@@ -25,7 +25,7 @@ QUOTED_ID = 'x" onfocus="window.__pwned = 1" autofocus tabindex="1'  # an attr_l
 PLANTED_BODY = f"""\
 正文<script>window.__pwned = "script"</script>
 
-<img src="https://img.example.invalid/x.png" onerror="window.__pwned = 'img'">
+<img src="../images/x.png" onerror="window.__pwned = 'img'">
 
 [点我](javascript:window.__pwned=1) 和 <a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">数据</a>
 
@@ -62,6 +62,7 @@ def planted_site(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("planted")
     content = folder / "content"
     shutil.copytree(MINI, content)
+    write(folder / "static/images", "x.png", b"\x89PNG")  # an image of the site: one from another site is a check error
     write(content, "policies/planted.md", VALID_EXPLAINER.replace("正文。", PLANTED_BODY))
     build(build_options(folder, content))
     return folder / "site"

@@ -3,7 +3,9 @@
 Written next to the site as `assets/sitesearch-data.json` and loaded by the
 search and matching pages: a traditional → simplified character map (only
 characters whose simplified form occurs in the site: no other character can
-match anything), the stop words, the synonym groups, the 文号 pattern and the
+match anything), the stop words and question/filler phrases (ours, cut before
+segmenting, and the analyzer's QUERY_FILLERS, dropped as words), the equivalence
+groups (text/lexicon.py) and the synonym groups, the 文号 pattern and the
 region tree, and the statuses the `status` filter holds (pages in force are
 not listed there). Generated from the very functions the index used, so the
 two cannot drift apart.
@@ -17,9 +19,20 @@ from collections.abc import Iterable
 from build_tools.indexes.documents import SearchDocument
 from build_tools.indexes.pagefind.canonical import BUILD_LENGTH
 from build_tools.indexes.pagefind.records import filters_of
-from build_tools.indexes.pagefind.tokens import CODE, GROUP_MARKER
+from build_tools.indexes.pagefind.tokens import CODE, EQUIVALENT_MARKER, GROUP_MARKER
 from build_tools.models import Taxonomy
+from build_tools.text import analysis as analysis_module
 from build_tools.text.analysis import DOCNUM, STOP_WORDS, Analyzer, fold
+
+# Question and filler phrases the browser cuts out of a query before segmenting it (the
+# browser's segmenter splits them differently from rjieba, so the stop words alone miss
+# them): they say how the visitor asks, not what about. Longest first when matched.
+FILLERS = tuple(
+    """能不能 可不可以 可以不可以 是不是 有没有 要不要 会不会 行不行 怎么办 怎么样 怎么算 怎么弄 怎样 怎么 如何 为什么
+    需要什么手续 需要哪些手续 需要什么材料 需要哪些材料 要什么手续 什么手续 要交吗 该怎么 应该 可以吗 能吗 行吗
+    请问 一下 多少钱 多少 哪些 哪个 哪里 哪儿 什么 是否 能否 可否 有哪些 有什么 我们 我司 我家 咱们 本公司 自己 这种 那种
+    这个 那个 这些 那些 还能 还要 还是 现在 今年 目前""".split()
+)
 
 # Ranges searched for traditional characters: CJK Extension A, Unified Ideographs, Compatibility Ideographs.
 _HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
@@ -32,6 +45,7 @@ class IndexedText:
     def __init__(self) -> None:
         self.characters: set[str] = set()
         self.statuses: set[str] = set()
+        self.policies = 0  # explainers: Pagefind's first pages (writer.py)
 
     @classmethod
     def of(cls, documents: Iterable[SearchDocument]) -> IndexedText:
@@ -42,6 +56,7 @@ class IndexedText:
 
     def add(self, d: SearchDocument) -> None:
         self.statuses.update(filters_of(d)["status"])
+        self.policies += d.kind == "policy"
         for text in (d.title, d.summary, d.body, d.number, d.policy_title, *d.tags, *d.topics, *d.audience):
             self.characters.update(text)
 
@@ -50,17 +65,28 @@ def browser_data(indexed: IndexedText, analyzer: Analyzer, taxonomy: Taxonomy) -
     """What the browser needs to analyse a query as the index was analysed (sitesearch-data.json)."""
     return {
         "buildLength": BUILD_LENGTH,
+        "policyPages": indexed.policies,
         "lapsed": sorted(indexed.statuses),
         "code": CODE,
         "groupMarker": GROUP_MARKER,
         "t2s": folding_map(site_characters(indexed, taxonomy)),
         "stopWords": sorted(STOP_WORDS),
+        "fillers": sorted(FILLERS),
+        "queryFillers": sorted(getattr(analysis_module, "QUERY_FILLERS", ())),
+        "equivalentMarker": EQUIVALENT_MARKER,
+        "equivalents": [list(group) for group in getattr(analyzer, "equivalent_groups", ())],
         "synonyms": [list(group) for group in analyzer.synonym_groups],
         "docnum": DOCNUM.pattern.replace("(?P<", "(?<"),
+        "docnumTyped": _js_pattern(getattr(analysis_module, "DOCNUM_UNBRACKETED", None)),
         "regions": [{"name": r.name, "ancestors": list(r.ancestors)} for r in taxonomy.regions],
         "topics": [t.name for t in taxonomy.topics],
         "audiences": [t.name for t in taxonomy.audiences],
     }
+
+
+def _js_pattern(pattern) -> str:
+    """A Python regular expression (named groups) as JavaScript reads it; "" for none."""
+    return pattern.pattern.replace("(?P<", "(?<") if pattern is not None else ""
 
 
 def browser_data_json(indexed: IndexedText, analyzer: Analyzer, taxonomy: Taxonomy) -> str:

@@ -193,17 +193,18 @@ def _rewrite_filter(files: Files, published: Files, old_name: str) -> str:
 
 def _rename_fragments(files: Files, published: Files, build: str, pages: list) -> list:
     """Fragments under short sequential names, without their content, after checking that
-    pages are in date order; the pages' [name, rounded word count]."""
+    pages are in date order (explainers, then FAQ entries: see writer.py); the pages' [name, rounded word count]."""
     renamed = []
-    previous_date = ""
+    previous = (False, "")
     for number, (old_name, word_count) in enumerate(pages):
         new_name = build + _counter(number)
         path = f"fragment/{old_name}.pf_fragment"
         fragment = without_content(take(files, path, "fragment"), path)
         date = fragment["meta"].get("date")
-        if date is None or date < previous_date:
+        order = (fragment["meta"].get("kind") != "policy", date or "")  # explainers first, then FAQ entries
+        if date is None or order < previous:
             raise BundleFormatError(f"page {fragment['url']} has no date or is out of date order: Pagefind did not keep the records' order")
-        previous_date = date
+        previous = order
         published[f"fragment/{new_name}.pf_fragment"] = packed(fragment_payload(fragment), _MANY)
         renamed.append([new_name, _rounded_count(word_count)])
     return renamed

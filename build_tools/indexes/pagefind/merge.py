@@ -56,6 +56,7 @@ _REWRITTEN_LEVEL = 0  # fragments, filters and metadata: canonical.py unpacks an
 class _Shard:
     first_page: int  # its page 0 in the joined bundle
     chunks: list[str]  # its index chunks as Pagefind wrote them, in word order: their keys in BundleMerger.waiting_chunks
+    meta_fields: list[str] = field(default_factory=list)  # its pages' metadata names, sorted: a meta position names one by its place
 
 
 @dataclass
@@ -93,7 +94,7 @@ class BundleMerger:
             key = f"{len(self.shards)}/{chunk}"  # two shards may name a chunk alike
             self.waiting_chunks[key] = take(files, f"index/{chunk}.pf_index", "index chunk")
             chunks.append(key)
-        self.shards.append(_Shard(first_page, chunks))
+        self.shards.append(_Shard(first_page, chunks, sorted(meta[_META_FIELDS])))
         for path, data in files.items():
             self.other_files.setdefault(path, data)
         files.clear()
@@ -128,7 +129,8 @@ class BundleMerger:
         # Nothing here makes cyclic garbage, and the collector would walk the decoded chunks of every
         # shard over and over (at 5,000 explainers: 27 of the 31 seconds decoding took).
         with collector_paused():
-            for number, (first, last, words) in enumerate(_named_ranges(_chunked(_merged_words(self.shards, self.waiting_chunks)))):
+            words_in_order = _merged_words(self.shards, self.waiting_chunks, sorted(self.meta_fields))
+            for number, (first, last, words) in enumerate(_named_ranges(_chunked(words_in_order))):
                 name = f"{self.language}_m{number}"
                 published[f"index/{name}.pf_index"] = packed(cbor2.dumps([words]), _CHUNK_LEVEL)
                 chunks.append([first, last, name])
@@ -152,21 +154,29 @@ def _one_language(entry: dict) -> list:
     return languages
 
 
-def _words_of(shard: _Shard, waiting_chunks: Files) -> Iterator[tuple[str, int, list]]:
-    """(word, its shard's first page, [word, pages, variants]) in word order, one chunk read and decoded at a time."""
+def _words_of(shard: _Shard, waiting_chunks: Files, meta_fields: list[str] | None = None) -> Iterator[tuple[str, int, list]]:
+    """(word, its shard's first page, [word, pages, variants]) in word order, one chunk read and decoded at a time.
+    A word's metadata positions name their field by its place in the sorted field names (-1 the
+    first): a shard whose pages have fewer fields has them renumbered to `meta_fields`' places."""
+    renumbered = None
+    if meta_fields is not None and shard.meta_fields != meta_fields:
+        renumbered = {-(i + 1): -(meta_fields.index(name) + 1) for i, name in enumerate(shard.meta_fields)}
     while shard.chunks:
         words = cbor2.loads(unpacked(waiting_chunks.pop(shard.chunks.pop(0)), "index chunk"))[0]
         words.reverse()
         while words:  # each word let go once merged: every shard holds the rest of one chunk while they are merged
             word = words.pop()
+            if renumbered:
+                for page in word[_WORD_PAGES]:
+                    page[_PAGE_META_POSITIONS] = [renumbered.get(p, p) for p in page[_PAGE_META_POSITIONS]]
             yield word[_WORD], shard.first_page, word
 
 
-def _merged_words(shards: list[_Shard], waiting_chunks: Files) -> Iterator[list]:
-    """Each word once, in word order, with the pages of every shard that has it."""
+def _merged_words(shards: list[_Shard], waiting_chunks: Files, meta_fields: list[str] | None = None) -> Iterator[list]:
+    """Each word once, in word order, with the pages of every shard that has it (`meta_fields`: the joined bundle's)."""
     current: list | None = None
     last_page = 0  # absolute number of the current word's last page so far
-    for text, first_page, word in heapq.merge(*(_words_of(shard, waiting_chunks) for shard in shards), key=lambda item: item[0]):
+    for text, first_page, word in heapq.merge(*(_words_of(shard, waiting_chunks, meta_fields) for shard in shards), key=lambda item: item[0]):
         if word[_WORD_VARIANTS]:
             raise BundleFormatError(f"unexpected Pagefind index: variants of the word {text}")
         pages = word[_WORD_PAGES]

@@ -9,13 +9,15 @@ filter values go in attributes, so they are stored but never indexed as words.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import re
 from collections.abc import Iterable
 
 from build_tools.indexes.documents import SearchDocument
 from build_tools.indexes.pagefind.tokens import weighted_texts
 from build_tools.models import Status
-from build_tools.text.analysis import Analyzer
+from build_tools.text.analysis import DOCNUM, Analyzer, fold, normalise_docnum
 
 # Filters the search page shows as facets, in this order; `kind` is ready for FAQ pages.
 # Every value costs the first query bytes (Pagefind loads all filters to count them), so
@@ -39,9 +41,44 @@ def filters_of(document: SearchDocument) -> dict[str, tuple[str, ...]]:
     }
 
 
+# Pagefind indexes metadata values as words too: values of ours start with a Han character, so
+# that no query token (ASCII letters and digits) can be the start of one.
+MARK = "址"
+
+# A version "in traditional script" says so in its title; the twin's title is the same without it.
+_SCRIPT_NOTE = re.compile(r"[（(【\[]?\s*(繁体|正体)(中文)?(版|版本)?\s*[）)】\]]?")
+
+
+def twin_key(document: SearchDocument) -> str:
+    """What an explainer and its version in the other script share: the `twin` the front matter
+    names (when the search document carries one), else its 文号, else its title folded to
+    simplified without a "繁体版" note and punctuation (「」 or “”); a short hash. Copies in the same script share it too:
+    the browser groups only results of different scripts (see `script_of`)."""
+    if document.kind != "policy":
+        return ""
+    twin = getattr(document, "twin", "") or ""
+    if twin:
+        key = "twin:" + min(twin, document.slug)
+    elif match := DOCNUM.search(fold(document.number or "")):
+        key = "docnum:" + normalise_docnum((match["prefix"] or "")[-3:], match["year"], match["number"])
+    else:
+        key = "title:" + _PUNCTUATION.sub("", _SCRIPT_NOTE.sub("", fold(document.title)))
+    return MARK + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+def script_of(document: SearchDocument) -> str:
+    """ "繁" when the title is in traditional script (folding changes it), else "简"."""
+    return "繁" if fold(document.title) != document.title.translate(_HALF_WIDTH_ONLY).lower() else "简"
+
+
+_PUNCTUATION = re.compile(r"[^\w]+")
+_HALF_WIDTH_ONLY = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def meta_of(document: SearchDocument) -> dict[str, str]:
-    """What a result shows without opening the page."""
-    return {
+    """What a result shows without opening the page; for an explainer also its twin key and script,
+    for a FAQ entry the explainer its answer relies on (when the search document names it)."""
+    meta = {
         "title": document.title,
         "kind": document.kind,
         "department": "、".join(document.department),
@@ -50,6 +87,27 @@ def meta_of(document: SearchDocument) -> dict[str, str]:
         "date": document.published.isoformat(),
         "summary": document.summary,
     }
+    if document.kind == "policy":
+        meta["twin"] = twin_key(document)
+        meta["script"] = script_of(document)
+    else:
+        policy = _relied_on(document)
+        if policy:
+            meta["policy"], meta["policy_url"] = policy[0], MARK + policy[1]
+    return meta
+
+
+def _relied_on(document: SearchDocument) -> tuple[str, str] | None:
+    """(title, URL) of the first explainer a FAQ entry's answer relies on, if its document says."""
+    extra = document.extra or {}
+    single = extra.get("policy")
+    if isinstance(single, dict) and single.get("title") and (single.get("url") or single.get("slug")):
+        return single["title"], single.get("url") or f"policies/{single['slug']}/"
+    for key in ("policies", "links"):
+        for item in extra.get(key) or ():
+            if isinstance(item, dict) and item.get("title") and (item.get("url") or item.get("slug")):
+                return item["title"], item.get("url") or f"policies/{item['slug']}/"
+    return None
 
 
 def record_html(analyzer: Analyzer, document: SearchDocument, common: dict[str, int] | None = None) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from build_tools.indexes.documents import SearchDocument
+from build_tools.text import analysis
 from build_tools.text.analysis import SYNONYM_PREFIX, Analyzer
 
 SYMBOLS = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -28,8 +29,11 @@ SHORT, LONG = 3, 4  # symbols of a character's code, and after the escape symbol
 ESCAPE = SYMBOLS[-1]
 _SHORT_LIMIT = (len(SYMBOLS) - 1) * len(SYMBOLS) ** (SHORT - 1)
 CODE = {"symbols": SYMBOLS, "short": SHORT, "long": LONG}
-# A synonym group's token: this marker, then the group's canonical name.
+# A synonym group's token: this marker, then the group's canonical name; an equivalence
+# group's (text/lexicon.py: words that count as the word itself), the other marker.
 GROUP_MARKER = "同义"
+EQUIVALENT_MARKER = "等同"
+EQUIVALENT_PREFIX = getattr(analysis, "EQUIVALENT_PREFIX", "等同:")
 # Every occurrence of a word is a position in the index that a query for it downloads;
 # beyond a few, repeats barely change the ranking (BM25 saturates) but grow the index.
 MAX_REPEATS = 3
@@ -66,9 +70,12 @@ class WeightedText:
 
 @lru_cache(maxsize=200_000)
 def token_of(term_text: str) -> str:
-    """The token of an analyzer term; a synonym group term becomes the group marker + name."""
+    """The token of an analyzer term; a synonym (equivalence) group term becomes the group
+    marker + name (the equivalent marker + name)."""
     if term_text.startswith(SYNONYM_PREFIX):
         return encode_word(GROUP_MARKER + term_text.removeprefix(SYNONYM_PREFIX))
+    if term_text.startswith(EQUIVALENT_PREFIX):
+        return encode_word(EQUIVALENT_MARKER + term_text.removeprefix(EQUIVALENT_PREFIX))
     return encode_word(term_text)
 
 

@@ -11,16 +11,19 @@ failed run leaves the previous site in place.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from build_tools.indexes.documents import SearchDocument, SearchDocuments, documents_of
+from build_tools.indexes.documents import SearchDocument, SearchDocuments, documents_of, equivalences_of
 from build_tools.indexes.pagefind.browser import IndexedText, browser_data_json
 from build_tools.indexes.pagefind.records import record_html
 from build_tools.indexes.pagefind.service import SiteSearchError, run_pagefind, shard_text
 from build_tools.indexes.pagefind.tokens import common_terms
 from build_tools.models import Site, Taxonomy
 from build_tools.text.analysis import Analyzer
+from build_tools.text.lexicon import equivalence_groups
 
 BUNDLE = "pagefind"
 BROWSER_DATA = "assets/sitesearch-data.json"
@@ -29,13 +32,15 @@ __all__ = ["SiteSearchError", "write_site_search", "write_search_bundle"]
 
 
 def write_site_search(site: Site, folder: Path) -> None:
-    """Index every published explainer and FAQ entry of `site` into the built site `folder`."""
-    write_search_bundle(documents_of(site), site.content.taxonomy, Path(folder))
+    """Index every published explainer and FAQ entry of `site` into the built site `folder`, with the
+    site's equivalences (the starter lexicon, the project's and those its explainers define)."""
+    write_search_bundle(documents_of(site), site.content.taxonomy, Path(folder), equivalences_of(site))
 
 
-def write_search_bundle(documents: Sequence[SearchDocument], taxonomy: Taxonomy, folder: Path) -> None:
-    """The Pagefind bundle and the browser data for `documents` (benchmarks call this with synthetic ones)."""
-    analyzer = Analyzer(taxonomy.synonym_groups())
+def write_search_bundle(documents: Sequence[SearchDocument], taxonomy: Taxonomy, folder: Path, equivalents: Iterable[Iterable[str]] | None = None) -> None:
+    """The Pagefind bundle and the browser data for `documents` (benchmarks call this with synthetic ones);
+    `equivalents`: the equivalence groups (default: the starter lexicon alone)."""
+    analyzer = Analyzer(taxonomy.synonym_groups(), equivalence_groups() if equivalents is None else equivalents)
     indexed = IndexedText()
     run_pagefind(_records(SearchDocuments.of(documents), analyzer, indexed), folder / BUNDLE, shard_text(len(documents)))
     data = folder / BROWSER_DATA
@@ -44,10 +49,22 @@ def write_search_bundle(documents: Sequence[SearchDocument], taxonomy: Taxonomy,
 
 
 def _records(documents: SearchDocuments, analyzer: Analyzer, indexed: IndexedText | None = None) -> Iterator[tuple[str, str]]:
-    """(URL, record) per document, oldest first: Pagefind's page numbers follow this order, and
-    the browser sorts results by date with them (canonical.py). `indexed` gathers their text on the way."""
+    """(URL, record) per document, explainers oldest first, then FAQ entries oldest first: Pagefind's
+    page numbers follow this order, so the browser sorts results by date with them (canonical.py)
+    and tells an explainer from a FAQ entry by its number alone (below `policyPages` of the browser
+    data), without downloading the `kind` filter, which lists every page. `indexed` gathers their
+    text on the way."""
     common = common_terms(analyzer, documents)
-    for document in documents.oldest_first():
-        if indexed is not None:
-            indexed.add(document)
-        yield f"/{document.url}", record_html(analyzer, document, common)
+    with tempfile.TemporaryFile() as later:  # the FAQ entries' records, until the explainers' are sent
+        for document in documents.oldest_first():
+            if indexed is not None:
+                indexed.add(document)
+            record = (f"/{document.url}", record_html(analyzer, document, common))
+            if document.kind == "policy":
+                yield record
+            else:
+                pickle.dump(record, later, protocol=pickle.HIGHEST_PROTOCOL)
+        end = later.tell()
+        later.seek(0)
+        while later.tell() < end:
+            yield pickle.load(later)

@@ -60,9 +60,11 @@ def shared_index_writer(site: Site, documents: SearchDocuments, folder: Path, fi
 
 
 def analysis_of(site: Site) -> tuple[Analyzer, dict[str, list[str]]]:
-    """The analyzer with the site's synonyms, and each region's ancestors (for region filters)."""
+    """The analyzer with the site's equivalences (the starter lexicon, content/synonyms.yml and the
+    definitions mined from its explainers) and its topic synonyms, and each region's ancestors (for region filters)."""
+    from build_tools.indexes.documents import equivalences_of
     from build_tools.text.analysis import Analyzer
 
     taxonomy = site.content.taxonomy
     ancestors = {region.name: list(region.ancestors) for region in taxonomy.regions}
-    return Analyzer(taxonomy.synonym_groups()), ancestors
+    return Analyzer(taxonomy.synonym_groups(), equivalences_of(site)), ancestors

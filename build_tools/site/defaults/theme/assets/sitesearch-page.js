@@ -1,8 +1,8 @@
 // The search page (search/): query, facets with counts, results; everything is kept in the
 // URL, so a search can be shared, bookmarked and browsed without a query.
 import {
-  KIND_LABEL, STATUS, element, loadSearchOrSay, focusResult, pageOfResults, pagefindFilters, resultItem, runSearch,
-  withInForceCount,
+  KIND_LABEL, STATUS, byKind, docnumFirst, element, highlighted, loadSearchOrSay, focusResult, pagefindFilters, resultItem, runSearch,
+  termsMatched, withInForceCount,
 } from "./sitesearch-query.js";
 
 const FACETS = [
@@ -20,9 +20,22 @@ const facetBox = document.getElementById("pp-facets");
 const statusLine = document.getElementById("pp-status");
 const list = document.getElementById("pp-results");
 const more = document.getElementById("pp-more");
+const answersBox = document.getElementById("pp-answers");
+const answersList = document.getElementById("pp-answers-list");
+const hiddenLine = document.getElementById("pp-hidden");
+const hiddenText = document.getElementById("pp-hidden-text");
+const hiddenButton = document.getElementById("pp-hidden-show");
+
+const PAGE = 10;
+const MAX_ANSWERS = 3;
+// An FAQ answer is shown only when it matches the query well: every word of a query of one or
+// two words; of a longer one at least this share of its words, and two.
+const ANSWER_SHARE = 0.6;
+// Hidden by the default status: lapsed policies (not those yet to come into force).
+const HIDDEN_STATUSES = [STATUS.expired, STATUS.superseded];
 
 let search;          // {pagefind, analyzer, data}
-let current = null;  // {results, analysis, shown}
+let current = null;  // {results, analysis, shown: results consumed, twins: key → shown item}
 let sequence = 0;    // drops the answer of a search a newer one has overtaken
 let lastState = null;
 let facetsReady = false; // facets (and all of Pagefind's filter data) load when first shown
@@ -154,36 +167,188 @@ async function facetCounts(analysis, state, counts) {
 
 // --- searching and showing -----------------------------------------------------------------
 
+// With a query and no type chosen, the list holds explainers and FAQ answers come apart
+// (相关问答, at most three): an answer never pushes a policy out of the list.
+function listChoice(state) {
+  const apart = Boolean(state.q) && !(state.choice.kind || []).length;
+  return { apart, choice: apart ? { ...state.choice, kind: ["policy"] } : state.choice };
+}
+
+function isDefaultStatus(choice) {
+  return sameValues(choice.status || [], DEFAULT_STATUS);
+}
+
 async function run(state) {
   const mine = ++sequence;
   lastState = state;
   form.setAttribute("aria-busy", "true");
   const analysis = search.analyzer.analyse(state.q);
-  const filters = pagefindFilters(search.data, state.choice);
-  const found = await runSearch(search.pagefind, analysis, filters, state.sort === "date");
-  const counts = facetsReady && found.counts && (await facetCounts(analysis, state, found.counts));
+  const { apart, choice } = listChoice(state);
+  // Facets closed (a phone, a first visit): explainers and FAQ entries come from one search, told
+  // apart by page number, and no `kind` filter (a list of every page) is downloaded. Facets open:
+  // every filter is loaded anyway to count them, and the `kind` filter keeps the counts right.
+  const split = apart && !facetsReady;
+  const searchChoice = split ? state.choice : choice;
+  let found = await runSearch(search.pagefind, analysis, pagefindFilters(search.data, searchChoice), state.sort === "date");
+  let faqFound = null;
+  if (split) ({ policies: found, faq: faqFound } = byKind(found));
+  if (split && !found.results.length && analysis.terms.length > 1) { // only FAQ entries have every word
+    found = await runSearch(search.pagefind, analysis, pagefindFilters(search.data, choice), state.sort === "date");
+  }
+  if (state.q && state.sort !== "date") {
+    const docnums = await docnumFirst(search.pagefind, analysis, pagefindFilters(search.data, { ...searchChoice, status: [] }), found);
+    found = split ? byKind(docnums).policies : docnums;
+  }
+  const [counts, hidden, answers] = await Promise.all([
+    facetsReady && found.counts && facetCounts(analysis, { ...state, choice }, found.counts),
+    state.q && isDefaultStatus(state.choice) ? hiddenCount(analysis, searchChoice, found, split) : 0,
+    !apart ? [] : split ? goodAnswers(faqFound, analysis) : findAnswers(analysis, state.choice),
+  ]);
+  if (state.q && state.sort !== "date") found = await titlesFirst(found, state.q);
   if (mine !== sequence) return;
-  current = { results: found.results, analysis, shown: 0 };
+  current = { results: found.results, analysis, shown: 0, twins: new Map() };
   list.replaceChildren();
   if (facetsReady) showCounts(counts);
   statusLine.textContent = statusText(state, found);
+  showHidden(hidden);
+  await showAnswers(answers, analysis);
   await showMore();
   form.removeAttribute("aria-busy");
   document.body.dataset.ppSearched = String(mine); // tests and scripts wait for this
+}
+
+// A query typed as a whole title (国务院工作规则), or a long stretch of one: the results among the
+// first ten whose title holds it come first, as the search engine ranks an exact title match.
+const TITLE_MIN = 4;
+
+async function titlesFirst(found, query) {
+  const needle = search.analyzer.fold(query).replace(/[^\p{L}\p{N}]+/gu, "");
+  if (Array.from(needle).length < TITLE_MIN) return found;
+  const head = found.results.slice(0, PAGE);
+  const titles = await Promise.all(head.map(async (result) => ((await result.data()).meta || {}).title || ""));
+  const hits = head.filter((_, i) => search.analyzer.fold(titles[i]).replace(/[^\p{L}\p{N}]+/gu, "").includes(needle));
+  if (!hits.length || hits.length === head.length) return found;
+  const first = new Set(hits);
+  const order = [...hits, ...found.results.filter((result) => !first.has(result))];
+  const matchedOf = found.matched && new Map(found.results.map((result, i) => [result, found.matched[i]]));
+  const matched = matchedOf && order.map((result) => matchedOf.get(result));
+  return { ...found, results: order, matched };
+}
+
+// How many lapsed policies match the query as well as what is shown: every word when the
+// list's results have every word; else at least as many words as the list's best.
+async function hiddenCount(analysis, choice, found, split) {
+  if (!analysis.terms.length || !search.data.lapsed.length) return 0;
+  const statuses = HIDDEN_STATUSES.filter((status) => search.data.lapsed.includes(status));
+  if (!statuses.length) return 0;
+  let lapsed = await runSearch(search.pagefind, analysis, pagefindFilters(search.data, { ...choice, status: statuses }), false);
+  if (split) lapsed = byKind(lapsed).policies;
+  const shownIds = new Set(found.results.map((r) => r.id)); // 文号 hits are shown whatever their status
+  const best = Math.max(1, ...termsMatched(found, analysis).slice(0, PAGE), found.results.length ? 0 : analysis.terms.length);
+  const matched = termsMatched(lapsed, analysis);
+  return lapsed.results.filter((r, i) => !shownIds.has(r.id) && matched[i] >= Math.min(best, analysis.terms.length)).length;
+}
+
+function showHidden(count) {
+  hiddenLine.hidden = !count;
+  hiddenText.textContent = count ? `另有 ${count} 条已失效的相关政策。` : "";
+}
+
+function includeLapsed() {
+  const state = { ...lastState, choice: { ...lastState.choice, status: [...new Set([...lastState.choice.status, ...HIDDEN_STATUSES])] } };
+  history.pushState(null, "", urlOf(state));
+  return restore();
+}
+
+// The best FAQ answers (at most three) that match the query well enough: see ANSWER_SHARE.
+async function findAnswers(analysis, choice) {
+  if (!analysis.terms.length) return [];
+  const filters = pagefindFilters(search.data, { ...choice, kind: ["faq"] });
+  return goodAnswers(await runSearch(search.pagefind, analysis, filters, false), analysis);
+}
+
+function goodAnswers(found, analysis) {
+  const matched = termsMatched(found, analysis);
+  const n = analysis.terms.length;
+  const floor = n <= 2 ? n : Math.max(2, Math.ceil(ANSWER_SHARE * n));
+  return found.results.filter((_, i) => matched[i] >= floor).slice(0, MAX_ANSWERS);
+}
+
+async function showAnswers(answers, analysis) {
+  const items = await Promise.all(answers.map((result) => result.data()));
+  answersList.replaceChildren(...items.map((data) => answerItem(data, analysis)));
+  answersBox.hidden = !items.length;
+}
+
+function answerItem(data, analysis) {
+  const meta = data.meta || {};
+  const item = element("li", "pp-answer");
+  const question = element("a", "pp-answer__question");
+  question.href = data.url;
+  question.append(...highlighted(meta.title || data.url, search.analyzer, analysis.highlights));
+  const line = element("p", "pp-answer__line", meta.summary || "");
+  item.append(question, line);
+  if (meta.policy) {
+    const basis = element("p", "pp-answer__basis", "依据：");
+    const link = element("a", "", meta.policy);
+    link.href = new URL(meta.policy_url.slice(1), siteRoot()).href; // after the mark (records.py MARK)
+    basis.append(link);
+    item.append(basis);
+  }
+  return item;
 }
 
 function statusText(state, found) {
   const n = found.results.length;
   if (!state.q) return `共 ${n} 篇，按发布时间从新到旧排列。`;
   if (found.relaxed) return n ? `没有同时包含全部词语的结果；以下 ${n} 条结果包含其中部分词语。` : "没有找到结果。可以换个说法，或减少筛选条件。";
+  if (found.all !== undefined && found.all < n) return `找到 ${n} 条结果，其中 ${found.all} 条包含全部词语；按相关程度排列。`;
   return n ? `找到 ${n} 条结果。` : "没有找到结果。可以换个说法，或减少筛选条件。";
 }
 
+// The next results, ten at a time. An explainer and its version in the other script (same
+// twin key, build_tools/indexes/pagefind/records.py) are one result: the first shown carries
+// a link to the other. Copies in the same script stay apart.
 async function showMore() {
-  const page = await pageOfResults(current.results, current.shown);
-  for (const data of page) list.append(resultItem(data, search.analyzer, current.analysis.highlights));
-  current.shown += page.length;
+  let added = 0;
+  while (added < PAGE && current.shown < current.results.length) {
+    const batch = current.results.slice(current.shown, current.shown + PAGE - added);
+    current.shown += batch.length;
+    for (const data of await Promise.all(batch.map((result) => result.data()))) {
+      if (groupedWithTwin(data)) continue;
+      list.append(resultItem(data, search.analyzer, current.analysis.highlights));
+      added += 1;
+    }
+  }
   more.hidden = current.shown >= current.results.length;
+}
+
+const SCRIPT_LABEL = { 繁: "繁體版", 简: "简体版" };
+
+function siteRoot() {
+  return new URL("../", new URL("./", import.meta.url)); // this script is in assets/
+}
+
+function groupedWithTwin(data) {
+  const meta = data.meta || {};
+  if (!meta.twin) return false;
+  const twin = current.twins.get(meta.twin);
+  if (!twin) {
+    current.twins.set(meta.twin, { scripts: new Set([meta.script]), item: null, data });
+    return false;
+  }
+  if (twin.scripts.has(meta.script)) return false; // a copy in the same script
+  twin.scripts.add(meta.script);
+  const shown = [...list.children].find((li) => li.querySelector("a.pp-item__title").getAttribute("href") === twin.data.url);
+  if (shown) {
+    const other = element("a", "pp-item__twin", SCRIPT_LABEL[meta.script] || "另一版本");
+    other.href = data.url;
+    other.lang = meta.script === "繁" ? "zh-Hant" : "zh-Hans";
+    const note = element("p", "pp-item__meta pp-item__twins", "另有");
+    note.append(other);
+    shown.append(note);
+  }
+  return true;
 }
 
 function update(push) {
@@ -219,8 +384,9 @@ async function start() {
   form.addEventListener("submit", (event) => { event.preventDefault(); update(true); });
   facetBox.addEventListener("change", () => update(false));
   sortSelect.addEventListener("change", () => update(false));
+  hiddenButton.addEventListener("click", includeLapsed);
   more.addEventListener("click", async () => {
-    const first = current.shown;
+    const first = list.children.length;
     await showMore();
     focusResult(list, first);
   });

@@ -27,6 +27,7 @@ export async function loadSearch() {
   ]);
   await pagefind.options({ baseUrl: SITE_ROOT.pathname });
   buildLength = data.buildLength;
+  policyPages = data.policyPages ?? Infinity;
   return { pagefind, analyzer: new QueryAnalyzer(data), data };
 }
 
@@ -60,6 +61,18 @@ export class QueryAnalyzer {
     this.groupOf = new Map();
     for (const group of data.synonyms) for (const word of group) this.groupOf.set(word, group);
     this.docnum = new RegExp(data.docnum, "g");
+    // A 文号 typed without brackets (国办发 2018 124号), read only when the query has no bracketed one.
+    this.docnumTyped = data.docnumTyped ? new RegExp(data.docnumTyped, "g") : null;
+    const fillers = (data.fillers || []).slice().sort((a, b) => b.length - a.length);
+    this.fillers = fillers.length ? new RegExp(fillers.map(escapeRegExp).join("|"), "g") : null;
+    this.queryFillers = new Set(data.queryFillers || []);
+    // Equivalences (个税 = 个人所得税): a word of a group, typed anywhere, is the group's token,
+    // which the index gives every page with any word of the group, as the word itself.
+    this.equivalentMarker = data.equivalentMarker;
+    this.equivalentOf = new Map();
+    for (const group of data.equivalents || []) for (const word of group) if (Array.from(word).length > 1) this.equivalentOf.set(word, group);
+    const words = [...this.equivalentOf.keys()].sort((a, b) => b.length - a.length);
+    this.equivalentWords = words.length ? new RegExp(words.map(escapeRegExp).join("|"), "g") : null;
     this.segmenter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
   }
 
@@ -94,25 +107,52 @@ export class QueryAnalyzer {
     return token;
   }
 
-  // {terms: Pagefind tokens (all must match), highlights: folded words to mark in results}
+  // {terms: Pagefind tokens (all must match), docnums: the tokens of the 文号 in the query,
+  // highlights: folded words to mark in results}. Question and filler phrases ("能不能",
+  // "怎么办", "需要什么手续") are cut out before segmenting: they say how, not what.
   analyse(query) {
     let text = this.fold(query || "");
     const words = [];
-    text = text.replace(this.docnum, (...match) => {
+    const docnums = [];
+    const asDocnum = (...match) => {
       const groups = match[match.length - 1];
       const prefix = (groups.prefix || "").slice(-3); // the index holds every ending of the issuer
-      words.push({ token: this.encodeWord(`${prefix}〔${groups.year}〕${parseInt(groups.number, 10)}号`), marks: [] });
+      const token = this.encodeWord(`${prefix}〔${groups.year}〕${parseInt(groups.number, 10)}号`);
+      words.push({ token, marks: [] });
+      docnums.push(token);
       return " ";
-    });
-    for (const word of this.segment(text)) {
+    };
+    text = text.replace(this.docnum, asDocnum);
+    if (!docnums.length && this.docnumTyped) {
+      // Put first what carries it, but keep its words: the page may write it without brackets too.
+      for (const match of text.matchAll(this.docnumTyped)) {
+        const groups = match.groups;
+        docnums.push(this.encodeWord(`${(groups.prefix || "").slice(-3)}〔${groups.year}〕${parseInt(groups.number, 10)}号`));
+      }
+    }
+    if (this.fillers) text = text.replace(this.fillers, " ");
+    if (this.equivalentWords) {
+      text = text.replace(this.equivalentWords, (word) => {
+        const group = this.equivalentOf.get(word);
+        words.push({ token: this.encodeWord(this.equivalentMarker + group[0]), marks: group });
+        return " ";
+      });
+    }
+    const segmented = this.segment(text);
+    const needed = segmented.filter((word) => !this.queryFillers.has(word));
+    for (const word of needed.length || words.length ? needed : segmented) {
       if (this.stopWords.has(word)) continue;
       const group = this.groupOf.get(word);
       const token = group ? this.encodeWord(this.groupMarker + group[0]) : this.encodeWord(word);
-      if (token) words.push({ token, marks: group ? group : [word] });
+      if (token) words.push({ token, marks: group ? group : [word], single: !group && /^\p{Script=Han}$/u.test(word) });
     }
-    const terms = [...new Set(words.map((w) => w.token))];
-    const highlights = [...new Set(words.flatMap((w) => w.marks))].sort((a, b) => b.length - a.length);
-    return { terms, highlights };
+    // A single character (交, 退) matches, as a prefix, every word that starts with it: with two
+    // longer words to go by, it only adds noise.
+    const longer = words.filter((w) => !w.single);
+    const kept = longer.length >= 2 ? longer : words;
+    const terms = [...new Set(kept.map((w) => w.token))];
+    const highlights = [...new Set(kept.flatMap((w) => w.marks))].sort((a, b) => b.length - a.length);
+    return { terms, docnums: [...new Set(docnums)], highlights };
   }
 
   // Words of the folded text. Intl.Segmenter leaves Chinese words it does not know as single
@@ -132,6 +172,10 @@ export class QueryAnalyzer {
     }
     return words;
   }
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function pairsOf(run) {
@@ -213,17 +257,43 @@ function pageNumber(result) {
   return parseInt([...result.id.slice(buildLength)].reverse().join(""), 36);
 }
 
+// Explainers are Pagefind's first pages, FAQ entries the rest (build_tools/indexes/pagefind/writer.py).
+let policyPages = Infinity;
+
+export function isPolicy(result) {
+  return pageNumber(result) < policyPages;
+}
+
+// Explainers newest first, then FAQ entries newest first.
 export function newestFirst(results) {
-  return [...results].sort((a, b) => pageNumber(b) - pageNumber(a));
+  return [...results].sort((a, b) => isPolicy(b) - isPolicy(a) || pageNumber(b) - pageNumber(a));
+}
+
+// A search's results cut in two by kind, by page number alone: {policies, faq}, each a search
+// result of its own (`matched` kept in step). No `kind` filter is downloaded.
+export function byKind(found) {
+  const part = (keep) => {
+    const indices = found.results.map((r, i) => i).filter((i) => isPolicy(found.results[i]) === keep);
+    return {
+      ...found,
+      results: indices.map((i) => found.results[i]),
+      matched: found.matched ? indices.map((i) => found.matched[i]) : undefined,
+      all: undefined,
+    };
+  };
+  return { policies: part(true), faq: part(false) };
 }
 
 // --- running a search -------------------------------------------------------------------
 
-// Every term must match (Pagefind's rule). When no page has them all, each term is searched
-// alone and pages are ranked by the sum of their scores, as the search engine ranks an OR of
-// the words (bench/site_search.py: ranking by how many terms a page has first found fewer
-// answers to real questions): long questions still find their page. Facet counts are then
-// unknown (`counts` is null).
+// A query of one or two words: every word must match (Pagefind's rule), and when no page has
+// them all, each is searched alone. A longer query (a question) is ranked as the search engine
+// ranks an OR of its words: each word searched alone, pages by the sum of their scores
+// (bench/site_search.py: requiring every word first put pages that happen to hold every word
+// of a question above the one that answers it). Facet counts are those of the pages with every
+// word (null when none has).
+const OR_FROM = 3;
+
 export async function runSearch(pagefind, analysis, filters, sortByDate) {
   const options = { filters };
   if (!analysis.terms.length) {
@@ -231,12 +301,40 @@ export async function runSearch(pagefind, analysis, filters, sortByDate) {
     return { results: newestFirst(found.results), counts: withInForceCount(found.filters), relaxed: false };
   }
   const found = await pagefind.search(analysis.terms.join(" "), options);
-  if (found.results.length || analysis.terms.length === 1) {
+  const strict = found.results.length > 0;
+  if (analysis.terms.length === 1 || (strict && analysis.terms.length < OR_FROM)) {
     const results = sortByDate ? newestFirst(found.results) : found.results;
     return { results, counts: withInForceCount(found.filters), relaxed: false };
   }
   const each = await Promise.all(analysis.terms.map((term) => pagefind.search(term, options)));
-  return { results: mergeByTermsMatched(each, sortByDate), counts: null, relaxed: true };
+  const entries = mergeByTermsMatched(each, sortByDate);
+  return {
+    results: entries.map((e) => e.result), matched: entries.map((e) => e.matched),
+    counts: strict ? withInForceCount(found.filters) : null, relaxed: !strict, all: found.results.length,
+  };
+}
+
+// How many terms the results of a search matched: all of them, unless it was relaxed.
+export function termsMatched(found, analysis) {
+  return found.matched || found.results.map(() => analysis.terms.length);
+}
+
+// A 文号 anywhere in the query puts every document carrying it first, whatever its status
+// (a 文号 names one document and its copies): their results, then the others in their order.
+export async function docnumFirst(pagefind, analysis, filters, found) {
+  if (!analysis.docnums.length) return found;
+  const each = await Promise.all(analysis.docnums.map((token) => pagefind.search(token, { filters })));
+  const first = [];
+  const seen = new Set();
+  for (const search of each) for (const result of search.results) if (!seen.has(result.id)) { seen.add(result.id); first.push(result); }
+  if (!first.length) return found;
+  const rest = found.results.map((result, i) => [result, termsMatched(found, analysis)[i]]).filter(([result]) => !seen.has(result.id));
+  return {
+    ...found,
+    results: [...first, ...rest.map(([result]) => result)],
+    matched: [...first.map(() => analysis.terms.length), ...rest.map(([, m]) => m)],
+    docnumHits: first.length,
+  };
 }
 
 function mergeByTermsMatched(searches, sortByDate) {
@@ -251,7 +349,7 @@ function mergeByTermsMatched(searches, sortByDate) {
   const order = sortByDate
     ? (a, b) => b.matched - a.matched || pageNumber(b.result) - pageNumber(a.result)
     : (a, b) => b.score - a.score || a.first - b.first;
-  return entries.sort(order).map((e) => e.result);
+  return entries.sort(order);
 }
 
 export async function pageOfResults(results, start, size = PAGE_SIZE) {
