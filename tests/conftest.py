@@ -219,3 +219,48 @@ def run_installed(package: InstalledPackage, folder: Path, *args: str) -> subpro
     (the installed folder comes first on sys.path, before the editable install of the sources)."""
     program = f"import sys; sys.path.insert(0, {str(package.folder)!r}); from build_tools.cli import main; main()"
     return subprocess.run([sys.executable, "-c", program, *args], cwd=folder, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def mini_engine(tmp_path_factory):
+    """The search engine over the mini content's Whoosh index, as `policy build` writes it."""
+    import datetime as dt
+
+    from build_tools.build.pipeline import run_pipeline
+    from build_tools.indexes.whoosh import index_site
+    from build_tools.search.engine import Engine
+
+    folder = tmp_path_factory.mktemp("index")
+    index_site(run_pipeline(MINI, dt.date(2026, 11, 23)), folder)
+    opened = Engine(folder)
+    yield opened
+    opened.close()
+
+
+def small_index(folder: Path, words: str, count: int, prefix: str = "p") -> None:
+    """A Whoosh index of `count` in-force explainers `<prefix>0…` whose title and body are `words`."""
+    import datetime as dt
+
+    from build_tools.indexes.documents import SearchDocument
+    from build_tools.indexes.whoosh.writing import write_index
+    from build_tools.text.analysis import Analyzer
+
+    documents = [
+        SearchDocument(
+            id=f"policy:{prefix}{i}",
+            kind="policy",
+            slug=f"{prefix}{i}",
+            url=f"policies/{prefix}{i}/",
+            title=f"{words} {i}",
+            summary="",
+            body=words,
+            published=dt.date(2024, 1, 1 + i),
+            status="现行有效",
+            department=("人社厅",),
+            region="江苏省",
+            region_path=("江苏省",),
+        )
+        for i in range(count)
+    ]
+    folder.mkdir(parents=True, exist_ok=True)
+    write_index(documents, Analyzer(), {}, folder, workers=1)

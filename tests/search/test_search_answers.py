@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 
-from build_tools.build.pipeline import run_pipeline
-from build_tools.indexes.whoosh import index_site
-from build_tools.search.engine import Engine
 from build_tools.search.request import SearchRequest
-from conftest import MINI
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("index")
-    index_site(run_pipeline(MINI, dt.date(2026, 11, 23)), folder)
-    opened = Engine(folder)
-    yield opened
-    opened.close()
+def engine(mini_engine):
+    return mini_engine
 
 
 def test_results_are_policies_and_answers_come_apart(engine):

@@ -23,7 +23,7 @@ from build_tools.cli import cli
 from build_tools.build.pipeline import run_pipeline
 from build_tools.indexes.whoosh import index_site
 from build_tools.search.api import SearchApp
-from conftest import MINI
+from conftest import MINI, small_index
 
 
 @pytest.fixture(scope="module")
@@ -241,31 +241,6 @@ def test_a_slow_search_holds_up_no_other(index_dir, monkeypatch):
     assert slow_still_running and slow_status == 200
 
 
-def _small_index(folder: Path, words: str, count: int) -> None:
-    from build_tools.indexes.documents import SearchDocument
-    from build_tools.indexes.whoosh.writing import write_index
-    from build_tools.text.analysis import Analyzer
-
-    documents = [
-        SearchDocument(
-            id=f"policy:p{i}",
-            kind="policy",
-            slug=f"p{i}",
-            url=f"policies/p{i}/",
-            title=f"{words} {i}",
-            summary="",
-            body=words,
-            published=dt.date(2024, 1, 1 + i),
-            status="现行有效",
-            department=("人社厅",),
-            region="江苏省",
-            region_path=("江苏省",),
-        )
-        for i in range(count)
-    ]
-    write_index(documents, Analyzer(), {}, folder, workers=1)
-
-
 def test_a_rebuilt_index_is_picked_up_while_searches_run(index_dir, tmp_path):
     from build_tools.runtime.atomic import staged_folder
     from build_tools.search.api import SearchService
@@ -288,7 +263,7 @@ def test_a_rebuilt_index_is_picked_up_while_searches_run(index_dir, tmp_path):
         thread.start()
     try:
         with staged_folder(served) as staging:  # as `policy build` swaps its output in
-            _small_index(staging, "房租减免", 3)
+            small_index(staging, "房租减免", 3)
         deadline = time.monotonic() + 60
         while not (answers and answers[-1] == (200, 3)) and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -7,20 +7,15 @@ import datetime as dt
 import pytest
 
 from build_tools.build.pipeline import run_pipeline
-from build_tools.indexes.whoosh import index_site
 from build_tools.text.analysis import Analyzer
 from build_tools.search.engine import Engine, IndexMissing
 from build_tools.search.request import BadRequest, SearchRequest
-from conftest import MINI
+from conftest import MINI, small_index
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("index")
-    index_site(run_pipeline(MINI, dt.date(2026, 11, 23)), folder)
-    opened = Engine(folder)
-    yield opened
-    opened.close()
+def engine(mini_engine):
+    return mini_engine
 
 
 def slugs(engine, **request) -> list[str]:
@@ -312,32 +307,8 @@ def test_threads_share_one_engine_and_get_the_answers_of_one_at_a_time(engine):
 
 
 def test_an_open_engine_keeps_reading_its_own_folder_after_a_build_swaps_in_another(tmp_path):
-    from build_tools.indexes.whoosh.writing import write_index
-    from build_tools.indexes.documents import SearchDocument
-
-    def index_of(name: str, words: str, count: int) -> None:
-        documents = [
-            SearchDocument(
-                id=f"policy:{name}{i}",
-                kind="policy",
-                slug=f"{name}{i}",
-                url=f"policies/{name}{i}/",
-                title=f"{words} {i}",
-                summary="",
-                body=words,
-                published=dt.date(2024, 1, 1 + i),
-                status="现行有效",
-                department=("人社厅",),
-                region="江苏省",
-                region_path=("江苏省",),
-            )
-            for i in range(count)
-        ]
-        (tmp_path / name).mkdir()
-        write_index(documents, Analyzer(), {}, tmp_path / name, workers=1)
-
-    index_of("old", "稳岗补贴", 3)
-    index_of("new", "房租减免", 5)
+    small_index(tmp_path / "old", "稳岗补贴", 3, prefix="old")
+    small_index(tmp_path / "new", "房租减免", 5, prefix="new")
     opened = Engine(tmp_path / "old")
     (tmp_path / "old").rename(tmp_path / "previous")  # as a build swaps its output in
     (tmp_path / "new").rename(tmp_path / "old")
