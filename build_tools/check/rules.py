@@ -9,6 +9,7 @@ from collections import defaultdict
 from build_tools.check.fields import LIST_SEPARATORS, did_you_mean
 from build_tools.load.tree import RawDocument
 from build_tools.models import Explainer, Issue
+from build_tools.text.analysis import DOCNUM, normalise_docnum
 
 
 def unique_slugs(documents: list[RawDocument], issues: list[Issue]) -> None:
@@ -102,14 +103,15 @@ def _cycle_from(start: str, graph: dict[str, Explainer]) -> list[str] | None:
     return None
 
 
-_OPENING = str.maketrans("[(【〈「{<", "〔〔〔〔〔〔〔")
-_CLOSING = str.maketrans("])】〉」}>", "〕〕〕〕〕〕〕")
 _SPACE = re.compile(r"\s+")
 
 
 def comparable_text(text: str) -> str:
-    """A title or 文号 as compared: full-width forms folded (NFKC), no spaces, 文号 brackets made one kind."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_OPENING).translate(_CLOSING)
+    """A title or 文号 as compared: full-width forms folded (NFKC), no spaces; a 文号 in the one
+    canonical form search gives it (any kind of bracket around the year)."""
+    folded = _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    match = DOCNUM.fullmatch(folded)
+    return normalise_docnum(match["prefix"] or "", match["year"], match["number"]) if match else folded
 
 
 def duplicate_groups(explainers: list[Explainer]) -> list[list[Explainer]]:

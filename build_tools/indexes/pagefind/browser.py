@@ -14,6 +14,7 @@ two cannot drift apart.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 
 from build_tools.indexes.documents import SearchDocument
@@ -21,8 +22,7 @@ from build_tools.indexes.pagefind.canonical import BUILD_LENGTH
 from build_tools.indexes.pagefind.records import filters_of
 from build_tools.indexes.pagefind.tokens import CODE, EQUIVALENT_MARKER, GROUP_MARKER
 from build_tools.models import Taxonomy
-from build_tools.text import analysis as analysis_module
-from build_tools.text.analysis import DOCNUM, STOP_WORDS, Analyzer, fold
+from build_tools.text.analysis import DOCNUM, DOCNUM_UNBRACKETED, QUERY_FILLERS, STOP_WORDS, Analyzer, fold
 
 # Question and filler phrases the browser cuts out of a query before segmenting it (the
 # browser's segmenter splits them differently from rjieba, so the stop words alone miss
@@ -72,21 +72,21 @@ def browser_data(indexed: IndexedText, analyzer: Analyzer, taxonomy: Taxonomy) -
         "t2s": folding_map(site_characters(indexed, taxonomy)),
         "stopWords": sorted(STOP_WORDS),
         "fillers": sorted(FILLERS),
-        "queryFillers": sorted(getattr(analysis_module, "QUERY_FILLERS", ())),
+        "queryFillers": sorted(QUERY_FILLERS),
         "equivalentMarker": EQUIVALENT_MARKER,
-        "equivalents": [list(group) for group in getattr(analyzer, "equivalent_groups", ())],
+        "equivalents": [list(group) for group in analyzer.equivalent_groups],
         "synonyms": [list(group) for group in analyzer.synonym_groups],
-        "docnum": DOCNUM.pattern.replace("(?P<", "(?<"),
-        "docnumTyped": _js_pattern(getattr(analysis_module, "DOCNUM_UNBRACKETED", None)),
+        "docnum": _js_pattern(DOCNUM),
+        "docnumTyped": _js_pattern(DOCNUM_UNBRACKETED),
         "regions": [{"name": r.name, "ancestors": list(r.ancestors)} for r in taxonomy.regions],
         "topics": [t.name for t in taxonomy.topics],
         "audiences": [t.name for t in taxonomy.audiences],
     }
 
 
-def _js_pattern(pattern) -> str:
-    """A Python regular expression (named groups) as JavaScript reads it; "" for none."""
-    return pattern.pattern.replace("(?P<", "(?<") if pattern is not None else ""
+def _js_pattern(pattern: re.Pattern) -> str:
+    """A Python regular expression (named groups) as JavaScript reads it."""
+    return pattern.pattern.replace("(?P<", "(?<")
 
 
 def browser_data_json(indexed: IndexedText, analyzer: Analyzer, taxonomy: Taxonomy) -> str:

@@ -50,16 +50,12 @@ _SCRIPT_NOTE = re.compile(r"[（(【\[]?\s*(繁体|正体)(中文)?(版|版本)?
 
 
 def twin_key(document: SearchDocument) -> str:
-    """What an explainer and its version in the other script share: the `twin` the front matter
-    names (when the search document carries one), else its 文号, else its title folded to
+    """What an explainer and its version in the other script share: its 文号, else its title folded to
     simplified without a "繁体版" note and punctuation (「」 or “”); a short hash. Copies in the same script share it too:
     the browser groups only results of different scripts (see `script_of`)."""
     if document.kind != "policy":
         return ""
-    twin = getattr(document, "twin", "") or ""
-    if twin:
-        key = "twin:" + min(twin, document.slug)
-    elif match := DOCNUM.search(fold(document.number or "")):
+    if match := DOCNUM.search(fold(document.number or "")):
         key = "docnum:" + normalise_docnum((match["prefix"] or "")[-3:], match["year"], match["number"])
     else:
         key = "title:" + _PUNCTUATION.sub("", _SCRIPT_NOTE.sub("", fold(document.title)))

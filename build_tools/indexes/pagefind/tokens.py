@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from build_tools.indexes.documents import SearchDocument
-from build_tools.text import analysis
-from build_tools.text.analysis import SYNONYM_PREFIX, Analyzer
+from build_tools.text.analysis import EQUIVALENT_PREFIX, SYNONYM_PREFIX, Analyzer
 
 SYMBOLS = "0123456789abcdefghijklmnopqrstuvwxyz"
 SHORT, LONG = 3, 4  # symbols of a character's code, and after the escape symbol
@@ -33,7 +32,6 @@ CODE = {"symbols": SYMBOLS, "short": SHORT, "long": LONG}
 # group's (text/lexicon.py: words that count as the word itself), the other marker.
 GROUP_MARKER = "同义"
 EQUIVALENT_MARKER = "等同"
-EQUIVALENT_PREFIX = getattr(analysis, "EQUIVALENT_PREFIX", "等同:")
 # Every occurrence of a word is a position in the index that a query for it downloads;
 # beyond a few, repeats barely change the ranking (BM25 saturates) but grow the index.
 MAX_REPEATS = 3
