@@ -49,11 +49,17 @@ class Department:
 
 @dataclass(frozen=True)
 class Term:
-    """A topic or an audience: a canonical name, a URL id and its synonyms."""
+    """A topic or an audience: a canonical name, a URL id and its synonyms.
+
+    Audiences form a tree (`children:` in taxonomy.yml): `ancestors` lists the names above, root first.
+    A topic with `need: false` (e.g. 党建引领) is not offered as an enterprise's need.
+    """
 
     id: str
     name: str
     synonyms: tuple[str, ...] = ()
+    ancestors: tuple[str, ...] = ()
+    need: bool = True
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,22 @@ class Status(str, Enum):
     SUPERSEDED = "已被替代"
 
 
+@dataclass(frozen=True)
+class Application:
+    """How to apply (the `apply:` block): window, where, how much; every part optional."""
+
+    start: dt.date | None = None  # 申报开始
+    end: dt.date | None = None  # 申报截止
+    period: str | None = None  # a recurring window in words, e.g. 每年一季度
+    url: str | None = None  # 申报入口
+    channel: str | None = None  # 办理渠道
+    address: str | None = None  # 受理地址
+    amount: str | None = None  # 扶持标准, as the policy words it
+    amount_yuan: float | None = None  # the largest amount in 元, for sorting
+    no_application: bool = False  # 免申即享: nothing to apply for
+    line: int = 1  # line of `apply:` in the source file
+
+
 @dataclass
 class Explainer:
     """A policy explainer (政策解读): one Markdown file under content/policies/."""
@@ -128,6 +150,7 @@ class Explainer:
     contact: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     draft: bool = False
+    apply: Application | None = None
     body_line: int = 1
 
     def is_published(self, today: dt.date) -> bool:
