@@ -230,6 +230,10 @@ class Analyzer:
                 start = match.end("prefix") - len(ending) if match["prefix"] else match.start()
                 yield Term(normalise_docnum(ending, match["year"], match["number"]), pos, start, match.end())
 
+    def forms(self, token: str) -> tuple[str, ...]:
+        """The words a text may show a search token as: a group token's words, else the token itself."""
+        return self._words_of.get(token, (token,))
+
     def words_to_mark(self, terms: Iterable[Term]) -> set[str]:
         """The words a snippet should mark for these query terms: the query's own
         words and, for a synonym group token, every word of the group."""
