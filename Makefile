@@ -64,6 +64,12 @@ bench-scale: $(STAMP)
 bench-api: $(STAMP)
 	$(BIN)/python bench/api_load.py
 
+# axe-core (WCAG 2.1 A/AA) on every page type at 1280 and 360 px and Lighthouse mobile on three pages of the
+# sample site, served gzipped (a few minutes); needs `npm ci` (package-lock.json) and Debian's chromium.
+.PHONY: bench-a11y
+bench-a11y: $(STAMP)
+	$(BIN)/python bench/accessibility.py
+
 # The lock files pin every package with its hash, so a build in a year installs
 # the same versions: requirements.lock the runtime packages only (what the deploy
 # jobs install), requirements-dev.lock those and the dev extra (tests, benchmarks;

@@ -25,6 +25,7 @@ from build_tools.authoring.codeowners import stale_diff
 from build_tools.build.pipeline import check_content, run_pipeline
 from build_tools.check import report
 from build_tools.check.changes import affected_issues, changed_files
+from build_tools.check.validity import DEFAULT_YEARS
 from build_tools.errors import ContentError, Interrupted, PolicyError, file_system_error
 from build_tools.load.cache import load_tree_cached
 from build_tools.load.tree import QA_DIR
@@ -58,6 +59,13 @@ INDEX = click.option(
 )
 TODAY = click.option(
     "--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Build date YYYY-MM-DD (default: today); the same date gives the same site."
+)
+VALIDITY_YEARS = click.option(
+    "--validity-years",
+    type=click.IntRange(min=0),
+    default=DEFAULT_YEARS,
+    show_default=True,
+    help="Warn about a policy in force without expires that began more than this many years ago (0: never).",
 )
 
 
@@ -122,13 +130,16 @@ def cli() -> None:
 )
 @click.option("--changed-since", metavar="REF", help="Check everything, but report only files changed since the git REF (and files that reference them).")
 @click.option("--check-external", is_flag=True, help="Also request every http(s) link (needs the network; never on by default).")
-def check(content_dir: Path, today: dt.datetime | None, output_format: str, changed_since: str | None, check_external: bool) -> None:
+@VALIDITY_YEARS
+def check(content_dir: Path, today: dt.datetime | None, output_format: str, changed_since: str | None, check_external: bool, validity_years: int) -> None:
     """Check every explainer, Q&A session and registry; list all problems.
 
     Each problem is printed as `path:line: field: message`. Exit 0 when the
     content is clean (warnings allowed), 1 when it has errors. Warnings
     include FAQ answers whose policy has expired or been superseded on the
-    --today date. Broken internal links and missing images are errors;
+    --today date, and policies without expires that began more than
+    --validity-years ago or whose text states a term that has passed.
+    Broken internal links and missing images are errors;
     external links are requested only with --check-external.
 
     Example:
@@ -136,10 +147,11 @@ def check(content_dir: Path, today: dt.datetime | None, output_format: str, chan
     \b
         policy check --content content --format github
         policy check --changed-since origin/main
+        policy check --validity-years 3
     """
     _require_folder(content_dir)
     changed = _changed_files(changed_since, content_dir) if changed_since else None
-    _, issues = check_content(content_dir, _date(today))
+    _, issues = check_content(content_dir, _date(today), validity_years)
     if changed is not None or check_external:
         issues = _narrowed_or_extended(issues, content_dir, changed, check_external)
     if changed is not None:
@@ -241,7 +253,8 @@ def _fail_if_stale(text: str, output: Path) -> None:
 @CONFIG
 @TODAY
 @click.option("--no-wait", is_flag=True, help="When another build writes into the same folders, stop (exit 1) instead of waiting for it.")
-def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path | None, today: dt.datetime | None, no_wait: bool) -> None:
+@VALIDITY_YEARS
+def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path | None, today: dt.datetime | None, no_wait: bool, validity_years: int) -> None:
     """Check, then write the static site and the search index.
 
     Both are written to a temporary folder and swapped in together at the
@@ -262,7 +275,7 @@ def build(content_dir: Path, site_dir: Path, index_dir: Path, config_file: Path 
     _require_folder(content_dir)
     check_site_config(config_file)  # a bad mkdocs.yml is reported before the content is checked
     started = time.monotonic()
-    options = BuildOptions(content_dir, site_dir, index_dir, config_file, _date(today), wait=not no_wait)
+    options = BuildOptions(content_dir, site_dir, index_dir, config_file, _date(today), wait=not no_wait, validity_years=validity_years)
     site = build_site(options, Progress.for_stream(sys.stderr), waiting=_say_waiting)
     if site.issues:
         click.echo(report.format_text(site.issues), err=True)
@@ -404,7 +417,12 @@ def format_response(response: SearchResponse) -> str:
     lines.append(f"共 {response.total} 条结果 / {response.total} result(s)")
     for number, hit in enumerate(response.results, start=1):
         snippet = html.unescape(hit.snippet.replace("<mark>", "【").replace("</mark>", "】"))
-        lines += [f"{number}. {hit.title}  [{hit.status}]", f"   {hit.department} · {hit.region} · {hit.published} · {hit.url}", f"   {snippet}"]
+        badges = "".join(f" [{badge}]" for badge in hit.extra.get("badges", ()))
+        lines += [f"{number}. {hit.title}  [{hit.status}]{badges}", f"   {hit.department} · {hit.region} · {hit.published} · {hit.url}"]
+        apply = [f"{label}：{hit.extra[key]}" for key, label in (("deadline", "申报截止"), ("amount", "扶持标准")) if key in hit.extra]
+        if apply:  # how to apply, when the explainer says
+            lines.append("   " + " · ".join(apply))
+        lines.append(f"   {snippet}")
     if response.hidden_by_status:
         count = response.hidden_by_status
         lines.append(f"另有 {count} 条已失效的相关政策（加 --status all 查看） / {count} more matching polic(ies) of another status: add --status all")
@@ -453,6 +471,40 @@ def api(index_dir: Path, host: str, port: int, workers: int) -> None:
         server_header=False,
         log_level="info",
     )
+
+
+@cli.command("report")
+@CONTENT
+@TODAY
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, markdown for a CI job summary, json for tools.",
+)
+def report_command(content_dir: Path, today: dt.datetime | None, output_format: str) -> None:
+    """List what needs an editor's work on the --today date (the editors' work queue).
+
+    Explainers expiring within 30 days, expired ones without a successor,
+    FAQ answers resting on a lapsed policy (grouped by policy), FAQ entries
+    whose answer rests on no named or confirmed explainer, explainers in
+    force without FAQ answers, departments and topics with nothing in force,
+    and explainers in force without an apply: block; each with its file and
+    line. Exit 0 whatever it lists; 1 when the content has errors.
+
+    Example:
+
+    \b
+        policy report --today 2026-11-23
+        policy report --format markdown >> "$GITHUB_STEP_SUMMARY"
+    """
+    from build_tools.worklist.formats import FORMATS
+    from build_tools.worklist.queue import work_queue
+
+    _require_folder(content_dir)
+    click.echo(FORMATS[output_format](work_queue(content_dir, _date(today))))
 
 
 @cli.group()

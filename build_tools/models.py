@@ -7,7 +7,8 @@ load and check create them, the FAQ, page and search steps read them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -90,6 +91,25 @@ class Taxonomy:
         """A policy for a region applies inside it: the region and all below."""
         return {r.name for r in self.regions if r.name == name or name in r.ancestors}
 
+    def audience_applies(self, audiences: Iterable[Term | str], type_name: str) -> bool:
+        """Whether a policy for `audiences` applies to an enterprise of type `type_name`.
+
+        It does when it names no audience (it is for everyone), names the type, or names a type above it:
+        a policy for 中小企业 applies to 科技型中小企业. A type the taxonomy does not know matches only itself."""
+        names = {a if isinstance(a, str) else a.name for a in audiences}
+        if not names or type_name in names:
+            return True
+        term = self._audiences_by_name.get(type_name)
+        return term is not None and not names.isdisjoint(term.ancestors)
+
+    def audience_and_descendants(self, name: str) -> set[str]:
+        """A type and every type below it: the enterprises a policy for `name` is for."""
+        return {t.name for t in self.audiences if t.name == name or name in t.ancestors}
+
+    @functools.cached_property
+    def _audiences_by_name(self) -> dict[str, Term]:
+        return {t.name: t for t in self.audiences}
+
 
 @dataclass(frozen=True)
 class PolicyDocument:
@@ -100,6 +120,10 @@ class PolicyDocument:
     issuer: str | None = None
     issued: dt.date | None = None
     url: str | None = None
+
+
+# 即将到期: a policy in force that lapses within this many days (feed titles, `policy report`).
+EXPIRING_DAYS = 30
 
 
 class Status(str, Enum):
@@ -156,6 +180,10 @@ class Explainer:
     def is_published(self, today: dt.date) -> bool:
         """Drafts and scheduled explainers are checked but never published."""
         return not self.draft and self.published <= today
+
+    def expires_soon(self, today: dt.date) -> bool:
+        """Its policy lapses within EXPIRING_DAYS of `today` and has not lapsed yet (即将到期)."""
+        return self.expires is not None and 0 <= (self.expires - today).days <= EXPIRING_DAYS
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from typing import Any
 
 from build_tools.build.pipeline import add_last_changes, add_pages, checked, dated, with_faq
 from build_tools.build.stamp import build_stamp, write_stamp
+from build_tools.check.validity import DEFAULT_YEARS
 from build_tools.errors import BuildRunning, IncompleteBuild, file_system_error
 from build_tools.faq import assemble_faq
 from build_tools.indexes.documents import SearchDocuments, StoredDocuments, documents_of, equivalences_of
@@ -74,6 +75,7 @@ class BuildOptions:
     config_file: Path | None  # None: ./mkdocs.yml if there is one, else the packaged defaults (site/builder.py)
     today: dt.date
     wait: bool = True  # another build holds the output folders: wait for it (False: raise BuildRunning)
+    validity_years: int = DEFAULT_YEARS  # warn about a policy without expires older than this (0: never; check/validity.py)
 
     def absolute(self) -> BuildOptions:
         """The same options with every path made absolute against the current folder (MkDocs would read a
@@ -211,7 +213,7 @@ class FirstDocuments:
 
 def _checked_site(options: BuildOptions, index_folder: Path) -> tuple[Site, FirstDocuments]:
     """Phase 1: the Site without its pages, and the explainers the fork wrote into the index meanwhile."""
-    site = dated(*checked(load_tree_cached(options.content_dir)), options.today)
+    site = dated(*checked(load_tree_cached(options.content_dir)), options.today, options.validity_years)
     first = FirstDocuments(first_documents_writer(site, index_folder))
     try:
         with_faq(site, assemble_faq(site.content, site.explainers))

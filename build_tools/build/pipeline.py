@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from build_tools.check import check_tree
+from build_tools.check.validity import DEFAULT_YEARS, validity_warnings
 from build_tools.errors import ContentError
 from build_tools.faq import assemble_faq, stale_warnings, unknown_entry_warnings
 from build_tools.load.cache import load_tree_cached
@@ -22,17 +23,18 @@ from build_tools.runtime.memory import collector_paused
 from build_tools.text.analysis import prepare_segmenter
 
 
-def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Content, list[Issue]]:
+def check_content(content_dir: Path, today: dt.date | None = None, validity_years: int = DEFAULT_YEARS) -> tuple[Content, list[Issue]]:
     """Load and check everything under `content_dir` (`policy check`).
 
-    With `today`, also warn about FAQ answers whose policy is no longer in force.
+    With `today`, also warn about FAQ answers whose policy is no longer in force, and about explainers
+    without `expires` older than `validity_years` or past the term their body states (check/validity.py).
     """
     if today:
         prepare_segmenter()  # the FAQ segments every question: its dictionary is read while the files are
     with collector_paused():
         content, issues = check_tree(load_tree_cached(content_dir))
         if today and not any(issue.is_error for issue in issues):
-            site = dated(content, issues, today)
+            site = dated(content, issues, today, validity_years)
             with_faq(site, assemble_faq(content, site.explainers, suggest=False))  # no check reads the suggestions
             issues = sorted(site.issues, key=lambda i: (i.path, i.line))
     return content, issues
@@ -55,13 +57,15 @@ def checked(tree: LoadedTree) -> tuple[Content, list[Issue]]:
     return content, issues
 
 
-def dated(content: Content, issues: list[Issue], today: dt.date) -> Site:
-    """What follows from the content and the date alone: which explainers are out, their statuses, replacements.
+def dated(content: Content, issues: list[Issue], today: dt.date, validity_years: int = DEFAULT_YEARS) -> Site:
+    """What follows from the content and the date alone: which explainers are out, their statuses, replacements,
+    and the warnings about policies in force without `expires` that are likely out of date.
 
     The Site has no FAQ and no pages yet (`with_faq`, `add_pages`)."""
     explainers = published_explainers(content, today)
     superseded_by = replacements(explainers)
     status = {e.slug: status_on(e, today, superseded_by) for e in explainers}
+    issues = [*issues, *validity_warnings(explainers, status, today, validity_years)]
     return Site(content, today, explainers, status, superseded_by, pages=[], issues=issues, faq=[])
 
 

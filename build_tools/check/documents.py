@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from build_tools.check.application import read_application
 from build_tools.check.fields import LIST_SEPARATORS, FieldReader
 from build_tools.check.qa_body import parse_body
 from build_tools.check.registries import Registry
@@ -17,12 +18,12 @@ from build_tools.load.tree import RawDocument
 from build_tools.models import Explainer, Issue, PolicyDocument, QAPair, QASession, SessionKind, Severity
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# The names of pages and folders the site makes itself (pages/generate.py, pages/search.py, pages/feeds.py
-# and the theme): `index` is the list page of policies/ and qa/, and a file named like any other would
+# The names of pages and folders the site makes itself (pages/generate.py, pages/search.py, pages/feeds.py,
+# pages/ics.py and the theme): `index` is the list page of policies/ and qa/, and a file named like any other would
 # stand beside, or be taken for, a page the site generates. No explainer or session may use one.
 RESERVED_SLUGS = frozenset(
     {"index", "404", "page", "policies", "qa", "faq", "search", "match", "departments", "topics", "audiences", "regions", "years"}
-    | {"feed", "sitemap", "assets", "images", "pagefind"}
+    | {"feed", "sitemap", "assets", "images", "pagefind", "calendar"}
 )
 SUMMARY_MAX = 200
 
@@ -71,6 +72,7 @@ EXPLAINER_FIELDS = (
     "contact",
     "tags",
     "draft",
+    "apply",
 )
 POLICY_FIELDS = ("title", "number", "issuer", "issued", "url")
 SESSION_FIELDS = ("title", "date", "kind", "host", "departments", "policies", "source")
@@ -161,6 +163,7 @@ def read_explainer(document: RawDocument, registry: Registry, issues: list[Issue
         contact=reader.text_list("contact", scalar_ok=True),
         tags=reader.text_list("tags"),
         draft=reader.boolean("draft"),
+        apply=read_application(reader),
     )
     if fields["effective"] and fields["expires"] and fields["expires"] < fields["effective"]:
         reader.report(

@@ -160,32 +160,44 @@ def _read_taxonomy(document: RawDocument, issues: list[Issue]) -> Taxonomy:
     if not isinstance(document.data, dict):
         reader.report("", "taxonomy.yml 应包含 topics、audiences、regions 三部分 / taxonomy.yml must have topics, audiences and regions")
     reader.unknown_keys(("topics", "audiences", "regions"))
-    topics = _read_terms(reader, "topics")
-    audiences = _read_terms(reader, "audiences")
+    topics = _read_terms(reader, "topics", tree=False)
+    audiences = _read_terms(reader, "audiences", tree=True)
     regions: list[Region] = []
     _read_regions(reader, "regions", reader.data.get("regions", []), (), regions, set())
     return Taxonomy(topics, audiences, regions)
 
 
-def _read_terms(root: FieldReader, key: str) -> list[Term]:
+def _read_terms(root: FieldReader, key: str, tree: bool) -> list[Term]:
+    """The topics (each may say `need: false`) or, with `tree`, the audiences nested by `children:` as regions are.
+
+    Every name and synonym is one entry's only, anywhere in the tree: an author's word must name one type."""
     terms: list[Term] = []
-    ids: set[str] = set()
-    words: set[str] = set()
-    for reader in _entries(root, key, root.data.get(key, [])):
-        reader.unknown_keys(("id", "name", "synonyms"))
+    _read_term_level(root, key, root.data.get(key, []), (), tree, terms, (set(), set()))
+    return terms
+
+
+def _read_term_level(
+    root: FieldReader, key: str, data: Any, ancestors: tuple[str, ...], tree: bool, terms: list[Term], seen: tuple[set[str], set[str]]
+) -> None:
+    """One level of a list of terms, each child read right after its parent (ancestors root first)."""
+    ids, words = seen
+    for reader in _entries(root, key, data):
+        reader.unknown_keys(("id", "name", "synonyms", "children") if tree else ("id", "name", "synonyms", "need"))
         ident = _ident(reader, ids)
         name = reader.text("name", required=True)
         synonyms = reader.text_list("synonyms")
-        for word in {name, *synonyms} - {None}:
-            assert word is not None  # taken out above
+        need = reader.boolean("need") if not tree and "need" in reader.data else True
+        for word in dict.fromkeys(w for w in (name, *synonyms) if w):
             if word in words:
                 reader.report(
-                    "synonyms", f"“{word}”已属于其他条目，同一个词只能指向一个条目 / '{word}' already belongs to another entry: a word may name only one entry"
+                    "name" if word == name else "synonyms",
+                    f"“{word}”已属于其他条目，同一个词只能指向一个条目 / '{word}' already belongs to another entry: a word may name only one entry",
                 )
             words.add(word)
         if ident and name:
-            terms.append(Term(ident, name, tuple(synonyms)))
-    return terms
+            terms.append(Term(ident, name, tuple(synonyms), ancestors, need))
+        if tree and "children" in reader.data:
+            _read_term_level(reader, "children", reader.data["children"], (*ancestors, name) if name else ancestors, tree, terms, seen)
 
 
 def _read_regions(root: FieldReader, key: str, data: Any, ancestors: tuple[str, ...], regions: list[Region], ids: set[str]) -> None:

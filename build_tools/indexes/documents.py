@@ -27,8 +27,9 @@ import markdown
 import nh3
 
 from build_tools.models import Explainer, FAQEntry, Site, Status
+from build_tools.pages.deadlines import deadline, soon
 from build_tools.text.lexicon import equivalence_groups
-from build_tools.text.redact import redact
+from build_tools.text.public import public_plain, public_title
 
 
 @dataclass(frozen=True)
@@ -171,25 +172,38 @@ def _explainer_document(site: Site, explainer: Explainer) -> SearchDocument:
         effective=explainer.effective,
         expires=explainer.expires,
         policy_title=policy.title if policy else "",
+        extra=application_extra(site, explainer),
     )
 
 
+def application_extra(site: Site, explainer: Explainer) -> dict:
+    """What a hit shows of how to apply, when the explainer says: the deadline, the amount, and the
+    即将截止 / 即将到期 badges on the build date (pages/deadlines.py, as the pages show them)."""
+    end = deadline(explainer)
+    shown = {
+        "deadline": end.isoformat() if end else None,
+        "amount": explainer.apply.amount if explainer.apply else None,
+        "badges": [badge.value for badge in soon(explainer, site.today, site.status[explainer.slug])],
+    }
+    return {key: value for key, value in shown.items() if value}
+
+
 def _faq_document(site: Site, by_slug: dict[str, Explainer], entry: FAQEntry) -> SearchDocument:
-    """A FAQ entry: the public's words redacted before they reach the index."""
+    """A FAQ entry: the public's words as plain text, masked, before they reach the index (text/public.py, as the pages show them)."""
     linked = [by_slug[link.slug] for link in entry.links]
     stale = entry.stale_links(site.status)
     region = linked[0].region if linked else None
     department = entry.department
-    asked = dict.fromkeys(redact(o.pair.question) for o in entry.occurrences)
+    asked = dict.fromkeys(public_title(o.pair.question) for o in entry.occurrences)
     answer = plain_text(entry.answer)
     return SearchDocument(
         id=f"faq:{entry.id}",
         kind="faq",
         slug=entry.id,
         url=faq_url(entry.id),
-        title=redact(entry.question),
+        title=public_title(entry.question),
         summary=answer[:160],
-        body="\n".join([*asked, answer, redact(entry.newest.pair.details)]),
+        body="\n".join([*asked, answer, public_plain(entry.newest.pair.details)]),
         published=entry.newest.date,
         status=stale[0][1].value if stale else Status.IN_FORCE.value,
         department=(department.name,) if department else (),

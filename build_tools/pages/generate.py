@@ -7,7 +7,8 @@ never held at once. Lists are split
 into pages of PAGE_SIZE so that no page grows with the size of the site,
 and the site navigation goes through these list pages, never a full tree.
 
-Text from the public (questions, asker lines) is redacted and escaped here;
+Text from the public (questions, asker lines) is made plain text, masked
+(text/public.py) and escaped here;
 answers, written by departments, are rendered and sanitised (sanitise.py;
 explainer bodies are sanitised after Markdown, by the site adapter). Every
 front-matter value is written HTML-escaped: the theme prints the title and
@@ -27,16 +28,23 @@ import markdown
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from build_tools.models import Explainer, FAQEntry, LinkKind, Page, Site, Status, Term, page_url
+from build_tools.models import EXPIRING_DAYS, Application, Explainer, FAQEntry, LinkKind, Page, Site, Status, Term, page_url
+from build_tools.pages import breadcrumbs, deadlines
+from build_tools.pages.apply import phone_links, window_text
+from build_tools.pages.ics import calendar_files
 from build_tools.pages.sanitise import clean_html
 from build_tools.pages.search import site_search_pages
-from build_tools.text.redact import redact
+from build_tools.text.public import public_plain, public_title
 
 PAGE_SIZE = 50
 # Each department and topic has its feeds beside its list page; the site's are at the root (feeds.py).
 ATOM_FILE = "feed.xml"
 JSON_FILE = "feed.json"
+FEED_ENTRIES = 50  # each feed holds the explainers that changed last
 EXPLAINER_PAGES = "policies/"  # each explainer's page: its body, written by a department, is sanitised after Markdown
+SUBSCRIBE_PAGE = "subscribe/index.md"  # 订阅: explains feeds and lists them all
+CALENDAR_FOLDER = "calendar/"  # the 申报日历 and, beside it, the calendar files (pages/ics.py)
+CALENDAR_PAGE = f"{CALENDAR_FOLDER}index.md"
 LATEST_ON_HOME = 12
 HOT_QUESTIONS = 20
 
@@ -71,7 +79,9 @@ def generate_pages(site: Site) -> list[Page]:
         pages += renderer.section(*section)
     pages += renderer.sessions()
     pages += renderer.faq()
+    pages += renderer.calendar()
     pages += site_search_pages(site, _environment)
+    pages.append(renderer.subscribe())
     return pages
 
 
@@ -87,13 +97,14 @@ def browse_sections(site: Site) -> list[tuple[str, str, str, list[Listing]]]:
     by = _group_by(explainers)
     departments = [Listing(f"departments/{d.id}", d.name, by(lambda e, d=d: d in (e.department, *e.co_departments)), feed=True) for d in content.departments]
     topics = [Listing(f"topics/{t.id}", t.name, by(lambda e, t=t: t in e.topics), _synonyms_line(t), feed=True) for t in content.taxonomy.topics]
-    audiences = [Listing(f"audiences/{t.id}", t.name, by(lambda e, t=t: t in e.audience), _synonyms_line(t)) for t in content.taxonomy.audiences]
+    audiences = [Listing(f"audiences/{t.id}", t.name, by(lambda e, t=t: t in e.audience), _synonyms_line(t), feed=True) for t in content.taxonomy.audiences]
     regions = [
         Listing(
             f"regions/{r.id}",
             r.name,
             by(lambda e, inside=content.taxonomy.region_and_descendants(r.name): e.region.name in inside),  # noqa: B008  # once per region, on purpose
             "含下辖地区的政策解读。",
+            feed=True,
         )
         for r in content.taxonomy.regions
     ]
@@ -106,6 +117,12 @@ def browse_sections(site: Site) -> list[tuple[str, str, str, list[Listing]]]:
         ("regions", "按地区浏览", "地区页面包含其下辖地区的政策解读。", regions),
         ("years", "按年份浏览", "按发布年份排列的解读。", by_year),
     ]
+
+
+def feed_sections(site: Site) -> list[tuple[str, list[Listing]]]:
+    """(section title, listings) of the lists that have feeds of their own: the feeds feeds.py writes
+    and the subscribe page lists, beside the site's own."""
+    return [(title, shown) for _, title, _, listings in browse_sections(site) if (shown := [listing for listing in listings if listing.feed and listing.items])]
 
 
 def _faq_listings(site: Site) -> list[tuple[str, str, str, list[Listing]]]:
@@ -173,19 +190,19 @@ def chinese_date(value: dt.date | None) -> str:
 
 @functools.lru_cache(maxsize=200_000)  # a question shows on its entry's page, its session's and several lists
 def public_text(value: str | None) -> Markup:
-    """Text written by the public: personal data masked, markup shown as text."""
-    return Markup(html.escape(redact(value or "")))
+    """A question of the public as a title (text/public.py: its markup read as text, personal data masked), escaped."""
+    return Markup(html.escape(public_title(value)))
 
 
 def public_paragraphs(value: str | None) -> list[Markup]:
     """Text of several lines written by the public, as paragraphs: masked as a whole first, so a
     number written across a line break is found before the lines are split."""
-    return [Markup(html.escape(line)) for line in redact(value or "").split("\n") if line.strip()]
+    return [Markup(html.escape(line)) for line in public_plain(value).split("\n") if line.strip()]
 
 
 def public_asker(value: str | None) -> Markup:
     """An asker line's value, masked with its 提问： label so the name rules see the label."""
-    return Markup(html.escape(redact(f"提问：{value or ''}").removeprefix("提问：")))
+    return Markup(html.escape(public_title(f"提问：{value or ''}").removeprefix("提问：")))
 
 
 @functools.lru_cache(maxsize=100_000)  # an answer shows on its session's page and its FAQ entry's, and again on every preview rebuild
@@ -225,7 +242,9 @@ _environment.filters["public_paragraphs"] = public_paragraphs
 _environment.filters["asker"] = public_asker
 _environment.filters["answer"] = department_answer
 _environment.filters["yaml_string"] = yaml_string
+_environment.filters["phone_links"] = phone_links
 _environment.globals["pager_numbers"] = pager_numbers
+_environment.globals["window_text"] = lambda application: window_text(application, chinese_date)
 
 
 class _StaleLinks(dict):
@@ -274,8 +293,21 @@ class _Renderer:
             by_slug=self.by_slug,
             stale=self.stale,
             feed_files={"atom": ATOM_FILE, "json": JSON_FILE},
+            soon_of=self.soon_of,
+            window_state=self.window_state,
+            days_left=self.days_left,
             **context,
         )
+
+    def soon_of(self, explainer: Explainer) -> tuple[deadlines.Soon, ...]:
+        """即将截止 / 即将到期 on the build date: the same on every page that shows the explainer."""
+        return deadlines.soon(explainer, self.site.today, self.site.status[explainer.slug])
+
+    def window_state(self, application: Application) -> deadlines.WindowState | None:
+        return deadlines.window_state(application, self.site.today)
+
+    def days_left(self, day: dt.date) -> int:
+        return deadlines.days_left(self.site.today, day)
 
     def home(self) -> Page:
         upcoming = [e for e in self.site.explainers if self.site.status[e.slug] is Status.UPCOMING]
@@ -283,6 +315,12 @@ class _Renderer:
         sessions = sorted(self.site.content.sessions, key=lambda s: (-s.date.toordinal(), s.slug))
         return self._page(
             "index.md", "政策解读", "home.md.j2", latest=self.site.explainers[:LATEST_ON_HOME], upcoming=upcoming, topics=topics, sessions=sessions[:6]
+        )
+
+    def subscribe(self) -> Page:
+        """订阅: what a feed is and how to use one, and every feed of the site."""
+        return self._page(
+            SUBSCRIBE_PAGE, "订阅更新", "subscribe.md.j2", sections=feed_sections(self.site), max_entries=FEED_ENTRIES, expiring_days=EXPIRING_DAYS
         )
 
     def explainer(self, explainer: Explainer) -> Page:
@@ -301,28 +339,56 @@ class _Renderer:
             replacement=replacement,
             faq_firm=[e for e, kind in linked if kind is not LinkKind.SUGGESTED],
             faq_suggested=[e for e, kind in linked if kind is LinkKind.SUGGESTED],
+            trail=breadcrumbs.explainer_trail(explainer),
         )
 
-    def section(self, folder: str, title: str, intro: str, listings: list[Listing]) -> list[Page]:
+    def calendar(self) -> list[Page]:
+        """The 申报日历: open, coming and recurring application windows in that order, PAGE_SIZE a page, and the
+        calendar files to subscribe to (on its first page)."""
+        windows = deadlines.windows(self.site.explainers, self.site.today, self.site.status)
+        entries = [(kind, e) for kind, group in (("open", windows.open), ("coming", windows.coming), ("recurring", windows.recurring)) for e in group]
+        chunks = [entries[i : i + PAGE_SIZE] for i in range(0, len(entries), PAGE_SIZE)] or [[]]
+        sources = [CALENDAR_PAGE] + [f"{CALENDAR_FOLDER}page/{n}.md" for n in range(2, len(chunks) + 1)]
+        urls = [page_url(source) for source in sources]
+        files = calendar_files(self.site)
+        return [
+            self._page(
+                source,
+                "申报日历",
+                "calendar.md.j2",
+                groups={kind: [e for k, e in chunk if k == kind] for kind in ("open", "coming", "recurring")},
+                totals={"open": len(windows.open), "coming": len(windows.coming), "recurring": len(windows.recurring)},
+                files=files,
+                number=index + 1,
+                pages=urls,
+                trail=breadcrumbs.HOME,
+            )
+            for index, (source, chunk) in enumerate(zip(sources, chunks))
+        ]
+
+    def section(self, folder: str, title: str, intro: str, listings: list[Listing], trail: breadcrumbs.Trail = breadcrumbs.HOME) -> list[Page]:
         shown = [listing for listing in listings if listing.items]
-        pages = [self._page(f"{folder}/index.md", title, "section.md.j2", intro=intro, listings=shown)]
+        pages = [self._page(f"{folder}/index.md", title, "section.md.j2", intro=intro, listings=shown, trail=trail)]
         for listing in shown:
-            pages += self.listing(listing)
+            pages += self.listing(listing, breadcrumbs.below(trail, title, folder))
         return pages
 
-    def listing(self, listing: Listing) -> list[Page]:
+    def listing(self, listing: Listing, trail: breadcrumbs.Trail = breadcrumbs.HOME) -> list[Page]:
         chunks = [listing.items[i : i + PAGE_SIZE] for i in range(0, len(listing.items), PAGE_SIZE)]
         sources = [f"{listing.src_base}.md"] + [f"{listing.src_base}/page/{n}.md" for n in range(2, len(chunks) + 1)]
         urls = [page_url(source) for source in sources]
         return [
-            self._page(source, listing.title, listing.template, listing=listing, items=chunk, number=index + 1, pages=urls)
+            self._page(source, listing.title, listing.template, listing=listing, items=chunk, number=index + 1, pages=urls, trail=trail)
             for index, (source, chunk) in enumerate(zip(sources, chunks))
         ]
 
     def sessions(self) -> list[Page]:
         sessions = sorted(self.site.content.sessions, key=lambda s: (-s.date.toordinal(), s.slug))
-        pages = [self._page("qa/index.md", "答疑与问答", "sessions.md.j2", sessions=sessions)]
-        pages += [self._page(f"qa/{s.slug}.md", s.title, "session.md.j2", s=s, entry_of=[self.entry_of_pair[id(p)] for p in s.pairs]) for s in sessions]
+        pages = [self._page("qa/index.md", "答疑与问答", "sessions.md.j2", sessions=sessions, trail=breadcrumbs.HOME)]
+        pages += [
+            self._page(f"qa/{s.slug}.md", s.title, "session.md.j2", s=s, entry_of=[self.entry_of_pair[id(p)] for p in s.pairs], trail=breadcrumbs.SESSIONS)
+            for s in sessions
+        ]
         return pages
 
     def faq(self) -> list[Page]:
@@ -337,14 +403,23 @@ class _Renderer:
                 count=len(entries),
                 asked=sum(e.ask_count for e in entries),
                 sections=[(folder, title, [listing for listing in ls if listing.items]) for folder, title, _, ls in listings],
+                trail=breadcrumbs.HOME,
             )
         ]
         pages += [self.faq_entry(e) for e in entries]
         for section in listings:
-            pages += self.section(*section)
+            pages += self.section(*section, trail=breadcrumbs.FAQ)
         return pages
 
     def faq_entry(self, entry: FAQEntry) -> Page:
         firm = [self.by_slug[link.slug] for link in entry.firm_links]
         suggested = [self.by_slug[link.slug] for link in entry.links if link.kind is LinkKind.SUGGESTED]
-        return self._page(f"faq/{entry.id}.md", redact(entry.question), "faq_entry.md.j2", entry=entry, firm=firm, suggested=suggested)
+        return self._page(
+            f"faq/{entry.id}.md",
+            public_title(entry.question),
+            "faq_entry.md.j2",
+            entry=entry,
+            firm=firm,
+            suggested=suggested,
+            trail=breadcrumbs.faq_entry_trail(entry),
+        )

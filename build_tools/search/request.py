@@ -109,12 +109,15 @@ class Hit:
     def to_json(self, with_extra: bool = False) -> dict:
         """The hit as the API returns it, with the `extra` data or without."""
         data = {name: getattr(self, name) for name in _HIT_FIELDS}
+        data.update({key: copy.deepcopy(self.extra[key]) for key in APPLICATION_FIELDS if key in self.extra})
         if with_extra:
             data.update(copy.deepcopy(self.extra))
         return data
 
 
 _HIT_FIELDS = tuple(f.name for f in fields(Hit) if f.name != "extra")
+# How to apply, in every explainer hit that has it (indexes/documents.py `application_extra`): deadline, amount, badges.
+APPLICATION_FIELDS = ("deadline", "amount", "badges")
 
 
 @dataclass(frozen=True)

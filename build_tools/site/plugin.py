@@ -38,10 +38,13 @@ from build_tools.indexes.pagefind import SiteSearchError, write_site_search
 from build_tools.models import Page, Site
 from build_tools.pages.feeds import feed_files
 from build_tools.pages.generate import ATOM_FILE, EXPLAINER_PAGES, JSON_FILE
+from build_tools.pages.ics import ics_files
+from build_tools.pages.matching import match_files
 from build_tools.pages.sanitise import clean_html
 from build_tools.pages.sitemap import SITEMAP_FILE, sitemap
 from build_tools.site.deferhtml import DeferredHTML
 from build_tools.site.navcache import cache_navigation
+from build_tools.site.notfound import not_found_page
 from build_tools.site.rawhtml import SetAside, set_aside
 from build_tools.site.serving import ServedPreview
 
@@ -97,6 +100,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         config.theme.static_templates.discard(SITEMAP_FILE)  # ours has real dates: see on_files
         config.extra["policy_feeds"] = {"atom": ATOM_FILE, "json": JSON_FILE}  # for the <link>s in main.html
         config.extra["policy_csp"] = PREVIEW_CONTENT_SECURITY_POLICY if self.serving else CONTENT_SECURITY_POLICY
+        config.extra["policy_notfound"] = not_found_page(config.extra["policy_csp"])  # theme/404.html
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
@@ -224,8 +228,10 @@ def _clean_toc(items: Any) -> None:
 
 
 def _site_files(site: Site, config) -> dict[str, bytes]:
-    """Path → bytes of the files made from the whole site: feeds, and the sitemap when there is a site_url."""
+    """Path → bytes of the files made from the whole site: feeds, the matching page's data, and the sitemap when there is a site_url."""
     files = feed_files(site, config.site_name, config.site_url)
+    files.update(match_files(site))
+    files.update(ics_files(site, config.site_name, config.site_url))  # the 申报日历's calendar files
     if config.site_url:
         files[SITEMAP_FILE] = sitemap(site, config.site_url)
     return files

@@ -128,7 +128,8 @@ def _ci_commands(project: Path) -> list[str]:
 def test_the_ci_templates_install_the_package_and_run_policy_commands_that_exist(new_project):
     commands = set(_ci_commands(new_project))
     assert commands == {"python -m pip install -r requirements.txt", "policy check --format github", "policy check",
-                        "policy build", "policy build --site public"}
+                        "policy build", "policy build --site public",
+                        'policy report --format markdown >> "$GITHUB_STEP_SUMMARY"', "policy report --format markdown > policy-report.md"}
     for command in commands - {"python -m pip install -r requirements.txt"}:
         result = CliRunner().invoke(cli, [*command.split()[1:], "--help"])  # an unknown option or command fails here
         assert result.exit_code == 0, command

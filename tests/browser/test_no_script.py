@@ -108,7 +108,7 @@ def test_planted_payloads_run_nowhere_they_are_shown(planted_url, browser):
 
 def test_the_site_works_under_its_policy(planted_url, browser):
     page, dialogs, errors = _watched(browser)
-    for where in ("", "policies/economy-2023/", "qa/live-2023/", "faq/", f"search/?q={quote('信贷')}", "match/"):
+    for where in ("", "policies/economy-2023/", "qa/live-2023/", "faq/", f"search/?q={quote('信贷')}", f"match/?region={quote('江苏省')}"):
         page.goto(planted_url + where)
         page.wait_for_load_state("load")
         if where.startswith(("search", "match")):

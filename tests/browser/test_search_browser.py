@@ -240,31 +240,6 @@ def _unlabelled_controls(page) -> list[str]:
         .filter(e => !e.labels.length).map(e => e.outerHTML)""")
 
 
-def test_matching_page_lists_applicable_policies_newest_first(sample_url, browser):
-    url, site = sample_url
-    page, outside = new_page(browser)
-    _open(page, f"{url}match/")
-    page.select_option("#pp-region", "南京市")
-    page.select_option("#pp-audience", "中小企业")
-    page.get_by_label("金融").check()
-    page.get_by_label("财税").check()
-    _searched(page, lambda: page.get_by_role("button", name="查看适用的政策").click())
-    taxonomy = site.content.taxonomy
-    regions = taxonomy.region_and_descendants("南京市") | set(taxonomy.region("南京市").ancestors)
-    applies = [e for e in site.explainers if site.status[e.slug].value == IN_FORCE and e.region.name in regions
-               and (not e.audience or "中小企业" in {a.name for a in e.audience})
-               and {"金融", "财税"} & {t.name for t in e.topics}]
-    applies.sort(key=lambda e: e.published, reverse=True)
-    assert applies
-    assert _all_result_urls(page) == [f"/policies/{e.slug}/" for e in applies]
-    assert parse_qs(urlparse(page.url).query) == {"region": ["南京市"], "audience": ["中小企业"], "topic": ["金融", "财税"]}
-    page.screenshot(path=str(ARTIFACTS / "match.png"), full_page=True)
-    page.reload()
-    page.wait_for_function("() => document.body.dataset.ppSearched")
-    assert page.input_value("#pp-region") == "南京市" and page.get_by_label("财税").is_checked()
-    assert outside == []
-
-
 def test_search_and_matching_pages_fit_a_phone(sample_url, browser):
     url, _ = sample_url
     page, outside = new_page(browser, width=360, height=740)

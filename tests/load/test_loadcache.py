@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import time
@@ -13,7 +14,7 @@ from build_tools.load import tree as load_module
 from build_tools.load import cache as loadcache
 from build_tools.load.tree import load_tree
 from build_tools.load.cache import load_tree_cached
-from conftest import write
+from conftest import VALID_EXPLAINER, write
 
 ODD = """\
 ---
@@ -132,3 +133,18 @@ def test_a_changed_file_rewrites_one_part_of_the_cache(content):
     after = {path: path.stat().st_ino for path in cache_files()}
     assert after.keys() == before.keys()
     assert len([path for path in after if after[path] != before[path]]) == 1  # written anew: a new file
+
+
+def test_an_apply_block_read_from_the_cache_is_the_one_parsed(content, parses):
+    from build_tools.check import check_tree
+
+    block = "apply:\n  start: 2026-11-16\n  end: 2026-12-15\n  amount: 单户最高30万元\n  amount_yuan: 300000\n  no_application: false\n"
+    write(content, "policies/apply.md", VALID_EXPLAINER.replace("---\n\n", block + "---\n\n", 1))
+    age(content)
+    fresh, _ = check_tree(load_tree(content))
+    load_tree_cached(content)
+    parses.clear()
+    cached, _ = check_tree(load_tree_cached(content))
+    assert parses == []  # every file from the cache, the dates of the block included
+    assert [e.apply for e in cached.explainers] == [e.apply for e in fresh.explainers]
+    assert next(e.apply for e in cached.explainers if e.slug == "apply").end == dt.date(2026, 12, 15)

@@ -91,7 +91,8 @@ def built(tmp_path_factory) -> Path:
 def test_every_feed_is_valid_against_its_schema(mini_site, site_url):
     files = feed_files(mini_site, "政策解读", site_url)
     assert {"feed.xml", "feed.json", "departments/js-fgw/feed.xml", "topics/tax/feed.json"} <= set(files)
-    assert not any(name.startswith(("audiences/", "regions/", "years/")) for name in files)
+    assert {"audiences/sme/feed.xml", "regions/js-nj/feed.json"} <= set(files)
+    assert not any(name.startswith("years/") for name in files)
     for name, data in files.items():
         if name.endswith(".xml"):
             assert_valid_atom(data, name)
@@ -100,8 +101,8 @@ def test_every_feed_is_valid_against_its_schema(mini_site, site_url):
 
 
 def test_feeds_in_the_built_site_are_valid_and_absolute(built):
-    names = sorted(str(p.relative_to(built)) for p in built.rglob("feed.*"))
-    assert len(names) == 2 * (1 + 3 + 2)  # the site, 3 departments, 2 topics with explainers
+    names = sorted(str(p.relative_to(built)) for p in [*built.rglob("feed.xml"), *built.rglob("feed.json")])
+    assert len(names) == 2 * (1 + 3 + 2 + 1 + 3)  # the site, 3 departments, 2 topics, 1 audience, 3 regions with explainers
     for name in names:
         data = (built / name).read_bytes()
         if name.endswith(".xml"):
@@ -188,9 +189,126 @@ def test_feeds_stay_well_formed_whatever_a_title_holds():
     for name in atom:
         root = assert_valid_atom(files[name], name)  # lxml refuses a document that is not well-formed
         assert root.findtext(f"{ATOM}title").endswith("政策解读")  # the site name, its \x1b left out
-    entry = next(e for e in etree.fromstring(files["feed.xml"]).iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title").startswith("稳经济"))
-    assert entry.findtext(f"{ATOM}title") == "稳经济措施解读" and entry.findtext(f"{ATOM}summary") == "摘要"
-    assert json.loads(files["feed.json"])["items"][0]["title"].startswith("稳经济")
+    entry = next(e for e in etree.fromstring(files["feed.xml"]).iter(f"{ATOM}entry") if "稳经济" in e.findtext(f"{ATOM}title"))
+    assert entry.findtext(f"{ATOM}title") == "【即将生效】稳经济措施解读" and entry.findtext(f"{ATOM}summary") == "摘要"
+    assert json.loads(files["feed.json"])["items"][0]["title"].startswith("【即将生效】稳经济")
+
+# --- feeds per region and audience, status changes, the stylesheets ----------
+
+
+def entry_titles(data: bytes) -> list[str]:
+    return [e.findtext(f"{ATOM}title") for e in etree.fromstring(data).iter(f"{ATOM}entry")]
+
+
+def test_each_region_and_audience_has_its_feed(mini_site):
+    files = feed_files(mini_site, "政策解读", SITE_URL)
+    nanjing = assert_valid_atom(files["regions/js-nj/feed.xml"], "regions/js-nj/feed.xml")
+    assert nanjing.findtext(f"{ATOM}title") == "南京市 · 政策解读"
+    assert [e.findtext(f"{ATOM}id") for e in nanjing.iter(f"{ATOM}entry")] == [SITE_URL + "policies/refund-2023/"]
+    jiangsu = {e.findtext(f"{ATOM}id") for e in etree.fromstring(files["regions/js/feed.xml"]).iter(f"{ATOM}entry")}
+    assert SITE_URL + "policies/refund-2023/" in jiangsu and SITE_URL + "policies/economy-2023/" in jiangsu  # its sub-regions too
+    sme = assert_valid_json_feed(files["audiences/sme/feed.json"], "audiences/sme/feed.json")
+    assert [item["id"] for item in sme["items"]] == [SITE_URL + "policies/economy-2023/"]
+
+
+def lapsing(content: Path, expires: str, old: str = "2024-01-01") -> None:
+    """An explainer published long ago that lapses on `expires`, its file unchanged since `old`."""
+    path = write(content, "policies/lapsing.md", VALID_EXPLAINER.replace("测试解读", "到期解读").replace("published: 2023-01-01", f"published: 2023-01-01\nexpires: {expires}"))
+    stamp = calendar.timegm(dt.date.fromisoformat(old).timetuple())
+    os.utime(path, (stamp, stamp))
+
+
+def lapsing_entry(content: Path, today: dt.date) -> etree._Element:
+    files = feed_files(run_pipeline(content, today), "政策解读", SITE_URL)
+    root = assert_valid_atom(files["feed.xml"], "feed.xml")
+    return next(e for e in root.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}id") == SITE_URL + "policies/lapsing/")
+
+
+def test_an_entry_changes_when_its_status_does(content):
+    lapsing(content, "2026-12-20")
+    before = lapsing_entry(content, dt.date(2026, 11, 1))  # 49 days left
+    assert before.findtext(f"{ATOM}title") == "到期解读" and before.findtext(f"{ATOM}updated") == "2024-01-01T00:00:00+08:00"
+    soon = lapsing_entry(content, dt.date(2026, 11, 23))  # 27 days left: 即将到期 since 30 days before
+    assert soon.findtext(f"{ATOM}title") == "【即将到期】到期解读"
+    assert soon.findtext(f"{ATOM}updated") == "2026-11-20T00:00:00+08:00"
+    assert "即将到期" in [c.get("term") for c in soon.findall(f"{ATOM}category")]
+    assert "有效期至：2026年12月20日" in soon.findtext(f"{ATOM}content")
+    last_day = lapsing_entry(content, dt.date(2026, 12, 20))
+    assert last_day.findtext(f"{ATOM}title") == "【即将到期】到期解读"  # in force on its last day
+    lapsed = lapsing_entry(content, dt.date(2026, 12, 25))
+    assert lapsed.findtext(f"{ATOM}title") == "【已失效】到期解读"
+    assert lapsed.findtext(f"{ATOM}updated") == "2026-12-21T00:00:00+08:00"  # the first day it is no longer in force
+    item = next(i for i in json.loads(feed_files(run_pipeline(content, dt.date(2026, 11, 23)), "政策解读", None)["feed.json"])["items"]
+                if i["url"] == "policies/lapsing/")
+    assert item["title"] == "【即将到期】到期解读" and "即将到期" in item["tags"] and item["date_modified"].startswith("2026-11-20")
+    assert item["_policy"]["expires"] == "2026-12-20"
+
+
+def test_a_replaced_entry_changes_on_the_day_its_successor_is_published(content):
+    lapsing(content, "2030-01-01")
+    write(content, "policies/successor.md", VALID_EXPLAINER.replace("测试解读", "新解读").replace("published: 2023-01-01", "published: 2026-11-20\nsupersedes: [lapsing]"))
+    entry = lapsing_entry(content, TODAY)
+    assert entry.findtext(f"{ATOM}title") == "【已被替代】到期解读"
+    assert entry.findtext(f"{ATOM}updated") == "2026-11-20T00:00:00+08:00"
+
+
+def test_an_old_explainer_that_lapses_comes_back_to_the_top(content):
+    days = dates_of(content, MAX_ENTRIES + 5)  # 55 newer explainers, one a day up to yesterday
+    for path in (content / "policies").rglob("*.md"):  # unchanged since the first of them was published
+        os.utime(path, (calendar.timegm(days[0].timetuple()),) * 2)
+    lapsing(content, (TODAY - dt.timedelta(days=1)).isoformat())
+    ids = [e.findtext(f"{ATOM}id") for e in etree.fromstring(feed_files(run_pipeline(content, TODAY), "政策解读", SITE_URL)["feed.xml"]).iter(f"{ATOM}entry")]
+    assert len(ids) == MAX_ENTRIES and ids[0] == SITE_URL + "policies/lapsing/"  # lapsed today, published in 2023
+
+
+def test_status_changes_are_reproducible_with_today(content):
+    lapsing(content, "2026-12-20")
+    first = feed_files(run_pipeline(content, dt.date(2026, 11, 23)), "政策解读", None)
+    assert feed_files(run_pipeline(content, dt.date(2026, 11, 23)), "政策解读", None) == first
+    assert feed_files(run_pipeline(content, dt.date(2026, 12, 25)), "政策解读", None)["feed.xml"] != first["feed.xml"]
+
+
+def test_atom_files_name_the_stylesheets_relative_to_themselves(mini_site):
+    files = feed_files(mini_site, "政策解读", SITE_URL)
+    assert files["feed.xml"].startswith(
+        b'<?xml version="1.0" encoding="utf-8"?>\n<?xml-stylesheet type="text/xsl" href="assets/feed.xsl"?>\n'
+        b'<?xml-stylesheet type="text/css" href="assets/feed-atom.css"?>\n<feed '
+    )
+    assert b'<?xml-stylesheet type="text/xsl" href="../../assets/feed.xsl"?>' in files["regions/js-nj/feed.xml"]
+    assert not any(b"xml-stylesheet" in data for name, data in files.items() if name.endswith(".json"))
+
+
+THEME_ASSETS = ROOT / "build_tools/site/defaults/theme/assets"
+
+
+@pytest.mark.parametrize("site_url", [None, SITE_URL])
+def test_the_stylesheet_makes_a_readable_page(mini_site, site_url):
+    """What a browser's XSLT makes of a department's feed: a Chinese page, entries as links, the way to the subscribe page."""
+    transform = etree.XSLT(etree.parse(str(THEME_ASSETS / "feed.xsl")))
+    data = feed_files(mini_site, "政策解读", site_url)["departments/js-fgw/feed.xml"]
+    page = transform(etree.fromstring(data).getroottree())
+    html = str(page)
+    assert '<html lang="zh-CN">' in html and "<script" not in html and "style=" not in html
+    assert "script-src 'none'" in html  # its own Content-Security-Policy: nothing runs
+    assert '<link rel="stylesheet" href="../../assets/feed.css">' in html
+    links = {a.text: a.get("href") for a in page.getroot().iter("a")}
+    assert links["什么是订阅、用什么阅读器、全部订阅地址"] == "../../subscribe/"
+    assert links["返回网站首页"] == "../.././"
+    assert links["【已被替代】2022年稳经济措施解读"] == (SITE_URL if site_url else "../../") + "policies/economy-2022/"
+    assert "江苏省发展改革委 · 更新于 " in html and "已被替代</span>" in html
+    assert (SITE_URL + "departments/js-fgw/feed.xml" in html) is bool(site_url)  # an address to copy, when the feed knows it
+    assert (THEME_ASSETS / "feed.css").is_file() and (THEME_ASSETS / "feed-atom.css").is_file()
+
+
+def test_the_subscribe_page_explains_feeds_and_lists_them_all(mini_site):
+    page = next(p for p in mini_site.pages if p.src_path == "subscribe/index.md").markdown
+    for words in ("## 什么是订阅源", "## 怎样订阅", "## 用什么阅读器", "复制链接地址", "【即将到期】表示 30 天内到期"):
+        assert words in page
+    listed = set(re.findall(r'<a href="\.\./([^"]+)" type="application/(?:atom|feed)\+(?:xml|json)"', page))
+    feeds = {name for name in feed_files(mini_site, "政策解读", None)}
+    assert listed == feeds
+    assert "<caption>按地区浏览</caption>" in page and "<caption>按适用对象浏览</caption>" in page
+
 
 # --- links to the feeds ----------------------------------------------------
 
@@ -202,14 +320,17 @@ def test_list_pages_link_their_feeds(mini_site):
         assert '<a href="feed.xml" type="application/atom+xml">Atom</a>' in pages[src]
         assert '<a href="feed.json" type="application/feed+json">JSON Feed</a>' in pages[src]
     assert '<a href="feed.xml" type="application/atom+xml">' in pages["index.md"]
-    assert "feed_atom" not in pages["audiences/sme.md"] and "pp-feeds" not in pages["audiences/sme.md"]
+    assert 'feed_atom: "audiences/sme/feed.xml"' in pages["audiences/sme.md"] and "pp-feeds" in pages["audiences/sme.md"]
+    assert 'feed_atom: "regions/js-nj/feed.xml"' in pages["regions/js-nj.md"]
+    assert "feed_atom" not in pages["years/2023.md"] and "pp-feeds" not in pages["years/2023.md"]
+    assert '<a href="../../subscribe/">什么是订阅？</a>' in pages["departments/js-fgw.md"]
 
 
 def test_built_pages_announce_feeds_in_the_head(built):
     def alternates(page: str) -> dict[str, str]:
         html = (built / page).read_text(encoding="utf-8")
         head = html[: html.index("</head>")]
-        return {m.group(2): m.group(1) for m in re.finditer(r'<link rel="alternate" type="([^"]+)" title="[^"]+" href="([^"]+)">', head)}
+        return {m.group(2): m.group(1) for m in re.finditer(r'<link rel="alternate(?: feed)?" type="([^"]+)" title="[^"]+" href="([^"]+)">', head)}
 
     department = alternates("departments/js-fgw/index.html")
     assert department == {"../../feed.xml": "application/atom+xml", "../../feed.json": "application/feed+json",

@@ -75,7 +75,7 @@ def test_public_text_is_redacted_and_escaped_and_answers_sanitised(mini_site):
     page = next(p for p in mini_site.pages if p.src_path == "qa/live-2023.md")
     assert "13812345678" not in page.markdown and "138****5678" in page.markdown
     assert "boss@example.com" not in page.markdown and "b***@example.com" in page.markdown
-    assert "&lt;b&gt;详情&lt;/b&gt;" in page.markdown and "<b>详情" not in page.markdown
+    assert "我们企业想知道详情" in page.markdown and "<b>详情" not in page.markdown and "&lt;b&gt;" not in page.markdown  # markup read as text
     assert "<strong>继续享受</strong>" in page.markdown and "<script>" not in page.markdown
 
 
@@ -117,6 +117,11 @@ def test_every_front_matter_value_and_field_is_written_escaped(content):
     pages = {page.src_path: page.markdown for page in run_pipeline(content, TODAY).pages}
     assert not [(src, planted) for src, text in pages.items() for planted in (summary, title, tag) if planted in text]
     front, body = pages["policies/planted.md"].split("---\n", 2)[1:]
-    assert yaml.safe_load(front) == {"title": escape(title), "description": escape(summary)}
+    assert yaml.safe_load(front) == {
+        "title": escape(title),
+        "description": escape(summary),
+        "og_type": "article",
+        "breadcrumbs": [{"title": "首页", "url": "../../"}, {"title": "财税", "url": "../../topics/tax/"}],
+    }
     assert escape(summary) in body and escape(tag) in body
     assert escape(title) in pages["topics/tax.md"] and escape(summary) in pages["topics/tax.md"]

@@ -42,7 +42,7 @@ def test_the_installed_package_builds_a_folder_holding_only_content(installed_pa
         assert (site / page).is_file(), page
     home = (site / "index.html").read_text(encoding="utf-8")
     assert '<link rel="stylesheet" href="assets/policy.css">' in home  # the defaults' extra_css
-    assert '<link rel="alternate" type="application/atom+xml" title="政策解读（Atom）" href="feed.xml">' in home  # our main.html
+    assert '<link rel="alternate feed" type="application/atom+xml" title="政策解读（Atom）" href="feed.xml">' in home  # our main.html
     for asset in sorted((THEME / "assets").iterdir()):
         assert (site / "assets" / asset.name).read_bytes() == asset.read_bytes(), asset.name
     assert (site / "pagefind/pagefind.js").is_file() and list((site / "pagefind").rglob("*.pf_fragment"))

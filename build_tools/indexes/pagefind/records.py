@@ -86,6 +86,11 @@ def meta_of(document: SearchDocument) -> dict[str, str]:
     if document.kind == "policy":
         meta["twin"] = twin_key(document)
         meta["script"] = script_of(document)
+        extra = document.extra or {}  # how to apply (indexes/documents.py): only what the explainer says; marked, as they may start with digits
+        shown = {"deadline": extra.get("deadline"), "amount": extra.get("amount")}
+        meta |= {key: MARK + value for key, value in shown.items() if value}
+        if extra.get("badges"):
+            meta["badges"] = "、".join(extra["badges"])
     else:
         policy = _relied_on(document)
         if policy:

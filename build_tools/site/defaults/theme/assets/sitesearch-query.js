@@ -1,5 +1,5 @@
-// Site search, shared by the search page and the matching page: analyse a query the way
-// build_tools/sitesearch analysed the pages, run it on Pagefind, describe the results.
+// Site search: analyse a query the way build_tools/sitesearch analysed the pages, run it on
+// Pagefind, describe the results. The matching page borrows only its result helpers (badges, dates).
 //
 // The index holds our own words (the search engine's analyzer: traditional folded to
 // simplified, rjieba words and sub-words, 文号, synonym groups), each encoded as ASCII
@@ -206,11 +206,6 @@ export function regionFilter(regions, chosen) {
   return { any };
 }
 
-// Documents for every audience: those that name none.
-export function openAudienceFilter(audiences) {
-  return { none: { audience: { any: audiences } } };
-}
-
 // Pages in force carry no `status` filter value (build_tools/sitesearch/records.py): the
 // default choice downloads the short list of lapsed pages, and "in force" is none of them.
 // `lapsed`: the statuses the site has besides "in force" (Pagefind finds nothing at all
@@ -378,7 +373,7 @@ export function resultItem(data, analyzer, highlights) {
   const link = element("a", "pp-item__title");
   link.href = data.url;
   link.append(...highlighted(meta.title || data.url, analyzer, highlights));
-  item.append(link, " ", statusBadge(meta.status));
+  item.append(link, " ", statusBadge(meta.status), ...soonBadges(meta.badges));
   const facts = [meta.kind === "faq" ? KIND_LABEL.faq : "", meta.department, meta.region].filter(Boolean);
   const line = element("p", "pp-item__meta", facts.join(" · "));
   const time = element("time", "", chineseDate(meta.date));
@@ -386,8 +381,37 @@ export function resultItem(data, analyzer, highlights) {
   line.append(facts.length ? " · " : "", time);
   const snippet = element("p", "pp-item__summary");
   snippet.append(...highlighted(meta.summary || "", analyzer, highlights));
-  item.append(line, snippet);
+  item.append(line);
+  const apply = applyLine(meta);
+  if (apply) item.append(apply);
+  item.append(snippet);
   return item;
+}
+
+// 即将截止 / 即将到期 as the pages show them (decided at build time: pages/deadlines.py).
+function soonBadges(badges) {
+  return (badges || "").split("、").filter(Boolean).flatMap((word) => {
+    const badge = element("span", "pp-badge pp-badge--soon");
+    const mark = element("span", "", "!");
+    mark.setAttribute("aria-hidden", "true");
+    badge.append(mark, ` ${word}`);
+    return [" ", badge];
+  });
+}
+
+// 申报截止 and 扶持标准 of an explainer that says them; the values carry the records' mark (records.py MARK).
+function applyLine(meta) {
+  const deadline = (meta.deadline || "").slice(1);
+  const amount = (meta.amount || "").slice(1);
+  if (!deadline && !amount) return null;
+  const line = element("p", "pp-item__meta pp-result__apply");
+  if (deadline) {
+    const time = element("time", "", chineseDate(deadline));
+    time.dateTime = deadline;
+    line.append("申报截止 ", time);
+  }
+  if (amount) line.append(deadline ? " · " : "", `扶持标准：${amount}`);
+  return line;
 }
 
 // `text` as nodes with <mark> around the query's words. Folding keeps every character in
