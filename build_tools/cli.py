@@ -423,6 +423,8 @@ def format_response(response: SearchResponse) -> str:
         if apply:  # how to apply, when the explainer says
             lines.append("   " + " · ".join(apply))
         lines.append(f"   {snippet}")
+        if hit.twin:  # its version in the other script, folded into this result
+            lines.append(f"   {hit.twin['script']}体版: {hit.twin['title']} · {hit.twin['url']}")
     if response.hidden_by_status:
         count = response.hidden_by_status
         lines.append(f"另有 {count} 条已失效的相关政策（加 --status all 查看） / {count} more matching polic(ies) of another status: add --status all")

@@ -142,3 +142,14 @@ def test_check_and_test_jobs_install_the_dev_lock():
     for name in ("check", "test", "preview"):
         commands = _gitlab_commands(gitlab, name)
         assert commands[0] in ("make install", "bash .ci/run") and "requirements.lock" not in json.dumps(commands), name
+
+
+def test_ci_installs_the_pinned_npm_tools_before_the_tests():
+    """axe-core (the accessibility tests) and lighthouse (bench/accessibility.py) at exact versions, from the lock file."""
+    run = (ROOT / ".ci/run").read_text(encoding="utf-8")
+    assert "npm ci" in run and run.index("npm ci") < run.index("make test")
+    wanted = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"]
+    assert set(wanted) == {"axe-core", "lighthouse"} and all(re.fullmatch(r"\d+\.\d+\.\d+", version) for version in wanted.values())
+    locked = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))["packages"]
+    assert {name: locked[f"node_modules/{name}"]["version"] for name in wanted} == wanted
+    assert "node_modules/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()

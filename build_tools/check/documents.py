@@ -19,11 +19,11 @@ from build_tools.models import Explainer, Issue, PolicyDocument, QAPair, QASessi
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # The names of pages and folders the site makes itself (pages/generate.py, pages/search.py, pages/feeds.py,
-# pages/ics.py and the theme): `index` is the list page of policies/ and qa/, and a file named like any other would
+# pages/ics.py, the 订阅 page and the theme): `index` is the list page of policies/ and qa/, and a file named like any other would
 # stand beside, or be taken for, a page the site generates. No explainer or session may use one.
 RESERVED_SLUGS = frozenset(
     {"index", "404", "page", "policies", "qa", "faq", "search", "match", "departments", "topics", "audiences", "regions", "years"}
-    | {"feed", "sitemap", "assets", "images", "pagefind", "calendar"}
+    | {"feed", "sitemap", "assets", "images", "pagefind", "calendar", "subscribe"}
 )
 SUMMARY_MAX = 200
 

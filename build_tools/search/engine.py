@@ -3,6 +3,7 @@ snippets, and a correction or a broader query when nothing matches."""
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -12,9 +13,10 @@ from typing import NamedTuple
 
 import numpy
 
-from build_tools.indexes.whoosh.reading import IndexMissing, IndexReader, Spelling
+from build_tools.indexes.whoosh.reading import IndexMissing, IndexReader, Spelling, Twins
 from build_tools.search.request import FACETS, STATUS_NAMES, Answer, Hit, SearchRequest, SearchResponse, date_text
 from build_tools.search.snippets import Shown, shown, snippet
+from build_tools.search.twins import Folding, Result, one_per_policy
 from build_tools.text.analysis import DOCNUM, Term, fold
 
 
@@ -73,10 +75,11 @@ class Engine:
 
     def warm(self) -> None:
         """Read now what the first searches would otherwise read (the segmenter's dictionary,
-        facet values, dates, the spelling word list), for a server: no request waits for it."""
+        facet values, dates, twin keys, the spelling word list), for a server: no request waits for it."""
         self.analyzer.analyze("预热", "query")
         self.postings.facet_counts(0, (*FACETS, "region_path"))
         self.reader.published_days()
+        self.reader.twins()
         self.reader.spelling()
 
     def close(self) -> None:
@@ -124,7 +127,9 @@ class Engine:
     def _hidden_by_status(self, request: SearchRequest, terms: list[Term]) -> int:
         """How many documents match the query and every other filter but not the status asked for."""
         others = self._allowed(replace(request, status=None)) & self.postings.matching(t.text for t in terms)
-        return (others & ~self.postings.with_value("status", STATUS_NAMES[request.filters["status"]])).bit_count()
+        hidden = others & ~self.postings.with_value("status", STATUS_NAMES[request.filters["status"]])
+        twins = self.reader.twins()
+        return hidden.bit_count() - Folding(twins, _mask(hidden, len(twins.keys))).folded  # a policy and its twin: one
 
     def _run(self, request: SearchRequest, terms: list[Term]) -> SearchResponse:
         matched = self._allowed(request)
@@ -132,16 +137,38 @@ class Engine:
             matched &= self.postings.matching(t.text for t in terms)
         if not matched:
             return SearchResponse(request.query, 0, [], {name: {} for name in FACETS})
-        wanted = request.page * request.limit
-        if request.sort == "date" or not request.query:
-            ranked = self._newest(matched, wanted)
-        else:
-            ranked = self._best(terms, matched, max(wanted, self.PASSAGE_DEPTH), self._named_regions(request.query))
-            ranked = self._by_passages(terms, ranked)[:wanted]
-        words = self.analyzer.words_to_mark(terms)
+        twins = self.reader.twins()
+        folding = Folding(twins, _mask(matched, len(twins.keys)))
         start = (request.page - 1) * request.limit
-        hits = [self._hit(docnum, float(score), words) for docnum, score in ranked[start : start + request.limit]]
-        return SearchResponse(request.query, matched.bit_count(), hits, self.postings.facet_counts(matched, FACETS))
+        page = self._page(self._ranking(request, terms, matched), twins, folding, start, request.limit)
+        words = self.analyzer.words_to_mark(terms)
+        hits = [self._hit(result.docnum, float(result.score), words, result.twin) for result in page]
+        # the total counts one result per policy (as the pages do); the facets count documents, twins apart
+        return SearchResponse(request.query, matched.bit_count() - folding.folded, hits, self.postings.facet_counts(matched, FACETS))
+
+    def _ranking(self, request: SearchRequest, terms: list[Term], matched: int) -> Callable[[int], list[tuple[int, float]]]:
+        """The request's order as a function of how many of the best documents are wanted: newest
+        first, or by BM25 with the best PASSAGE_DEPTH re-ranked by their best passage."""
+        if request.sort == "date" or not request.query:
+            return functools.partial(self._newest, matched)
+        regional = self._named_regions(request.query)
+
+        def best(depth: int) -> list[tuple[int, float]]:
+            return self._by_passages(terms, self._best(terms, matched, max(depth, self.PASSAGE_DEPTH), regional))[:depth]
+
+        return best
+
+    def _page(self, rank: Callable[[int], list[tuple[int, float]]], twins: Twins, folding: Folding, start: int, limit: int) -> list[Result]:
+        """The results `start` to `start + limit` once twins are folded (search/twins.py): `rank(depth)` gives the best
+        `depth` documents, a prefix of a deeper ranking; ranked deeper until the page is full and each of its
+        results has met the twin the matched documents hold for it, or every document is ranked."""
+        depth = start + limit
+        while True:
+            ranked = rank(depth)
+            page = one_per_policy(ranked, twins)[start : start + limit]
+            if len(ranked) < depth or (len(page) == limit and not any(folding.awaits_twin(result) for result in page)):
+                return page
+            depth *= 2
 
     def _named_regions(self, query: str) -> int:
         """The documents of the regions (and their sub-regions) the query names (北京 → 北京市), as bits."""
@@ -239,9 +266,14 @@ class Engine:
             bits |= self.postings.with_value(field, value)
         return bits
 
-    def _hit(self, docnum: int, score: float, words: set[str]) -> Hit:
+    def _hit(self, docnum: int, score: float, words: set[str], twin: int | None = None) -> Hit:
         document = self._document(docnum)
-        return replace(document.hit, score=round(score, 4), snippet=snippet(document.shown, words))
+        return replace(document.hit, score=round(score, 4), snippet=snippet(document.shown, words), twin=self._twin(twin) if twin is not None else None)
+
+    def _twin(self, docnum: int) -> dict:
+        """What a result shows of its version in the other script: title, URL, script (繁 or 简)."""
+        hit = self._document(docnum).hit
+        return {"title": hit.title, "url": hit.url, "script": "繁" if self.reader.twins().traditional[docnum] else "简"}
 
     def _read_document(self, docnum: int) -> _Document:
         """A document's stored fields as a Hit without score and snippet, and the text its snippets come from."""

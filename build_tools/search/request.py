@@ -105,17 +105,20 @@ class Hit:
     status: str
     published: str
     extra: dict = field(default_factory=dict, compare=False)
+    twin: dict | None = field(default=None, compare=False)  # {"title", "url", "script"} of its version in the other script (search/twins.py)
 
     def to_json(self, with_extra: bool = False) -> dict:
-        """The hit as the API returns it, with the `extra` data or without."""
+        """The hit as the API returns it, with the `extra` data or without; `twin` only when it has one."""
         data = {name: getattr(self, name) for name in _HIT_FIELDS}
         data.update({key: copy.deepcopy(self.extra[key]) for key in APPLICATION_FIELDS if key in self.extra})
+        if self.twin:
+            data["twin"] = dict(self.twin)
         if with_extra:
             data.update(copy.deepcopy(self.extra))
         return data
 
 
-_HIT_FIELDS = tuple(f.name for f in fields(Hit) if f.name != "extra")
+_HIT_FIELDS = tuple(f.name for f in fields(Hit) if f.name not in ("extra", "twin"))
 # How to apply, in every explainer hit that has it (indexes/documents.py `application_extra`): deadline, amount, badges.
 APPLICATION_FIELDS = ("deadline", "amount", "badges")
 

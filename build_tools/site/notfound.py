@@ -32,8 +32,12 @@ def _hash(text: str) -> str:
 
 
 def not_found_page(csp: str) -> NotFoundPage:
-    """The 404 page's inline style and script, and `csp` widened by their hashes (and by nothing else)."""
+    """The 404 page's inline style and script, and `csp` widened by their hashes (and by nothing else).
+
+    The preview's policy allows inline scripts already (its live reload): a hash there would switch that off."""
     style = (ASSETS / "notfound.css").read_text(encoding="utf-8")
     script = (ASSETS / "notfound.js").read_text(encoding="utf-8")
-    widened = csp.replace("style-src 'self'", f"style-src 'self' {_hash(style)}").replace("script-src 'self'", f"script-src 'self' {_hash(script)}")
+    widened = csp.replace("style-src 'self'", f"style-src 'self' {_hash(style)}")
+    if "script-src 'self' 'unsafe-inline'" not in csp:
+        widened = widened.replace("script-src 'self'", f"script-src 'self' {_hash(script)}")
     return NotFoundPage(style=style, script=script, csp=widened)

@@ -84,7 +84,7 @@ def test_sorting_by_date_keeps_the_results_and_puts_the_newest_first(sample_url,
     _open(page, f"{url}search/?q={quote('企业')}&status=全部")
     by_score = _one_script(_all_result_urls(page))
     _open(page, f"{url}search/?q={quote('企业')}&status=全部&sort=date")
-    dates = page.eval_on_selector_all("#pp-results time", "times => times.map(t => t.dateTime)")
+    dates = page.eval_on_selector_all("#pp-results .pp-item__meta:not(.pp-result__apply) time", "times => times.map(t => t.dateTime)")  # published, not 申报截止
     assert sorted(_one_script(_all_result_urls(page))) == sorted(by_score) and len(by_score) > 10
     assert dates == sorted(dates, reverse=True) and len(set(dates)) > 1
 
@@ -176,7 +176,7 @@ def test_status_is_in_force_by_default_and_expired_can_be_included(sample_url, b
     _searched(page, lambda: page.locator('#pp-facets input[name="status"][value="已失效"]').check())
     assert _shown_total(page) == in_force + expired
     assert parse_qs(urlparse(page.url).query)["status"] == ["现行有效", "已失效"]
-    dates = page.eval_on_selector_all("#pp-results time", "times => times.map(t => t.dateTime)")
+    dates = page.eval_on_selector_all("#pp-results .pp-item__meta:not(.pp-result__apply) time", "times => times.map(t => t.dateTime)")  # published, not 申报截止
     assert len(dates) > 1 and dates == sorted(dates, reverse=True)  # browsing: newest first
 
 

@@ -10,7 +10,7 @@ from conftest import BUILD_DATE, MINI, ROOT, write
 
 from build_tools.build.build import BuildOptions, build
 from build_tools.site.notfound import not_found_page
-from build_tools.site.plugin import CONTENT_SECURITY_POLICY
+from build_tools.site.plugin import CONTENT_SECURITY_POLICY, PREVIEW_CONTENT_SECURITY_POLICY
 
 
 def _hash(text: str) -> str:
@@ -23,6 +23,12 @@ def test_the_policy_allows_the_inline_style_and_script_by_hash_and_nothing_else(
     assert f"style-src 'self' {_hash(page.style)};" in page.csp
     assert "unsafe-inline" not in page.csp
     assert page.csp.replace(_hash(page.script) + " ", "").replace(" " + _hash(page.style), "") == CONTENT_SECURITY_POLICY
+
+
+def test_the_preview_keeps_its_live_reload_on_the_404_page():
+    page = not_found_page(PREVIEW_CONTENT_SECURITY_POLICY)
+    assert "script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval';" in page.csp  # a hash would make browsers ignore 'unsafe-inline'
+    assert f"style-src 'self' {_hash(page.style)};" in page.csp
 
 
 def test_the_built_404_page_is_chinese_and_runs_only_what_its_policy_names(sample_site):

@@ -9,15 +9,13 @@ filter values go in attributes, so they are stored but never indexed as words.
 
 from __future__ import annotations
 
-import hashlib
 import html
-import re
 from collections.abc import Iterable
 
-from build_tools.indexes.documents import SearchDocument
+from build_tools.indexes.documents import SearchDocument, script_of, twin_key
 from build_tools.indexes.pagefind.tokens import weighted_texts
 from build_tools.models import Status
-from build_tools.text.analysis import DOCNUM, Analyzer, fold, normalise_docnum
+from build_tools.text.analysis import Analyzer
 
 # Filters the search page shows as facets, in this order; `kind` is ready for FAQ pages.
 # Every value costs the first query bytes (Pagefind loads all filters to count them), so
@@ -45,31 +43,6 @@ def filters_of(document: SearchDocument) -> dict[str, tuple[str, ...]]:
 # that no query token (ASCII letters and digits) can be the start of one.
 MARK = "址"
 
-# A version "in traditional script" says so in its title; the twin's title is the same without it.
-_SCRIPT_NOTE = re.compile(r"[（(【\[]?\s*(繁体|正体)(中文)?(版|版本)?\s*[）)】\]]?")
-
-
-def twin_key(document: SearchDocument) -> str:
-    """What an explainer and its version in the other script share: its 文号, else its title folded to
-    simplified without a "繁体版" note and punctuation (「」 or “”); a short hash. Copies in the same script share it too:
-    the browser groups only results of different scripts (see `script_of`)."""
-    if document.kind != "policy":
-        return ""
-    if match := DOCNUM.search(fold(document.number or "")):
-        key = "docnum:" + normalise_docnum((match["prefix"] or "")[-3:], match["year"], match["number"])
-    else:
-        key = "title:" + _PUNCTUATION.sub("", _SCRIPT_NOTE.sub("", fold(document.title)))
-    return MARK + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
-
-
-def script_of(document: SearchDocument) -> str:
-    """ "繁" when the title is in traditional script (folding changes it), else "简"."""
-    return "繁" if fold(document.title) != document.title.translate(_HALF_WIDTH_ONLY).lower() else "简"
-
-
-_PUNCTUATION = re.compile(r"[^\w]+")
-_HALF_WIDTH_ONLY = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
 
 def meta_of(document: SearchDocument) -> dict[str, str]:
     """What a result shows without opening the page; for an explainer also its twin key and script,
@@ -84,7 +57,7 @@ def meta_of(document: SearchDocument) -> dict[str, str]:
         "summary": document.summary,
     }
     if document.kind == "policy":
-        meta["twin"] = twin_key(document)
+        meta["twin"] = MARK + twin_key(document)  # marked: a hex key may start with a digit
         meta["script"] = script_of(document)
         extra = document.extra or {}  # how to apply (indexes/documents.py): only what the explainer says; marked, as they may start with digits
         shown = {"deadline": extra.get("deadline"), "amount": extra.get("amount")}

@@ -70,6 +70,7 @@ class IndexReader:
             self.searchers.close()
             raise
         self._published: numpy.ndarray | None = None
+        self._twins: Twins | None = None
         self._spelling: Spelling | None = None
         self._spelling_lock = threading.Lock()
 
@@ -94,6 +95,24 @@ class IndexReader:
                 column = searcher.reader().column_reader("published")
                 self._published = numpy.array([value.toordinal() if value else 0 for value in column], dtype=numpy.int64)
         return self._published
+
+    def twins(self) -> Twins:
+        """Each document's twin key and script (indexes/documents.py `twin_key`), read on first use;
+        an index written before they were kept has none, and its explainers stay apart."""
+        if self._twins is None:
+            with self.searchers.borrow() as searcher:
+                reader = searcher.reader()
+                count = reader.doc_count_all()
+                if reader.has_column("twin") and reader.has_column("script"):
+                    keys, scripts = list(reader.column_reader("twin")), list(reader.column_reader("script"))
+                else:
+                    keys, scripts = [b""] * count, [b""] * count
+            numbers: dict[bytes, int] = {}
+            self._twins = Twins(
+                numpy.array([numbers.setdefault(key, len(numbers)) if key else -1 for key in keys], dtype=numpy.int64),
+                numpy.array([script == "繁".encode() for script in scripts], dtype=bool),
+            )
+        return self._twins
 
     def stored(self, docnum: int) -> dict[str, Any]:
         """The stored fields of a document."""
@@ -130,6 +149,14 @@ class IndexReader:
                     with self.searchers.borrow() as searcher:
                         self._spelling = Spelling(_text(word) for word in searcher.reader().lexicon("text"))
         return self._spelling
+
+
+class Twins(NamedTuple):
+    """Per document (by number): its twin key as a number (-1 for none: a FAQ entry) and
+    whether it is in traditional script."""
+
+    keys: numpy.ndarray
+    traditional: numpy.ndarray
 
 
 class Searchers:

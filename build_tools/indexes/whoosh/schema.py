@@ -1,12 +1,13 @@
 """What the index holds: one word list per document whose sections are weighted as in
-BM25F, the stored fields a hit shows, and the facet fields."""
+BM25F, the stored fields a hit shows, the facet fields, and each explainer's twin key and script
+(columns, read for every document at once)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from typing import Any
 
-from whoosh import analysis, fields
+from whoosh import analysis, columns, fields
 from whoosh.system import pack_uint
 
 from build_tools.text.analysis import Analyzer
@@ -87,4 +88,8 @@ def make_schema(analyzer: Analyzer) -> fields.Schema:
         published=fields.DATETIME(stored=True, sortable=True),
         effective=fields.DATETIME(stored=True),
         expires=fields.DATETIME(stored=True),
+        # an explainer's twin key and script (indexes/documents.py), as columns: the engine reads them
+        # for all documents at once to show a version in the other script as one result with the first
+        twin=fields.COLUMN(columns.VarBytesColumn()),
+        script=fields.COLUMN(columns.RefBytesColumn()),
     )

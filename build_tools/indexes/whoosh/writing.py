@@ -25,7 +25,7 @@ from pathlib import Path
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
-from build_tools.indexes.documents import SearchDocument, SearchDocuments
+from build_tools.indexes.documents import SearchDocument, SearchDocuments, script_of, twin_key
 from build_tools.indexes.whoosh.schema import REGIONS_FILE, SECTION_WEIGHTS, make_schema
 from build_tools.runtime.background import Background, forked_flags, forked_number, in_background_process, map_in_new_processes, shared_counter
 from build_tools.runtime.memory import release_free_memory
@@ -349,6 +349,8 @@ def _fields_of(d: SearchDocument) -> dict:
         published=_datetime(d.published),
         effective=_datetime(d.effective),
         expires=_datetime(d.expires),
+        twin=twin_key(d).encode("utf-8"),  # columns hold bytes
+        script=(script_of(d) if d.kind == "policy" else "").encode("utf-8"),
     )
 
 
