@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import html
 import os
 import pickle
-import re
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -30,7 +28,7 @@ import nh3
 
 from build_tools.models import Explainer, FAQEntry, Site, Status
 from build_tools.pages.deadlines import deadline, soon
-from build_tools.text.analysis import DOCNUM, fold, normalise_docnum
+from build_tools.text import twins
 from build_tools.text.lexicon import equivalence_groups
 from build_tools.text.public import public_plain, public_title
 
@@ -179,29 +177,15 @@ def _explainer_document(site: Site, explainer: Explainer) -> SearchDocument:
     )
 
 
-# A version "in traditional script" says so in its title; the twin's title is the same without it.
-_SCRIPT_NOTE = re.compile(r"[（(【\[]?\s*(繁体|正体)(中文)?(版|版本)?\s*[）)】\]]?")
-_PUNCTUATION = re.compile(r"[^\w]+")
-_HALF_WIDTH_ONLY = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
 def twin_key(document: SearchDocument) -> str:
-    """What an explainer and its version in the other script share, for both indexes to show them as one
-    result: its 文号, else its title folded to simplified without a "繁体版" note and punctuation (「」 or “”);
-    a short hash, "" for a FAQ entry. Copies in the same script share it too: only results of different
-    scripts are one result (see `script_of`)."""
-    if document.kind != "policy":
-        return ""
-    if match := DOCNUM.search(fold(document.number or "")):
-        key = "docnum:" + normalise_docnum((match["prefix"] or "")[-3:], match["year"], match["number"])
-    else:
-        key = "title:" + _PUNCTUATION.sub("", _SCRIPT_NOTE.sub("", fold(document.title)))
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+    """The key an explainer shares with its version in the other script (text/twins.py), for both
+    indexes to show them as one result; "" for a FAQ entry."""
+    return twins.twin_key(document.number, document.title) if document.kind == "policy" else ""
 
 
 def script_of(document: SearchDocument) -> str:
-    """ "繁" when the title is in traditional script (folding changes it), else "简"."""
-    return "繁" if fold(document.title) != document.title.translate(_HALF_WIDTH_ONLY).lower() else "简"
+    """ "繁" when the document's title is in traditional script, else "简"."""
+    return twins.script_of(document.title)
 
 
 def application_extra(site: Site, explainer: Explainer) -> dict:

@@ -24,6 +24,7 @@ from collections import Counter
 from build_tools.models import Explainer, Site, Status, Taxonomy, Term
 from build_tools.pages.apply import PHONE, tel_number, window_text
 from build_tools.pages.deadlines import deadline, soon, window_state
+from build_tools.text.twins import script_of, twin_key
 
 DATA_FOLDER = "match/data"
 LISTED = (Status.IN_FORCE, Status.UPCOMING)
@@ -31,10 +32,32 @@ LISTED = (Status.IN_FORCE, Status.UPCOMING)
 
 def match_files(site: Site) -> dict[str, bytes]:
     """Path → bytes of the per-region data files of the matching page."""
-    by_region: dict[str, list[dict]] = {}
+    by_region: dict[str, list[Explainer]] = {}
     for explainer in listed_explainers(site):
-        by_region.setdefault(explainer.region.id, []).append(policy_record(site, explainer))
-    return {data_path(region_id): _json(records) for region_id, records in sorted(by_region.items())}
+        by_region.setdefault(explainer.region.id, []).append(explainer)
+    return {data_path(region_id): _json(one_per_policy(site, explainers)) for region_id, explainers in sorted(by_region.items())}
+
+
+def one_per_policy(site: Site, explainers: list[Explainer]) -> list[dict]:
+    """The records of one region's explainers, an explainer and its version in the other script as one
+    (text/twins.py): the simplified one, carrying `twin` (the other's slug and script). Copies in the
+    same script stay apart, as in the site search."""
+    groups: dict[str, list[Explainer]] = {}
+    for explainer in explainers:
+        groups.setdefault(_twin_key(explainer), []).append(explainer)
+    records = []
+    for explainer in explainers:
+        group = groups[_twin_key(explainer)]
+        scripts = {script_of(e.title) for e in group}
+        kept = next((e for e in group if script_of(e.title) == "简"), group[0]) if len(scripts) > 1 else explainer
+        if kept is not explainer and script_of(explainer.title) != script_of(kept.title):
+            continue  # shown through its twin
+        record = policy_record(site, explainer)
+        other = next((e for e in group if script_of(e.title) != script_of(explainer.title)), None)
+        if other is not None:
+            record["twin"] = {"slug": other.slug, "script": script_of(other.title)}
+        records.append(record)
+    return records
 
 
 def listed_explainers(site: Site) -> list[Explainer]:
@@ -88,6 +111,10 @@ def policy_record(site: Site, explainer: Explainer) -> dict:
             "noApplication": application.no_application or None,
         }
     return {key: value for key, value in record.items() if value not in (None, [], "")}
+
+
+def _twin_key(explainer: Explainer) -> str:
+    return twin_key(explainer.policy.number if explainer.policy else None, explainer.title)
 
 
 def contact_pieces(line: str) -> list:

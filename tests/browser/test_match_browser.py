@@ -14,6 +14,7 @@ import icalendar
 import pytest
 
 from conftest import ARTIFACTS, BUILD_DATE, CHROMIUM, new_page
+from build_tools.text.twins import script_of, twin_key
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed (apt-get install chromium)")
 
@@ -65,7 +66,14 @@ def expected(site, profile: dict) -> list:
         open_end = end if end >= today else ""
         return (-len(e.region.ancestors), not open_end, open_end, -e.published.toordinal(), e.slug)
 
-    return sorted(filter(applies, site.explainers), key=order)
+    listed = list(filter(applies, site.explainers))
+    simplified = {_key(e) for e in listed if script_of(e.title) == "简"}
+    one_each = [e for e in listed if script_of(e.title) == "简" or _key(e) not in simplified]  # a twin is one result
+    return sorted(one_each, key=order)
+
+
+def _key(explainer) -> str:
+    return twin_key(explainer.policy.number if explainer.policy else None, explainer.title)
 
 
 def test_a_profile_from_the_url_lists_what_applies_local_first(sample_url, browser):
@@ -88,6 +96,9 @@ def test_a_profile_from_the_url_lists_what_applies_local_first(sample_url, brows
     # only the data of 南京市 and the regions above it, each once
     assert sorted(path for path, _ in fetched) == ["/match/data/cn.json", "/match/data/js-nj.json", "/match/data/js.json"]
     assert sum(size for _, size in fetched) < 20_000
+    # 苏创融 and its version in traditional script: one result, linking the other
+    twin = page.locator("#pp-results > li", has=page.locator('a[href$="/policies/sucrong-credit-loan/"]')).locator("a.pp-item__twin")
+    assert twin.inner_text() == "繁體版" and twin.get_attribute("href").endswith("/policies/sucrong-credit-loan-hant/")
     page.screenshot(path=str(ARTIFACTS / "match.png"), full_page=True)
     assert outside == []
 

@@ -60,12 +60,28 @@ apply:
 """
 
 
+GRANT_HANT = """\
+---
+title: 南京市科技型中小企業首貸貼息解讀（繁體版）
+summary: 首次貸款貼息。
+department: 江苏省发展改革委
+region: 南京市
+topics: [金融]
+audience: [科技型中小企业]
+published: 2026-03-02
+---
+
+正文。
+"""
+
+
 @pytest.fixture(scope="module")
 def matching_site(tmp_path_factory):
     content = tmp_path_factory.mktemp("match") / "content"
     shutil.copytree(MINI, content)
     write(content, "taxonomy.yml", TAXONOMY)
     write(content, "policies/nanjing-grant.md", GRANT)
+    write(content, "policies/nanjing-grant-hant.md", GRANT_HANT)
     return run_pipeline(content, TODAY)
 
 
@@ -78,12 +94,12 @@ def test_one_file_per_region_with_policies_of_its_own(matching_site):
     listed = {s for s, status in matching_site.status.items() if status.value in ("现行有效", "即将生效")}
     published = {e.slug for e in matching_site.explainers if e.is_published(TODAY)}
     by_file = {path: {r["slug"] for r in json.loads(data)["policies"]} for path, data in files.items()}
-    assert set().union(*by_file.values()) == listed & published
+    assert set().union(*by_file.values()) == (listed & published) - {"nanjing-grant-hant"}  # one result with its twin
     for path, slugs in by_file.items():  # each file holds its own region's policies only
         regions = {e.region.id for e in matching_site.explainers if e.slug in slugs}
         assert [data_path(r) for r in regions] == [path]
     assert data_path("js-xz") not in files  # 徐州市 has none of its own: no file, the page says so
-    assert own_counts(matching_site)["徐州市"] == 0 and own_counts(matching_site)["南京市"] == 1
+    assert own_counts(matching_site)["徐州市"] == 0 and own_counts(matching_site)["南京市"] == 2  # the grant and its twin
 
 
 def test_a_record_carries_what_to_do_next(matching_site):
@@ -96,6 +112,12 @@ def test_a_record_carries_what_to_do_next(matching_site):
     assert record["badges"] == ["即将截止", "即将到期"]  # both within 30 days of the build date
     assert record["contact"] == [[["025-83391234", "02583391234"], "（市科技局）"], [["12345", "12345"], "热线"]]
     assert "noApplication" not in record
+
+
+def test_a_version_in_the_other_script_is_one_result_with_a_link(matching_site):
+    records = _records(match_files(matching_site), "js-nj")
+    assert "nanjing-grant-hant" not in records
+    assert records["nanjing-grant"]["twin"] == {"slug": "nanjing-grant-hant", "script": "繁"}
 
 
 def test_the_same_site_gives_the_same_bytes(matching_site):

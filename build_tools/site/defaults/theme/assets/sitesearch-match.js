@@ -205,6 +205,7 @@ function resultItem({ policy, why }) {
   link.href = `../policies/${policy.slug}/`;
   item.append(link, " ", statusBadge(policy.status));
   for (const badge of policy.badges || []) item.append(" ", element("span", SOON_BADGE, badge));
+  if (policy.twin) item.append(twinNote(policy.twin));
   item.append(element("p", "pp-match__why", `为什么适用：地区 ${why.region} · 类型 ${why.type} · 需求 ${why.need}`));
   const facts = element("dl", "pp-match__facts");
   for (const [term, value] of factsOf(policy)) facts.append(element("dt", "", term), value);
@@ -212,6 +213,16 @@ function resultItem({ policy, why }) {
   const meta = element("p", "pp-item__meta", `${policy.department} · ${policy.region} · 发布于${chineseDate(policy.date)}`);
   item.append(meta);
   return item;
+}
+
+// An explainer's version in the other script is one result with it (build_tools/pages/matching.py).
+function twinNote(twin) {
+  const other = element("a", "pp-item__twin", twin.script === "繁" ? "繁體版" : "简体版");
+  other.href = `../policies/${twin.slug}/`;
+  other.lang = twin.script === "繁" ? "zh-Hant" : "zh-Hans";
+  const note = element("p", "pp-item__meta pp-item__twins", "另有");
+  note.append(other);
+  return note;
 }
 
 // [term, <dd>] pairs: what to do next, when the policy says.
