@@ -416,8 +416,8 @@ def typed_search(browser, url: str, queries: list[str], start: str = "") -> list
         if n % 25 == 0:
             print(f"… {n} queries", file=sys.stderr, flush=True)
         before = page.evaluate("() => document.body.dataset.ppSearched")
-        page.fill("input[name=q]", query)
-        page.press("input[name=q]", "Enter")
+        page.fill("#pp-q", query)  # the search page's own box (the header has another)
+        page.press("#pp-q", "Enter")
         page.wait_for_function("(b) => document.body.dataset.ppSearched && document.body.dataset.ppSearched !== b", arg=before, timeout=60_000)
         hrefs = page.eval_on_selector_all("#pp-results > li a.pp-item__title", "links => links.slice(0, 10).map(a => a.pathname)")
         answers.append([h.strip("/").removeprefix("policies/") if h.strip("/").startswith("policies/") else h for h in hrefs])

@@ -26,7 +26,7 @@ from typing import overload
 import markdown
 import nh3
 
-from build_tools.models import Explainer, FAQEntry, Site, Status
+from build_tools.models import Explainer, FAQEntry, Site, Status, Term
 from build_tools.pages.deadlines import deadline, soon
 from build_tools.text import twins
 from build_tools.text.lexicon import equivalence_groups
@@ -169,7 +169,7 @@ def _explainer_document(site: Site, explainer: Explainer) -> SearchDocument:
         number=policy.number or "" if policy else "",
         tags=tuple(explainer.tags),
         topics=tuple(t.name for t in explainer.topics),
-        audience=tuple(t.name for t in explainer.audience),
+        audience=applies_to(site, explainer.audience),
         effective=explainer.effective,
         expires=explainer.expires,
         policy_title=policy.title if policy else "",
@@ -222,9 +222,18 @@ def _faq_document(site: Site, by_slug: dict[str, Explainer], entry: FAQEntry) ->
         region=region.name if region else (department.region if department else ""),
         region_path=(*region.ancestors, region.name) if region else ((department.region,) if department else ()),
         topics=tuple(t.name for t in entry.topics),
-        audience=tuple(dict.fromkeys(t.name for e in linked for t in e.audience)),
+        audience=applies_to(site, [t for e in linked for t in e.audience]),
         extra={"ask_count": entry.ask_count, "sources": [_source(o) for o in entry.occurrences], "policy": _relied_on(by_slug, entry)},
     )
+
+
+def applies_to(site: Site, audiences: Iterable[Term]) -> tuple[str, ...]:
+    """The types a document is found under (the `audience` filter of both indexes): those it names and
+    every type below them in the tree, since a policy for 中小企业 applies to 科技型中小企业; in tree order."""
+    taxonomy = site.content.taxonomy
+    named = [term.name for term in audiences]
+    below = set(named).union(*(taxonomy.audience_and_descendants(name) for name in named))
+    return tuple(t.name for t in taxonomy.audiences if t.name in below) + tuple(sorted(below - {t.name for t in taxonomy.audiences}))
 
 
 def _relied_on(by_slug: dict[str, Explainer], entry: FAQEntry) -> dict | None:
