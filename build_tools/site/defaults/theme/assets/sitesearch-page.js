@@ -372,8 +372,10 @@ async function start() {
   if (!search) return;
   // On a phone the results come first and the facets open with one tap: their data
   // (every filter value of every page) is then downloaded only by those who use them.
+  // The page comes with them closed and opens them beside the results on a wide screen:
+  // closing them on a phone once the page showed moved the results up (layout shift 0.07).
   const panel = facetBox.closest("details");
-  if (window.matchMedia("(max-width: 959px)").matches) panel.open = false;
+  if (!window.matchMedia("(max-width: 959px)").matches) panel.open = true;
   if (panel.open) await showFacets();
   panel.addEventListener("toggle", async () => {
     if (panel.open && !facetsReady) {
