@@ -100,6 +100,10 @@ def test_a_profile_from_the_url_lists_what_applies_local_first(sample_url, brows
     twin = page.locator("#pp-results > li", has=page.locator('a[href$="/policies/sucrong-credit-loan/"]')).locator("a.pp-item__twin")
     assert twin.inner_text() == "繁體版" and twin.get_attribute("href").endswith("/policies/sucrong-credit-loan-hant/")
     page.screenshot(path=str(ARTIFACTS / "match.png"), full_page=True)
+    # subscribing: the site's calendar files, which a calendar app keeps up to date
+    page.get_by_role("link", name="订阅自动更新的日历（按地区、类型、主题）").click()
+    page.wait_for_url("**/calendar/#*")
+    assert page.locator("[id='订阅日历']").count() == 1 and page.locator("a[href$='.ics']").count() > 3
     assert outside == []
 
 
