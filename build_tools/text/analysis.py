@@ -59,6 +59,7 @@ DOCNUM = re.compile(
 DOCNUM_UNBRACKETED = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{1,10}?)\s*(?P<year>(?:19|20)\d{2})(?:\s+|\s*年\s*)第?\s*(?P<number>\d{1,5})\s*号")
 # The bracketed year alone: cheap to scan for, and where it is not, no 文号 is.
 _DOCNUM_YEAR = re.compile(rf"[{re.escape(_BRACKETS_OPEN)}]\s*(?:19|20)\d{{2}}\s*[{re.escape(_BRACKETS_CLOSE)}]")
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d{2}\s*年\s*第\s*\d{1,5}\s*号")  # 2020年第8号: a 公告's number
 _PREFIX_REACH = 12  # the issuer prefix (at most 10 characters) and spaces before the bracket
 _WORDLIKE = re.compile(r"[\w\u4e00-\u9fff]")
 
@@ -219,6 +220,8 @@ class Analyzer:
         matches = list(_docnum_matches(folded))
         if mode == "query" and not matches:
             matches = list(DOCNUM_UNBRACKETED.finditer(folded))
+        elif mode == "index":  # a 公告 number written out (税务总局公告2020年第8号) is a 文号 too
+            matches += _written_out_matches(folded)
         for match in matches:
             prefix = match["prefix"] or ""
             endings = [prefix[i:] for i in range(len(prefix))] + [""]
@@ -280,6 +283,21 @@ def _jieba() -> rjieba.Jieba:
     import rjieba
 
     return rjieba.Jieba()
+
+
+def _written_out_matches(folded: str) -> list[re.Match]:
+    """The 文号 written without brackets in the form of a 公告 number (…公告2020年第8号), found as
+    _docnum_matches finds the bracketed ones: the full pattern only around "YYYY年第N号"."""
+    found = []
+    end = 0
+    for number in _YEAR_NUMBER.finditer(folded):
+        if number.start() < end:
+            continue
+        match = DOCNUM_UNBRACKETED.search(folded, max(end, number.start() - _PREFIX_REACH), number.end())
+        if match and match["prefix"]:
+            end = match.end()
+            found.append(match)
+    return found
 
 
 def _docnum_matches(folded: str) -> Iterable[re.Match]:

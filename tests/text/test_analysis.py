@@ -42,6 +42,13 @@ def test_document_number_glued_to_preceding_words_is_still_found():
     assert "国发〔2019〕6号" not in indexed  # another issuer's number stays apart
 
 
+def test_a_public_notice_number_written_out_is_a_document_number_in_the_index():
+    indexed = texts("根据财政部 税务总局公告2020年第8号规定，企业可以……")
+    assert "税务总局公告〔2020〕8号" in indexed
+    assert set(texts("税务总局公告〔2020〕8号", "query")) & set(indexed)  # the bracketed query finds it
+    assert not [t for t in texts("截至2020年第3季度，全年第5号") if "〔" in t]  # no 号 after the number, no year: no 文号
+
+
 def test_a_query_does_not_match_other_issuers_numbers():
     query = set(texts("国办发〔2019〕6号", "query"))
     assert "发〔2019〕6号" not in query and "〔2019〕6号" not in query
