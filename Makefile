@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.package-lock.json
 PORT   ?= 8000
 TODAY  ?=
 SITE   ?= site
@@ -33,8 +34,12 @@ codeowners: $(STAMP)
 codeowners-check: $(STAMP)
 	$(BIN)/policy codeowners --default-owner $(DEFAULT_OWNER) --check
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# npm's axe-core for the accessibility tests (and lighthouse for bench-a11y), as package-lock.json pins them.
+$(NODE_STAMP): package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
 
 # ruff (lint, then the format check) and mypy on build_tools/; their settings are in pyproject.toml.
 lint: $(STAMP)
@@ -67,7 +72,7 @@ bench-api: $(STAMP)
 # axe-core (WCAG 2.1 A/AA) on every page type at 1280 and 360 px and Lighthouse mobile on three pages of the
 # sample site, served gzipped (a few minutes); needs `npm ci` (package-lock.json) and Debian's chromium.
 .PHONY: bench-a11y
-bench-a11y: $(STAMP)
+bench-a11y: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python bench/accessibility.py
 
 # The lock files pin every package with its hash, so a build in a year installs
