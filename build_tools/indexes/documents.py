@@ -29,7 +29,7 @@ import nh3
 from build_tools.models import Explainer, FAQEntry, Site, Status, Term
 from build_tools.pages.deadlines import deadline, soon
 from build_tools.text import twins
-from build_tools.text.lexicon import equivalence_groups
+from build_tools.text.lexicon import cited_numbers, equivalence_groups, titled_numbers
 from build_tools.text.public import public_plain, public_title
 
 
@@ -56,6 +56,7 @@ class SearchDocument:
     effective: dt.date | None = None
     expires: dt.date | None = None
     policy_title: str = ""
+    cites: tuple[str, ...] = ()  # the 文号 of policies the text cites by title alone (text/lexicon.py)
     extra: dict = field(default_factory=dict)  # kind-specific data returned with a hit (FAQ sources)
 
 
@@ -131,8 +132,9 @@ class StoredDocuments(SearchDocuments):
 def documents_of(site: Site) -> SearchDocuments:
     """The explainers, newest first, then the FAQ entries, most asked first."""
     by_slug = {e.slug: e for e in site.explainers}
+    numbers = numbers_of(site)
     return SearchDocuments(
-        [(e.published, explainer_url(e.slug), functools.partial(_explainer_document, site, e)) for e in site.explainers]
+        [(e.published, explainer_url(e.slug), functools.partial(_explainer_document, site, e, numbers)) for e in site.explainers]
         + [(e.newest.date, faq_url(e.id), functools.partial(_faq_document, site, by_slug, e)) for e in site.faq]
     )
 
@@ -151,7 +153,13 @@ def faq_url(entry_id: str) -> str:
     return f"faq/{entry_id}/"
 
 
-def _explainer_document(site: Site, explainer: Explainer) -> SearchDocument:
+def numbers_of(site: Site) -> dict[str, str]:
+    """Folded title → 文号 of the policies the site's explainers name or cite (text/lexicon.py)."""
+    named = ((e.policy.title, e.policy.number) for e in site.explainers if e.policy)
+    return titled_numbers(named, (e.body for e in site.explainers))
+
+
+def _explainer_document(site: Site, explainer: Explainer, numbers: dict[str, str] | None = None) -> SearchDocument:
     policy = explainer.policy
     return SearchDocument(
         id=f"policy:{explainer.slug}",
@@ -173,6 +181,7 @@ def _explainer_document(site: Site, explainer: Explainer) -> SearchDocument:
         effective=explainer.effective,
         expires=explainer.expires,
         policy_title=policy.title if policy else "",
+        cites=cited_numbers(explainer.body, numbers or {}),
         extra=application_extra(site, explainer),
     )
 

@@ -17,6 +17,9 @@ DEFINING = VALID_EXPLAINER.replace("title: 测试解读", "title: 担保集团�
     "正文。", "为支持小微企业，江苏省信用再担保集团（以下简称“苏再保”）扩大担保业务。"
 )
 SHORT_ONLY = VALID_EXPLAINER.replace("title: 测试解读", "title: 费率下调通知").replace("正文。", "苏再保今年下调费率。")
+CITING = VALID_EXPLAINER.replace("title: 测试解读", "title: 市级配套措施解读").replace(
+    "正文。", "本市按照《关于推动经济运行率先整体好转的若干政策措施》，出台配套办法。"
+)  # cites economy-2023's policy by its title alone
 USING = VALID_EXPLAINER.replace("title: 测试解读", "title: 外资企业复工指引").replace("正文。", "外商投资企业复工复产的办理指引。")
 
 
@@ -32,6 +35,7 @@ def engine(tmp_path_factory):
     write(content, "policies/guarantee-group.md", DEFINING)
     write(content, "policies/foreign-firms.md", USING)
     write(content, "policies/short-only.md", SHORT_ONLY)
+    write(content, "policies/citing.md", CITING)
     write(content, "synonyms.yml", "- [苏小担, 江苏省信用再担保集团]\n")
     folder = root / "index"
     folder.mkdir()
@@ -48,6 +52,10 @@ def slugs(engine, query: str) -> list[str]:
 def test_a_definition_makes_the_short_form_and_the_name_equivalent(engine):
     assert "short-only" in slugs(engine, "江苏省信用再担保集团")  # it says only 苏再保
     assert set(slugs(engine, "苏再保")[:2]) == {"guarantee-group", "short-only"}
+
+
+def test_a_policy_cited_by_title_alone_is_found_by_its_document_number(engine):
+    assert slugs(engine, "苏政发〔2023〕1号")[:2] == ["economy-2023", "citing"]  # both carry it: its own, then the citing one
 
 
 def test_a_project_equivalence_finds_the_document(engine):

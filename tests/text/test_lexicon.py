@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from build_tools.text.analysis import EQUIVALENT_PREFIX, SYNONYM_BOOST, SYNONYM_PREFIX, Analyzer
-from build_tools.text.lexicon import default_groups, equivalence_groups, joined, mined_groups
+from build_tools.text.lexicon import cited_numbers, default_groups, equivalence_groups, joined, mined_groups, titled_numbers
 
 
 def test_the_starter_lexicon_has_common_equivalences():
@@ -55,3 +55,18 @@ def test_the_equivalences_survive_pickling():
 
     analyzer = Analyzer([], [["个税", "个人所得税"]])
     assert pickle.loads(pickle.dumps(analyzer)) == analyzer
+
+
+def test_titles_and_their_numbers_are_mined_from_named_policies_and_citations():
+    numbers = titled_numbers(
+        [("关于推动经济运行率先整体好转的若干政策措施", "苏政发〔2023〕1号"), ("没有文号的通知", None)],
+        ["根据《关于做好稳就业工作的意见》（国发〔2018〕39号）", "《同名通知》（苏发〔2020〕1号）", "《同名通知》（苏发〔2021〕2号）"],
+    )
+    assert numbers == {"关于推动经济运行率先整体好转的若干政策措施": "苏政发〔2023〕1号", "关于做好稳就业工作的意见": "国发〔2018〕39号"}  # a title with two 文号 is no equivalence
+
+
+def test_a_text_citing_a_title_alone_carries_its_number():
+    numbers = {"关于做好稳就业工作的意见": "国发〔2018〕39号"}
+    assert cited_numbers("按照《关于做好稳就业工作的意见》执行", numbers) == ("国发〔2018〕39号",)
+    assert cited_numbers("《关于做好稳就业工作的意见》（国发〔2018〕39号）", numbers) == ()  # it writes the 文号 itself
+    assert cited_numbers("按照《另一份意见》执行", numbers) == ()

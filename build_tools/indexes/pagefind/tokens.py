@@ -131,5 +131,5 @@ _WEIGHTS = (7.0, 3.0, 1.0)
 
 def _section_texts(document: SearchDocument) -> tuple[str, str, str]:
     """Title; the words that describe the page; the body."""
-    described = [document.summary, document.number, document.policy_title, *document.tags, *document.topics, *document.audience]
+    described = [document.summary, document.number, *document.cites, document.policy_title, *document.tags, *document.topics, *document.audience]
     return document.title, "\n".join(d for d in described if d), document.body

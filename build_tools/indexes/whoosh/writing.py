@@ -327,7 +327,9 @@ class _TermPostings:
 
 
 def _fields_of(d: SearchDocument) -> dict:
-    sections = {"title": f"{d.title} {d.policy_title}", "number": d.number, "summary": d.summary, "tags": " ".join(d.tags), "body": d.body}
+    # a policy cited by title alone counts as if its 文号 were written in the body (d.cites)
+    body = " ".join((d.body, *d.cites))
+    sections = {"title": f"{d.title} {d.policy_title}", "number": d.number, "summary": d.summary, "tags": " ".join(d.tags), "body": body}
     return dict(
         id=d.id,
         kind=d.kind,
