@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
@@ -21,15 +20,20 @@ PHONE = re.compile(r"(?<![0-9A-Za-z])(?:\+\d{1,3}[ \-]?)?(?:[(（]\d{2,5}[)）][
 PHONE_DIGITS = range(5, 16)  # 12345 is a hotline; more than 15 digits is no phone number (E.164)
 
 
-def window_text(application: Application, cn_date: Callable[[dt.date], str]) -> str:
+def chinese_date(value: dt.date | None) -> str:
+    """A date as 2023年2月16日; '' for none."""
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def window_text(application: Application) -> str:
     """The window in words: 2026年1月1日至2026年3月31日, 即日起至…, …起, then the recurring period, if any."""
     start, end = application.start, application.end
     if start and end:
-        dates = f"{cn_date(start)}至{cn_date(end)}"
+        dates = f"{chinese_date(start)}至{chinese_date(end)}"
     elif end:
-        dates = f"即日起至{cn_date(end)}"
+        dates = f"即日起至{chinese_date(end)}"
     elif start:
-        dates = f"{cn_date(start)}起"
+        dates = f"{chinese_date(start)}起"
     else:
         dates = ""
     if application.period:

@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from build_tools.models import EXPIRING_DAYS, Application, Explainer, FAQEntry, LinkKind, Page, Site, Status, Term, page_url
 from build_tools.pages import breadcrumbs, deadlines
-from build_tools.pages.apply import phone_links, window_text
+from build_tools.pages.apply import chinese_date, phone_links, window_text
 from build_tools.pages.ics import calendar_files
 from build_tools.pages.sanitise import clean_html
 from build_tools.pages.search import site_search_pages
@@ -183,11 +183,6 @@ def relative_url(from_url: str, to_url: str) -> str:
     return "./" if not link else link + ("/" if to_url.endswith("/") or not to_url else "")
 
 
-def chinese_date(value: dt.date | None) -> str:
-    """A date as 2023年2月16日; '' for none."""
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
-
-
 @functools.lru_cache(maxsize=200_000)  # a question shows on its entry's page, its session's and several lists
 def public_text(value: str | None) -> Markup:
     """A question of the public as a title (text/public.py: its markup read as text, personal data masked), escaped."""
@@ -244,7 +239,7 @@ _environment.filters["answer"] = department_answer
 _environment.filters["yaml_string"] = yaml_string
 _environment.filters["phone_links"] = phone_links
 _environment.globals["pager_numbers"] = pager_numbers
-_environment.globals["window_text"] = lambda application: window_text(application, chinese_date)
+_environment.globals["window_text"] = window_text
 
 
 class _StaleLinks(dict):

@@ -47,15 +47,13 @@ def one_per_policy(site: Site, explainers: list[Explainer]) -> list[dict]:
         groups.setdefault(_twin_key(explainer), []).append(explainer)
     records = []
     for explainer in explainers:
-        group = groups[_twin_key(explainer)]
-        scripts = {script_of(e.title) for e in group}
-        kept = next((e for e in group if script_of(e.title) == "简"), group[0]) if len(scripts) > 1 else explainer
-        if kept is not explainer and script_of(explainer.title) != script_of(kept.title):
-            continue  # shown through its twin
+        script = script_of(explainer.title)
+        others = [e for e in groups[_twin_key(explainer)] if script_of(e.title) != script]
+        if others and script == "繁":
+            continue  # shown through its simplified twin
         record = policy_record(site, explainer)
-        other = next((e for e in group if script_of(e.title) != script_of(explainer.title)), None)
-        if other is not None:
-            record["twin"] = {"slug": other.slug, "script": script_of(other.title)}
+        if others:
+            record["twin"] = {"slug": others[0].slug, "script": script_of(others[0].title)}
         records.append(record)
     return records
 
@@ -102,7 +100,7 @@ def policy_record(site: Site, explainer: Explainer) -> dict:
             "start": _iso(application.start),
             "deadline": _iso(end),
             "period": application.period,
-            "windowText": window_text(application, _chinese_date),
+            "windowText": window_text(application),
             "applyUrl": application.url,
             "channel": application.channel,
             "address": application.address,
@@ -135,10 +133,6 @@ def contact_pieces(line: str) -> list:
 def needs(taxonomy: Taxonomy) -> list[Term]:
     """The topics an enterprise may need (those not marked `need: false`)."""
     return [t for t in taxonomy.topics if t.need]
-
-
-def _chinese_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _iso(day: dt.date | None) -> str | None:

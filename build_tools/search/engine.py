@@ -151,10 +151,10 @@ class Engine:
         first, or by BM25 with the best PASSAGE_DEPTH re-ranked by their best passage."""
         if request.sort == "date" or not request.query:
             return functools.partial(self._newest, matched)
-        regional = self._named_regions(request.query)
+        regional, carries, weights = self._named_regions(request.query), self._carries(terms), self._position_weights(terms)
 
         def best(depth: int) -> list[tuple[int, float]]:
-            return self._by_passages(terms, self._best(terms, matched, max(depth, self.PASSAGE_DEPTH), regional))[:depth]
+            return self._by_passages(self._best(terms, matched, max(depth, self.PASSAGE_DEPTH), regional, carries), weights, carries)[:depth]
 
         return best
 
@@ -179,20 +179,19 @@ class Engine:
                 bits |= self.postings.with_value("region_path", region)
         return bits
 
-    def _best(self, terms: list[Term], matched: int, wanted: int, regional: int = 0) -> list[tuple[int, float]]:
+    def _best(self, terms: list[Term], matched: int, wanted: int, regional: int = 0, carries: numpy.ndarray | None = None) -> list[tuple[int, float]]:
         """The `wanted` best documents among `matched` by BM25 over the query's terms;
         a word's alternatives at one position (中小企业, 企业, 同义:…) each add their score;
-        the documents of a region the query names (`regional`) raised by REGION_BOOST."""
+        the documents of a region the query names (`regional`) raised by REGION_BOOST;
+        those carrying a 文号 of the query first (`carries`, see _carries)."""
         scores = numpy.zeros(len(self._norms), dtype=numpy.float64)
-        carries = numpy.zeros(len(self._norms), dtype=numpy.int64)  # how many of the query's 文号 a document carries
+        carries = self._carries(terms) if carries is None else carries
         factor = self.K1 + 1
         for term in _unique_per_position(terms):
             docnums, weights = self.postings.of(term.text)
             if len(docnums):
                 idf = self.postings.idf(term.text)
                 scores[docnums] += term.boost * idf * factor * weights / (weights + self._norms[docnums])
-                if DOCNUM.fullmatch(term.text):
-                    carries[docnums] += 1
         if regional:
             scores[_mask(regional, len(scores))] *= 1 + self.REGION_BOOST
         candidates = numpy.flatnonzero(_mask(matched, len(scores)))  # each holds a query word: its score is above 0
@@ -200,29 +199,28 @@ class Engine:
         order = numpy.lexsort((candidates, -scores[candidates], -carries[candidates]))[:wanted]
         return [(int(candidates[i]), scores[candidates[i]]) for i in order]
 
-    def _by_passages(self, terms: list[Term], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """The first PASSAGE_DEPTH of `ranked` re-scored by their best passage (see PASSAGE_WEIGHT), the rest after."""
-        weights = self._position_weights(terms)
+    def _carries(self, terms: list[Term]) -> numpy.ndarray:
+        """How many of the query's 文号 each document carries."""
+        carries = numpy.zeros(len(self._norms), dtype=numpy.int64)
+        for term in _unique_per_position(terms):
+            if DOCNUM.fullmatch(term.text):
+                carries[self.postings.of(term.text)[0]] += 1
+        return carries
+
+    def _by_passages(self, ranked: list[tuple[int, float]], weights: list[dict[str, float]], carries: numpy.ndarray) -> list[tuple[int, float]]:
+        """The first PASSAGE_DEPTH of `ranked` re-scored by their best passage for the query's `weights`
+        (_position_weights; see PASSAGE_WEIGHT), the rest after; 文号 carriers (`carries`) stay first."""
         if len(weights) < 2:  # one word: every passage holding it holds the whole query
             return ranked
         head, rest = ranked[: self.PASSAGE_DEPTH], ranked[self.PASSAGE_DEPTH :]
-        carried = self._carried(terms)
         rescored = []
         for docnum, score in head:
             document = self._document(docnum)
             text = fold(document.hit.title) + "\n" + document.shown.folded
             share = passage_share(text, weights, self.PASSAGE_WIDTH)
             rescored.append((docnum, score * (1 - self.PASSAGE_WEIGHT + self.PASSAGE_WEIGHT * share)))
-        rescored.sort(key=lambda pair: (-carried.get(pair[0], 0), -pair[1], pair[0]))  # 文号 carriers stay first
+        rescored.sort(key=lambda pair: (-int(carries[pair[0]]), -pair[1], pair[0]))
         return rescored + rest
-
-    def _carried(self, terms: list[Term]) -> dict[int, int]:
-        """How many of the query's 文号 each document carries (documents carrying none left out)."""
-        counts: dict[int, int] = {}
-        for text in {t.text for t in terms if DOCNUM.fullmatch(t.text)}:
-            for docnum in self.postings.of(text)[0]:
-                counts[int(docnum)] = counts.get(int(docnum), 0) + 1
-        return counts
 
     def _position_weights(self, terms: list[Term]) -> list[dict[str, float]]:
         """Per word of the query, the forms a text may show it in (the word, its equivalents, related
@@ -231,7 +229,7 @@ class Engine:
         for term in terms:
             if DOCNUM.fullmatch(term.text):
                 continue
-            weight = max(term.boost, 1.0 if term.boost == 0 else 0.0) * self.postings.idf(term.text)  # a word an equivalent replaced still shows it
+            weight = (term.boost or 1.0) * self.postings.idf(term.text)  # a word an equivalent replaced (boost 0) still shows it
             forms = positions.setdefault(term.pos, {})
             for form in self.analyzer.forms(term.text):
                 forms[form] = max(forms.get(form, 0.0), weight)

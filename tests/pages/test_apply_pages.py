@@ -15,7 +15,7 @@ from build_tools.check.documents import RESERVED_SLUGS
 from build_tools.models import Application, Status
 from build_tools.pages.apply import phone_links, tel_number, window_text
 from build_tools.pages.deadlines import Soon, WindowState, soon, window_state, windows
-from build_tools.pages.generate import PAGE_SIZE, chinese_date
+from build_tools.pages.generate import PAGE_SIZE
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -81,11 +81,11 @@ def test_where_a_window_stands(application, state):
 
 def test_the_window_in_words():
     d = dt.date
-    assert window_text(Application(start=d(2026, 1, 1), end=d(2026, 3, 31)), chinese_date) == "2026年1月1日至2026年3月31日"
-    assert window_text(Application(end=d(2026, 3, 31)), chinese_date) == "即日起至2026年3月31日"
-    assert window_text(Application(start=d(2026, 1, 1)), chinese_date) == "2026年1月1日起"
-    assert window_text(Application(period="每年一季度"), chinese_date) == "每年一季度"
-    assert window_text(Application(period="每年一季度", start=d(2027, 1, 1), end=d(2027, 3, 31)), chinese_date) == "2027年1月1日至2027年3月31日；每年一季度"
+    assert window_text(Application(start=d(2026, 1, 1), end=d(2026, 3, 31))) == "2026年1月1日至2026年3月31日"
+    assert window_text(Application(end=d(2026, 3, 31))) == "即日起至2026年3月31日"
+    assert window_text(Application(start=d(2026, 1, 1))) == "2026年1月1日起"
+    assert window_text(Application(period="每年一季度")) == "每年一季度"
+    assert window_text(Application(period="每年一季度", start=d(2027, 1, 1), end=d(2027, 3, 31))) == "2027年1月1日至2027年3月31日；每年一季度"
 
 
 # --- the pages -----------------------------------------------------------------------------------
