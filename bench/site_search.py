@@ -321,40 +321,29 @@ def _recall_row(label, questions, answers, found, containing, seconds) -> list:
 
 # --- the first query on a site with its FAQ ---------------------------------------------------
 
-FAQ_PER_EXPLAINER = 3.3  # bench/results/scale.md: 66,375 FAQ entries for 20,000 explainers
+def first_query_row(size: int, ours_base: Path, work: Path, browser, assets: Path | None = None) -> list:
+    """Bytes of the first query on a phone (390 px: facets closed) on a site of `size` explainers and
+    their FAQ, made as `make bench-scale` makes them (bench/corpus.py: 4·N questions, seed 1, FAQ
+    assembled by the pipeline); then again with the search scripts of `assets` (another version's)
+    when given, on the same bundle."""
+    import corpus as generated
 
-
-def faq_documents(pools, explainers: int, seed: int) -> list:
-    """FAQ-entry-like documents (a sentence as the question, a short answer), FAQ_PER_EXPLAINER per explainer."""
-    import dataclasses
-    import random
-
-    rng = random.Random(seed)
-    faq = []
-    for i, d in enumerate(synthetic_documents(pools, int(explainers * FAQ_PER_EXPLAINER), seed=seed)):
-        answer = d.body[: rng.randint(120, 400)]
-        faq.append(dataclasses.replace(d, id=f"faq:q-{i:06d}", kind="faq", slug=f"q-{i:06d}", url=f"faq/q-{i:06d}/",
-                                       title=d.summary[:40], summary=answer[:160], body=answer, number="", policy_title="",
-                                       extra={"policy": {"slug": "x", "title": d.title, "url": "policies/x/"}}))
-    return faq
-
-
-def first_query_row(size: int, pools, taxonomy, ours_base: Path, work: Path, browser, assets: Path | None = None) -> list:
-    """Bytes of the first query on a phone (390 px: facets closed) on a site of `size` explainers and their FAQ;
-    then again with the search scripts of `assets` (another version's) when given, on the same bundle."""
+    content = work / f"content-{size}"
+    generated.generate(content, size, seed=1)
+    site = run_pipeline(content, TODAY)
     folder = work / f"faq-{size}"
     shutil.copytree(ours_base, folder)
     shutil.rmtree(folder / BUNDLE)
-    documents = synthetic_documents(pools, size, seed=size) + faq_documents(pools, size, seed=size + 1)
     started = time.perf_counter()
-    write_search_bundle(documents, taxonomy, folder)
+    write_site_search(site, folder)
     seconds = time.perf_counter() - started
-    row = _first_query(size, len(documents), folder, browser, seconds)
+    pages = len(site.explainers) + len(site.faq)
+    row = _first_query(size, pages, folder, browser, seconds)
     if assets is None:
         return [row]
     for script in sorted(assets.glob("*.js")):
         shutil.copy(script, folder / "assets" / script.name)
-    return [row, _first_query(f"{size} ({assets.name} scripts)", len(documents), folder, browser, seconds)]
+    return [row, _first_query(f"{size} ({assets.name} scripts)", pages, folder, browser, seconds)]
 
 
 def _first_query(size, pages: int, folder: Path, browser, seconds: float) -> list:
@@ -378,7 +367,7 @@ def _largest_responses(browser, url: str) -> str:
     return ", ".join(f"{path.rsplit('/', 1)[-1]} {kb:.0f}" for kb, path in sizes)
 
 
-FIRST_QUERY_HEADERS = ["explainers", "pages (with FAQ)", "first query KB (gzip, phone)", "without the site's theme", "requests", "index build s", "largest (KB)"]
+FIRST_QUERY_HEADERS = ["explainers", "explainers + FAQ entries", "first query KB (gzip, phone)", "without the site's theme", "requests", "index build s", "largest (KB)"]
 
 
 # --- the development set: nDCG@10 per kind, typed + Enter ---------------------------------------
@@ -498,12 +487,10 @@ def main() -> None:
                         help="only the first query's bytes on sites of these many explainers with their FAQ (e.g. 20000)")
     args = parser.parse_args()
     if args.first_query:
-        corpus = load_site(CORPUS)
-        pools = corpus_pools(policy_documents(corpus))
         with tempfile.TemporaryDirectory(prefix="site-search-first-") as scratch, chromium() as browser:
             work = Path(scratch)
             ours_base, _ = build_sample_sites(work)
-            rows = [row for size in args.first_query for row in first_query_row(size, pools, corpus.content.taxonomy, ours_base, work, browser, args.assets)]
+            rows = [row for size in args.first_query for row in first_query_row(size, ours_base, work, browser, args.assets)]
         print(f"## First query ({FIRST_QUERY}) with the FAQ\n")
         print(markdown_table(FIRST_QUERY_HEADERS, rows))
         write_json(args.json, {"first_query": rows})

@@ -7,12 +7,14 @@ Screenshots: tests/artifacts/search*.png, match*.png.
 
 from __future__ import annotations
 
+import re
 import shutil
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
 from build_tools.indexes.documents import documents_of
+from build_tools.indexes.pagefind.answers import EntryGroups
 from build_tools.text.analysis import Analyzer
 from build_tools.indexes.pagefind.tokens import encode_word, token_of
 from build_tools.indexes.pagefind.writer import BUNDLE, write_search_bundle
@@ -42,9 +44,9 @@ def _open(page, url) -> None:
 
 
 def _shown_total(page) -> int:
-    text = page.inner_text("#pp-status")
-    digits = "".join(ch if ch.isdigit() else " " for ch in text).split()
-    return int(digits[0]) if digits else 0
+    """The results the status line counts: "共 12 条结果，…", "找到 3 篇解读、2 组问答。"."""
+    text = re.split("[，。]", page.inner_text("#pp-status"))[0]
+    return sum(int(n) for n in re.findall(r"\d+", text))
 
 
 def _all_result_urls(page) -> list[str]:
@@ -131,7 +133,18 @@ def test_synonym_query_finds_financing_and_credit_pages(sample_url, browser, doc
     assert only_synonyms and only_synonyms <= set(_all_result_urls(page))
 
 
+def _pages_of(documents) -> list:
+    """A document per page of the site search: each explainer, and the first entry of each group
+    of FAQ entries with the same filters (they share a page: indexes/pagefind/answers.py)."""
+    groups: EntryGroups = EntryGroups()
+    for d in sorted(documents, key=lambda d: (d.published, d.url)):  # Pagefind's page order
+        if d.kind == "faq":
+            groups.add(d, d)
+    return [d for d in documents if d.kind == "policy"] + [group[0] for group in groups.groups()]
+
+
 def _expected_browse(documents, facet: str, value: str, statuses=(IN_FORCE,), regions=None) -> int:
+    """Results of a browse by one facet value: explainers, and pages of FAQ entries (counted as groups)."""
     def keep(d) -> bool:
         if d.status not in statuses:
             return False
@@ -139,7 +152,7 @@ def _expected_browse(documents, facet: str, value: str, statuses=(IN_FORCE,), re
             return d.region in regions
         return value in {"kind": (d.kind,), "status": (d.status,), "topic": d.topics, "audience": d.audience,
                          "department": d.department, "year": (str(d.published.year),)}[facet]
-    return sum(keep(d) for d in documents)
+    return sum(keep(d) for d in _pages_of(documents))
 
 
 @pytest.mark.parametrize("facet", ["kind", "topic", "audience", "department", "year", "region"])
@@ -168,7 +181,8 @@ def test_status_is_in_force_by_default_and_expired_can_be_included(sample_url, b
     url, _ = sample_url
     page, _ = new_page(browser)
     _open(page, f"{url}search/")
-    in_force, expired = (sum(d.status == status for d in documents) for status in (IN_FORCE, "已失效"))
+    pages = _pages_of(documents)
+    in_force, expired = (sum(d.status == status for d in pages) for status in (IN_FORCE, "已失效"))
     assert page.locator('#pp-facets input[name="status"][value="现行有效"]').is_checked()
     assert _shown_total(page) == in_force
     assert _facet_label(page, "status", "现行有效").endswith(f"（{in_force}）")  # counted, not listed in the index
@@ -176,7 +190,8 @@ def test_status_is_in_force_by_default_and_expired_can_be_included(sample_url, b
     _searched(page, lambda: page.locator('#pp-facets input[name="status"][value="已失效"]').check())
     assert _shown_total(page) == in_force + expired
     assert parse_qs(urlparse(page.url).query)["status"] == ["现行有效", "已失效"]
-    dates = page.eval_on_selector_all("#pp-results .pp-item__meta:not(.pp-result__apply) time", "times => times.map(t => t.dateTime)")  # published, not 申报截止
+    dates = page.eval_on_selector_all(  # explainers' publication dates, not 申报截止
+        "#pp-results li:has(a[href*='/policies/']) .pp-item__meta:not(.pp-result__apply) time", "times => times.map(t => t.dateTime)")
     assert len(dates) > 1 and dates == sorted(dates, reverse=True)  # browsing: newest first
 
 
@@ -194,8 +209,8 @@ def test_a_site_with_every_page_in_force_still_finds_them(sample_site, browser, 
     with serving(tmp_path / "site") as url:
         page, _ = new_page(browser)
         _open(page, f"{url}search/")
-        assert _shown_total(page) == len(in_force) > 0
-        assert _facet_label(page, "status", IN_FORCE).endswith(f"（{len(in_force)}）")
+        assert _shown_total(page) == len(_pages_of(in_force)) > 0
+        assert _facet_label(page, "status", IN_FORCE).endswith(f"（{len(_pages_of(in_force))}）")
         _search(page, url, "企业")
         assert page.locator("#pp-results > li").count() > 0
         _open(page, f"{url}match/")
@@ -206,7 +221,7 @@ def test_facets_combine(sample_url, browser, documents):
     url, _ = sample_url
     page, _ = new_page(browser)
     _open(page, f"{url}search/?topic=金融&audience=小微企业&status=已失效&status=现行有效")
-    expected = sum(d.status in (IN_FORCE, "已失效") and "金融" in d.topics and "小微企业" in d.audience for d in documents)
+    expected = sum(d.status in (IN_FORCE, "已失效") and "金融" in d.topics and "小微企业" in d.audience for d in _pages_of(documents))
     assert _shown_total(page) == expected > 0
 
 

@@ -86,14 +86,24 @@ def _relied_on(document: SearchDocument) -> tuple[str, str] | None:
 
 def record_html(analyzer: Analyzer, document: SearchDocument, common: dict[str, int] | None = None) -> str:
     """The record of one document, as Pagefind reads it; `common`: see tokens.weighted_texts."""
+    return page_html(meta_of(document), filters_of(document), body_of(analyzer, document, common))
+
+
+def body_of(analyzer: Analyzer, document: SearchDocument, common: dict[str, int] | None = None) -> list[str]:
+    """A document's words as paragraphs of tokens, each with its weight."""
+    return [f'<p data-pagefind-weight="{text.weight}">{text.tokens}</p>' for text in weighted_texts(analyzer, document, common)]
+
+
+def page_html(meta: dict[str, str], filters: dict[str, tuple[str, ...]], body: list[str]) -> str:
+    """A record: its metadata and filter values in attributes, then `body` (HTML lines) as the indexed part."""
     # lang "und": the words are segmented already; Pagefind's own Chinese segmentation would only
     # slow it down (7× on 438 records) and move word positions. The browser, finding no "zh"
     # index, loads the only one there is.
     lines = ['<!doctype html><html lang="und"><head><meta charset="utf-8"><title>-</title></head><body>']
-    lines += _attribute_elements("data-pagefind-meta", meta_of(document).items())
-    lines += _attribute_elements("data-pagefind-filter", ((name, value) for name, values in filters_of(document).items() for value in values))
+    lines += _attribute_elements("data-pagefind-meta", meta.items())
+    lines += _attribute_elements("data-pagefind-filter", ((name, value) for name, values in filters.items() for value in values))
     lines.append("<main data-pagefind-body>")
-    lines += [f'<p data-pagefind-weight="{text.weight}">{text.tokens}</p>' for text in weighted_texts(analyzer, document, common)]
+    lines += body
     lines.append("</main></body></html>\n")
     return "\n".join(lines)
 

@@ -2,7 +2,7 @@
 calls it with the documents it shares with the Whoosh index; `write_site_search(site, folder)`
 makes them from a Site).
 
-It makes one record per search document, oldest first, hands them to
+It makes one record per explainer and per group of FAQ entries (answers.py), oldest first, hands them to
 Pagefind with its output in `folder/pagefind/`, and writes the browser's
 analysis data, gathered from the documents on the same pass (each is made
 when it is read: see search/documents.py). `policy build` calls it inside the staged build, so a
@@ -11,14 +11,13 @@ failed run leaves the previous site in place.
 
 from __future__ import annotations
 
-import pickle
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from build_tools.indexes.documents import SearchDocument, SearchDocuments, documents_of, equivalences_of
+from build_tools.indexes.pagefind.answers import AnswerRecords
 from build_tools.indexes.pagefind.browser import IndexedText, browser_data_json
-from build_tools.indexes.pagefind.records import record_html
+from build_tools.indexes.pagefind.records import body_of, record_html
 from build_tools.indexes.pagefind.service import SiteSearchError, run_pagefind, shard_text
 from build_tools.indexes.pagefind.tokens import common_terms
 from build_tools.models import Site, Taxonomy
@@ -49,22 +48,18 @@ def write_search_bundle(documents: Sequence[SearchDocument], taxonomy: Taxonomy,
 
 
 def _records(documents: SearchDocuments, analyzer: Analyzer, indexed: IndexedText | None = None) -> Iterator[tuple[str, str]]:
-    """(URL, record) per document, explainers oldest first, then FAQ entries oldest first: Pagefind's
-    page numbers follow this order, so the browser sorts results by date with them (canonical.py)
-    and tells an explainer from a FAQ entry by its number alone (below `policyPages` of the browser
-    data), without downloading the `kind` filter, which lists every page. `indexed` gathers their
-    text on the way."""
+    """(URL, record) per explainer, oldest first, then per group of FAQ entries (answers.py), oldest
+    first: Pagefind's page numbers follow this order, so the browser sorts results by date with them
+    (canonical.py) and tells an explainer from FAQ entries by its number alone (below `policyPages`
+    of the browser data), without downloading the `kind` filter, which lists every page. `indexed`
+    gathers their text on the way."""
     common = common_terms(analyzer, documents)
-    with tempfile.TemporaryFile() as later:  # the FAQ entries' records, until the explainers' are sent
-        for document in documents.oldest_first():
-            if indexed is not None:
-                indexed.add(document)
-            record = (f"/{document.url}", record_html(analyzer, document, common))
-            if document.kind == "policy":
-                yield record
-            else:
-                pickle.dump(record, later, protocol=pickle.HIGHEST_PROTOCOL)
-        end = later.tell()
-        later.seek(0)
-        while later.tell() < end:
-            yield pickle.load(later)
+    answers = AnswerRecords()
+    for document in documents.oldest_first():
+        if indexed is not None:
+            indexed.add(document)
+        if document.kind == "policy":
+            yield f"/{document.url}", record_html(analyzer, document, common)
+        else:
+            answers.add(document, body_of(analyzer, document, common))
+    yield from answers.records()

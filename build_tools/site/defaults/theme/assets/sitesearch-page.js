@@ -1,8 +1,8 @@
 // The search page (search/): query, facets with counts, results; everything is kept in the
 // URL, so a search can be shared, bookmarked and browsed without a query.
 import {
-  KIND_LABEL, STATUS, byKind, docnumFirst, element, highlighted, loadSearchOrSay, focusResult, pagefindFilters, resultItem, runSearch,
-  termsMatched, withInForceCount,
+  KIND_LABEL, STATUS, bestEntries, byKind, docnumFirst, element, entriesHolding, highlighted, isEntryGroup, isPolicy, loadSearchOrSay,
+  focusResult, pagefindFilters, resultItem, runSearch, termsMatched, withInForceCount,
 } from "./sitesearch-query.js";
 
 const FACETS = [
@@ -202,7 +202,7 @@ async function run(state) {
   const [counts, hidden, answers] = await Promise.all([
     facetsReady && found.counts && facetCounts(analysis, { ...state, choice }, found.counts),
     state.q && isDefaultStatus(state.choice) ? hiddenCount(analysis, searchChoice, found, split) : 0,
-    !apart ? [] : split ? goodAnswers(faqFound, analysis) : findAnswers(analysis, state.choice),
+    !apart ? [] : split ? goodAnswers(faqFound, analysis, pagefindFilters(search.data, searchChoice)) : findAnswers(analysis, state.choice),
   ]);
   if (state.q && state.sort !== "date") found = await titlesFirst(found, state.q);
   if (mine !== sequence) return;
@@ -211,7 +211,7 @@ async function run(state) {
   if (facetsReady) showCounts(counts);
   statusLine.textContent = statusText(state, found);
   showHidden(hidden);
-  await showAnswers(answers, analysis);
+  showAnswers(answers, analysis);
   await showMore();
   form.removeAttribute("aria-busy");
   document.body.dataset.ppSearched = String(mine); // tests and scripts wait for this
@@ -264,20 +264,18 @@ function includeLapsed() {
 async function findAnswers(analysis, choice) {
   if (!analysis.terms.length) return [];
   const filters = pagefindFilters(search.data, { ...choice, kind: ["faq"] });
-  return goodAnswers(await runSearch(search.pagefind, analysis, filters, false), analysis);
+  return goodAnswers(await runSearch(search.pagefind, analysis, filters, false), analysis, filters);
 }
 
-function goodAnswers(found, analysis) {
-  const matched = termsMatched(found, analysis);
+function goodAnswers(found, analysis, filters) {
   const n = analysis.terms.length;
   const floor = n <= 2 ? n : Math.max(2, Math.ceil(ANSWER_SHARE * n));
-  return found.results.filter((_, i) => matched[i] >= floor).slice(0, MAX_ANSWERS);
+  return bestEntries(search.pagefind, analysis, filters, found.results, floor, MAX_ANSWERS);
 }
 
-async function showAnswers(answers, analysis) {
-  const items = await Promise.all(answers.map((result) => result.data()));
-  answersList.replaceChildren(...items.map((data) => answerItem(data, analysis)));
-  answersBox.hidden = !items.length;
+function showAnswers(answers, analysis) {
+  answersList.replaceChildren(...answers.map((data) => answerItem(data, analysis)));
+  answersBox.hidden = !answers.length;
 }
 
 function answerItem(data, analysis) {
@@ -300,10 +298,20 @@ function answerItem(data, analysis) {
 
 function statusText(state, found) {
   const n = found.results.length;
-  if (!state.q) return `共 ${n} 篇，按发布时间从新到旧排列。`;
-  if (found.relaxed) return n ? `没有同时包含全部词语的结果；以下 ${n} 条结果包含其中部分词语。` : "没有找到结果。可以换个说法，或减少筛选条件。";
-  if (found.all !== undefined && found.all < n) return `找到 ${n} 条结果，其中 ${found.all} 条包含全部词语；按相关程度排列。`;
-  return n ? `找到 ${n} 条结果。` : "没有找到结果。可以换个说法，或减少筛选条件。";
+  const what = howMany(found.results);
+  if (!state.q) return `共 ${what}，按发布时间从新到旧排列。`;
+  if (found.relaxed) return n ? `没有同时包含全部词语的结果；以下 ${what}包含其中部分词语。` : "没有找到结果。可以换个说法，或减少筛选条件。";
+  if (found.all !== undefined && found.all < n) return `找到 ${what}，其中 ${found.all} 条包含全部词语；按相关程度排列。`;
+  return n ? `找到 ${what}。` : "没有找到结果。可以换个说法，或减少筛选条件。";
+}
+
+// "12 条结果", or with FAQ entries in the list "3 篇解读、5 组问答": entries with the same
+// filters are found together (sitesearch-query.js entriesOf), so they are counted by group.
+function howMany(results) {
+  const policies = results.filter(isPolicy).length;
+  const groups = results.length - policies;
+  if (!groups) return `${policies} 条结果`;
+  return policies ? `${policies} 篇解读、${groups} 组问答` : `${groups} 组问答`;
 }
 
 // The next results, ten at a time. An explainer and its version in the other script (same
@@ -314,9 +322,12 @@ async function showMore() {
   while (added < PAGE && current.shown < current.results.length) {
     const batch = current.results.slice(current.shown, current.shown + PAGE - added);
     current.shown += batch.length;
-    for (const data of await Promise.all(batch.map((result) => result.data()))) {
+    const datas = await Promise.all(batch.map((result) => result.data()));
+    for (const [i, data] of datas.entries()) {
       if (groupedWithTwin(data)) continue;
-      list.append(resultItem(data, search.analyzer, current.analysis.highlights));
+      // A page of FAQ entries shows those that hold the query's words (all, without a query).
+      const shown = isEntryGroup(data) ? entriesHolding(data, current.analysis.terms.length ? batch[i].words : null) : [data];
+      for (const one of shown) list.append(resultItem(one, search.analyzer, current.analysis.highlights));
       added += 1;
     }
   }

@@ -282,6 +282,71 @@ export function byKind(found) {
   return { policies: part(true), faq: part(false) };
 }
 
+// --- FAQ entries: several to a page ------------------------------------------------------
+
+// FAQ entries with the same filter values share one Pagefind page of up to a dozen
+// (build_tools/indexes/pagefind/answers.py: the metadata file, which every first query
+// downloads, lists a page for each): each entry's words follow an empty element whose id is
+// its number, and its own metadata names end in that number.
+const ENTRY_META = { title: "q", summary: "a", url: "u", date: "d", policy: "p", policy_url: "l" };
+
+export function isEntryGroup(data) {
+  return Boolean(data.meta && data.meta.n);
+}
+
+// The entries of a page of FAQ entries, each as a result's data ({url, meta}) with the word
+// positions it spans: {data, start, end}.
+export function entriesOf(data) {
+  const shared = data.meta || {};
+  const anchors = (data.anchors || []).filter((a) => /^\d+$/.test(a.id)).sort((a, b) => a.location - b.location);
+  return anchors.map((anchor, k) => {
+    const meta = { kind: "faq", status: shared.status, department: shared.department, region: shared.region };
+    for (const [name, prefix] of Object.entries(ENTRY_META)) {
+      const value = shared[`${prefix}${anchor.id}`];
+      if (value) meta[name] = name === "policy_url" ? value : value.slice(1); // after the mark (records.py MARK)
+    }
+    const url = new URL(meta.url || "", SITE_ROOT).pathname;
+    const end = k + 1 < anchors.length ? anchors[k + 1].location : Infinity;
+    return { data: { url, meta }, start: anchor.location, end };
+  });
+}
+
+// The entries of a page that hold any of `words` (a result's word positions); all of them,
+// newest first, when there are none (a list without a query).
+export function entriesHolding(data, words) {
+  const entries = entriesOf(data);
+  if (!words || !words.length) return entries.map((e) => e.data).reverse();
+  const held = entries.filter((e) => words.some((w) => w >= e.start && w < e.end));
+  return (held.length ? held : entries).map((e) => e.data);
+}
+
+// How many pages of FAQ entries the answers block reads (a few KB each).
+const ENTRY_PAGES_READ = 4;
+
+// The best FAQ entries (at most `max`) among the first pages of `pages` (ranked results of FAQ
+// pages found with `filters`): an entry counts the query's terms among the words it spans and
+// needs at least `floor` of them; more terms first, then its page's rank, then more hits.
+export async function bestEntries(pagefind, analysis, filters, pages, floor, max) {
+  const top = pages.slice(0, ENTRY_PAGES_READ);
+  if (!top.length || !analysis.terms.length) return [];
+  const rank = new Map(top.map((result, i) => [result.id, i]));
+  const perTerm = analysis.terms.length === 1
+    ? [{ results: top }]
+    : await Promise.all(analysis.terms.map((term) => pagefind.search(term, { filters })));
+  const words = top.map(() => perTerm.map(() => []));
+  perTerm.forEach((found, t) => found.results.forEach((result) => {
+    if (rank.has(result.id)) words[rank.get(result.id)][t] = result.words || [];
+  }));
+  const scored = [];
+  (await Promise.all(top.map((result) => result.data()))).forEach((data, page) => entriesOf(data).forEach((entry, order) => {
+    const hits = words[page].map((positions) => positions.filter((w) => w >= entry.start && w < entry.end).length);
+    const matched = hits.filter(Boolean).length;
+    if (matched >= floor) scored.push({ entry, matched, page, hits: hits.reduce((a, b) => a + b, 0), order });
+  }));
+  scored.sort((a, b) => b.matched - a.matched || a.page - b.page || b.hits - a.hits || a.order - b.order);
+  return scored.slice(0, max).map((s) => s.entry.data);
+}
+
 // --- running a search -------------------------------------------------------------------
 
 // A query of one or two words: every word must match (Pagefind's rule), and when no page has

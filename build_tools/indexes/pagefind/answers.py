@@ -1,0 +1,125 @@
+"""FAQ entries → answer records: entries with the same filter values share one Pagefind record.
+
+Every page of a Pagefind bundle costs every first query bytes: the metadata
+file lists each page's fragment name and length (about 2.7 bytes per page
+gzipped, 230 KB of a 452 KB first query at 20,000 explainers with 66,000
+FAQ entries, each its own page). The answers block needs the entries ranked
+by their own words, not a page each: here the entries whose filter values are
+all the same (kind, status, region, topic, audience, department, year) are
+written as one record of at most GROUP_SIZE entries, each entry's words after an
+empty element whose id is its number, so the browser tells the entries apart by
+the word positions Pagefind returns (`answersOf` in sitesearch-query.js).
+Filters stay exact, as every entry of a record has the record's values.
+
+A record's metadata holds what each entry shows (question, a line of the
+answer, its page, the explainer it relies on, its date) under numbered names;
+its `date` is its newest entry's, and records come oldest first after the
+explainers, as every page does (canonical.py checks it).
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from build_tools.indexes.documents import SearchDocument
+from build_tools.indexes.pagefind.records import MARK, filters_of, meta_of, page_html
+
+# Entries per record (bench/site_search.py --first-query 20000): larger records mean fewer pages
+# in the metadata file but larger fragments, of which the answers block loads a few.
+GROUP_SIZE = 12
+# An entry's own metadata (shown in the answers block and the FAQ list), by its number i:
+# "q{i}" question, "a{i}" a line of the answer, "u{i}" its page, "d{i}" its date, and when it
+# relies on an explainer "p{i}" its title and "l{i}" its page.
+ENTRY_FIELDS = {"title": "q", "summary": "a", "url": "u", "date": "d", "policy": "p", "policy_url": "l"}
+T = TypeVar("T")
+SUMMARY_CHARACTERS = 80  # a line of the answer: the record is downloaded for each group shown
+
+
+@dataclass
+class _Group(Generic[T]):
+    items: list[T] = field(default_factory=list)
+    newest: str = ""
+    first: int = 0  # the number of its first entry, to keep groups of one date in reading order
+
+
+class EntryGroups(Generic[T]):
+    """FAQ entries, given oldest first, in groups of the same filter values and at most
+    GROUP_SIZE entries, in their pages' order: each entry stands for an item (a place, or itself)."""
+
+    def __init__(self) -> None:
+        self._open: dict[tuple, _Group[T]] = {}
+        self._closed: list[_Group[T]] = []
+        self._count = 0
+
+    def add(self, document: SearchDocument, item: T) -> None:
+        key = tuple(sorted(filters_of(document).items()))
+        group = self._open.get(key)
+        if group is None:
+            group = self._open[key] = _Group(first=self._count)
+        group.items.append(item)
+        group.newest = document.published.isoformat()
+        self._count += 1
+        if len(group.items) == GROUP_SIZE:
+            self._closed.append(self._open.pop(key))
+
+    def groups(self) -> list[list[T]]:
+        """The groups oldest newest-entry first (a group's date is its newest entry's)."""
+        return [g.items for g in sorted([*self._closed, *self._open.values()], key=lambda g: (g.newest, g.first))]
+
+
+class AnswerRecords:
+    """Collects FAQ entries (oldest first) and gives back their grouped records.
+    Entries wait in a scratch file, not in memory: 66,000 of them take about 100 MB as records."""
+
+    def __init__(self) -> None:
+        self._scratch = tempfile.TemporaryFile(prefix="pagefind-answers-")
+        self._groups: EntryGroups[int] = EntryGroups()
+
+    def add(self, document: SearchDocument, body: list[str]) -> None:
+        """One FAQ entry and the weighted paragraphs of its words (its record's body)."""
+        self._groups.add(document, self._scratch.tell())
+        pickle.dump((_entry_meta(document), meta_of(document), filters_of(document), body), self._scratch, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def records(self) -> Iterator[tuple[str, str]]:
+        """(URL, record) per group, in page order; the URL is its first entry's page."""
+        for places in self._groups.groups():
+            entries = [self._entry(place) for place in places]
+            yield f"/{entries[0][0]['url']}", _group_html(entries)
+        self._scratch.close()
+
+    def _entry(self, place: int) -> tuple[dict, dict, dict, list[str]]:
+        self._scratch.seek(place)
+        return pickle.load(self._scratch)
+
+
+def _entry_meta(document: SearchDocument) -> dict[str, str]:
+    """What the entry shows, by field name (ENTRY_FIELDS)."""
+    meta = meta_of(document)
+    summary = meta["summary"]
+    shown = {
+        "title": meta["title"],
+        "summary": summary if len(summary) <= SUMMARY_CHARACTERS else summary[:SUMMARY_CHARACTERS] + "…",
+        "url": document.url,
+        "date": meta["date"],
+    }
+    if meta.get("policy"):
+        shown |= {"policy": meta["policy"], "policy_url": meta["policy_url"][len(MARK) :]}
+    return shown
+
+
+def _group_html(entries: list[tuple[dict, dict, dict, list[str]]]) -> str:
+    first_shown, first_meta, filters, _ = entries[0]
+    shared = {key: value for key, value in first_meta.items() if key not in ENTRY_FIELDS}
+    meta = shared | {"title": first_shown["title"], "date": entries[-1][0]["date"], "n": MARK + str(len(entries))}
+    for number, (shown, _, _, _) in enumerate(entries):
+        # Marked: a question, a page or a date may start with a digit (records.py MARK).
+        meta |= {f"{ENTRY_FIELDS[key]}{number}": MARK + value for key, value in shown.items() if value}
+    body: list[str] = []
+    for number, (_, _, _, paragraphs) in enumerate(entries):
+        body.append(f'<span id="{number}"></span>')
+        body += paragraphs
+    return page_html(meta, filters, body)
