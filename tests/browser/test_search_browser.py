@@ -379,3 +379,40 @@ def test_a_docnum_anywhere_in_the_query_puts_every_document_carrying_it_first(sa
         found = _all_result_urls(page)
         assert set(found[:2]) == {f"/{original.url}", "/policies/copy/"}
         assert len(found) > 2  # the other words still find their pages, after
+
+
+def _word_of_one_entry(analyzer, documents):
+    """(entry, word, the entries sharing its page): a two-character word of an FAQ entry's question
+    that no other entry of its page has and at most one other FAQ entry of the site."""
+    faq = [d for d in documents if d.kind == "faq"]
+    groups: EntryGroups = EntryGroups()
+    for d in sorted(faq, key=lambda d: (d.published, d.url)):
+        groups.add(d, d)
+    for group in groups.groups():
+        if len(group) < 2 or group[0].status != IN_FORCE:
+            continue
+        for entry in group:
+            for word in analyzer.term_counts(entry.title):
+                if len(word) != 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+                    continue
+                holders = [d for d in faq if _has_every_term(analyzer, d, word)]
+                others = [d for d in group if d is not entry]
+                if len(holders) <= 2 and not any(_has_every_term(analyzer, d, word) for d in others):
+                    return entry, word, others
+    raise AssertionError("no FAQ entry has a word of its own")
+
+
+def test_an_faq_entry_is_found_by_its_own_words_not_by_those_of_the_entries_sharing_its_page(sample_url, browser, documents):
+    url, site = sample_url
+    analyzer = Analyzer(site.content.taxonomy.synonym_groups())
+    entry, word, others = _word_of_one_entry(analyzer, documents)
+    page, outside = new_page(browser)
+    _search(page, url, word)
+    answers = _answer_urls(page)
+    assert f"/{entry.url}" in answers and not {f"/{d.url}" for d in others} & set(answers)
+    item = page.locator("#pp-answers-list > li", has=page.locator(f'a[href$="/{entry.url}"]'))
+    assert item.locator(".pp-answer__question").inner_text() == entry.title
+    _open(page, f"{url}search/?q={quote(word)}&kind=faq")  # FAQ entries listed: each its own item
+    listed = _all_result_urls(page)
+    assert f"/{entry.url}" in listed and not {f"/{d.url}" for d in others} & set(listed)
+    assert outside == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import gzip
 import json
 from pathlib import Path
@@ -16,13 +18,15 @@ from build_tools.build.build import build
 from build_tools.cli import cli
 from build_tools.build.pipeline import run_pipeline
 from build_tools.text.analysis import Analyzer
-from build_tools.indexes.documents import documents_of, script_of, twin_key
+from build_tools.indexes.documents import SearchDocument, documents_of, script_of, twin_key
 from build_tools.indexes.pagefind import SiteSearchError, service as pagefind_module, writer as writer_module
 from build_tools.indexes.pagefind.browser import IndexedText, browser_data
 from build_tools.indexes.pagefind.canonical import BUILD_LENGTH, SIGNATURE, canonical_files
 from build_tools.indexes.pagefind.records import MARK, filters_of, meta_of, record_html
 from build_tools.indexes.pagefind.tokens import common_terms, encode_word, token_of, tokens_of, weighted_texts
-from build_tools.indexes.pagefind.writer import write_site_search
+from build_tools.indexes.pagefind import answers as answers_module
+from build_tools.indexes.pagefind.answers import GROUP_SIZE
+from build_tools.indexes.pagefind.writer import write_search_bundle, write_site_search
 from conftest import BUILD_DATE as TODAY
 from conftest import MINI, ROOT, digest
 from conftest import build_options as options
@@ -248,3 +252,37 @@ def test_policy_build_says_what_failed_without_a_traceback(project, monkeypatch)
     assert result.exit_code == 1
     assert "Pagefind 生成搜索索引失败 / Pagefind failed" in result.output and "Traceback" not in result.output
     assert not (project / "site").exists()
+
+
+def test_faq_entries_with_the_same_filters_share_a_page_of_at_most_a_dozen(mini_site, tmp_path):
+    """Every page costs the first query bytes in the metadata file: FAQ entries whose filter values
+    are all the same share one, up to GROUP_SIZE; each keeps its own question, page and date in
+    numbered metadata, and an anchor (its number) where its words start; filters stay exact."""
+    explainers = [d for d in documents_of(mini_site) if d.kind == "policy"]
+    model = next(d for d in documents_of(mini_site) if d.kind == "faq")
+    same = [dataclasses.replace(model, id=f"faq:s{i:02d}", url=f"faq/s{i:02d}/", title=f"问题{i}：社保费怎么缓缴",
+                                published=model.published + dt.timedelta(days=i)) for i in range(GROUP_SIZE + 3)]
+    other = dataclasses.replace(same[0], id="faq:other", url="faq/other/", department=("另一个部门",))
+    write_search_bundle([*explainers, *same, other], mini_site.content.taxonomy, tmp_path)
+    _, fragments, _ = _bundle(tmp_path / "pagefind")
+    faq = [f for f in fragments if f["meta"]["kind"] == "faq"]
+    assert len(fragments) == len(explainers) + len(faq) and len(faq) == 3
+    entries = {}
+    for fragment in faq:
+        meta, count = fragment["meta"], int(fragment["meta"]["n"].removeprefix(MARK))
+        anchors = fragment["anchors"]
+        assert [a["id"] for a in anchors] == [str(i) for i in range(count)]
+        assert [a["location"] for a in anchors] == sorted({a["location"] for a in anchors})  # each entry has words
+        assert meta["date"] == meta[f"d{count - 1}"].removeprefix(MARK)  # a page's date is its newest entry's
+        for i in range(count):
+            entries[meta[f"u{i}"].removeprefix(MARK)] = (meta[f"q{i}"].removeprefix(MARK), fragment["filters"].get("department", []))
+    assert sorted(len(f["anchors"]) for f in faq) == [1, 3, GROUP_SIZE]
+    assert entries == {d.url: (d.title, list(d.department)) for d in [*same, other]}
+
+
+def test_a_line_of_an_answer_is_cut_to_fit_and_said_so():
+    long_answer = "按规定" * 60
+    document = SearchDocument(id="faq:x", kind="faq", slug="x", url="faq/x/", title="问", summary=long_answer, body=long_answer,
+                              published=dt.date(2024, 1, 1), status="现行有效", department=(), region="", region_path=())
+    line = answers_module._entry_meta(document)["summary"]
+    assert len(line) == answers_module.SUMMARY_CHARACTERS + 1 and line.endswith("…") and long_answer.startswith(line[:-1])
