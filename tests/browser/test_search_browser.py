@@ -7,6 +7,7 @@ Screenshots: tests/artifacts/search*.png, match*.png.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 from urllib.parse import parse_qs, quote, urlparse
@@ -134,13 +135,14 @@ def test_synonym_query_finds_financing_and_credit_pages(sample_url, browser, doc
 
 
 def _pages_of(documents) -> list:
-    """A document per page of the site search: each explainer, and the first entry of each group
-    of FAQ entries with the same filters (they share a page: indexes/pagefind/answers.py)."""
+    """A document per page of the site search: each explainer, and for each group of FAQ entries
+    sharing a page (indexes/pagefind/answers.py) its first entry with the topics of them all."""
     groups: EntryGroups = EntryGroups()
     for d in sorted(documents, key=lambda d: (d.published, d.url)):  # Pagefind's page order
         if d.kind == "faq":
             groups.add(d, d)
-    return [d for d in documents if d.kind == "policy"] + [group[0] for group in groups.groups()]
+    pages = [dataclasses.replace(group[0], topics=tuple(sorted({t for d in group for t in d.topics}))) for group in groups.groups()]
+    return [d for d in documents if d.kind == "policy"] + pages
 
 
 def _expected_browse(documents, facet: str, value: str, statuses=(IN_FORCE,), regions=None) -> int:
@@ -416,3 +418,20 @@ def test_an_faq_entry_is_found_by_its_own_words_not_by_those_of_the_entries_shar
     listed = _all_result_urls(page)
     assert f"/{entry.url}" in listed and not {f"/{d.url}" for d in others} & set(listed)
     assert outside == []
+
+
+def test_a_chosen_topic_lists_only_the_faq_entries_of_that_topic(sample_site, browser, documents, tmp_path):
+    """Entries of other topics share a page (answers.UNITED): they are not listed, nor given as answers."""
+    folder, site = sample_site
+    shutil.copytree(folder, tmp_path / "site")
+    shutil.rmtree(tmp_path / "site" / BUNDLE)
+    model = next(d for d in documents if d.kind == "faq" and d.status == IN_FORCE)
+    entries = [dataclasses.replace(model, id=f"faq:t{i}", url=f"faq/t{i}/", title=f"第{i}问：社保费缓缴怎么办理", topics=(topic,))
+               for i, topic in enumerate(["金融", "财税", "金融", "财税"])]
+    write_search_bundle([d for d in documents if d.kind == "policy"] + entries, site.content.taxonomy, tmp_path / "site")
+    with serving(tmp_path / "site") as url:
+        page, _ = new_page(browser)
+        _open(page, f"{url}search/?kind=faq&topic={quote('金融')}")
+        assert set(_all_result_urls(page)) == {"/faq/t0/", "/faq/t2/"}
+        _open(page, f"{url}search/?q={quote('社保费缓缴')}&topic={quote('财税')}")
+        assert set(_answer_urls(page)) == {"/faq/t1/", "/faq/t3/"}

@@ -260,7 +260,7 @@ def test_faq_entries_with_the_same_filters_share_a_page_of_at_most_a_dozen(mini_
     numbered metadata, and an anchor (its number) where its words start; filters stay exact."""
     explainers = [d for d in documents_of(mini_site) if d.kind == "policy"]
     model = next(d for d in documents_of(mini_site) if d.kind == "faq")
-    same = [dataclasses.replace(model, id=f"faq:s{i:02d}", url=f"faq/s{i:02d}/", title=f"问题{i}：社保费怎么缓缴",
+    same = [dataclasses.replace(model, id=f"faq:s{i:02d}", url=f"faq/s{i:02d}/", title=f"问题{i}：社保费怎么缓缴", topics=(f"主题{i % 2}",),
                                 published=model.published + dt.timedelta(days=i)) for i in range(GROUP_SIZE + 3)]
     other = dataclasses.replace(same[0], id="faq:other", url="faq/other/", department=("另一个部门",))
     write_search_bundle([*explainers, *same, other], mini_site.content.taxonomy, tmp_path)
@@ -275,9 +275,12 @@ def test_faq_entries_with_the_same_filters_share_a_page_of_at_most_a_dozen(mini_
         assert [a["location"] for a in anchors] == sorted({a["location"] for a in anchors})  # each entry has words
         assert meta["date"] == meta[f"d{count - 1}"].removeprefix(MARK)  # a page's date is its newest entry's
         for i in range(count):
-            entries[meta[f"u{i}"].removeprefix(MARK)] = (meta[f"q{i}"].removeprefix(MARK), fragment["filters"].get("department", []))
+            entries[meta[f"u{i}"].removeprefix(MARK)] = (meta[f"q{i}"].removeprefix(MARK), fragment["filters"].get("department", []),
+                                                         meta[f"t{i}"].removeprefix(MARK))
+        # topics may differ within a page (answers.UNITED): the page has them all, each entry its own
+        assert sorted(fragment["filters"]["topic"]) == sorted({meta[f"t{i}"].removeprefix(MARK) for i in range(count)})
     assert sorted(len(f["anchors"]) for f in faq) == [1, 3, GROUP_SIZE]
-    assert entries == {d.url: (d.title, list(d.department)) for d in [*same, other]}
+    assert entries == {d.url: (d.title, list(d.department), d.topics[0]) for d in [*same, other]}
 
 
 def test_a_line_of_an_answer_is_cut_to_fit_and_said_so():

@@ -202,11 +202,11 @@ async function run(state) {
   const [counts, hidden, answers] = await Promise.all([
     facetsReady && found.counts && facetCounts(analysis, { ...state, choice }, found.counts),
     state.q && isDefaultStatus(state.choice) ? hiddenCount(analysis, searchChoice, found, split) : 0,
-    !apart ? [] : split ? goodAnswers(faqFound, analysis, pagefindFilters(search.data, searchChoice)) : findAnswers(analysis, state.choice),
+    !apart ? [] : split ? goodAnswers(faqFound, analysis, pagefindFilters(search.data, searchChoice), state.choice) : findAnswers(analysis, state.choice),
   ]);
   if (state.q && state.sort !== "date") found = await titlesFirst(found, state.q);
   if (mine !== sequence) return;
-  current = { results: found.results, analysis, shown: 0, twins: new Map() };
+  current = { results: found.results, analysis, topics: state.choice.topic || [], shown: 0, twins: new Map() };
   list.replaceChildren();
   if (facetsReady) showCounts(counts);
   statusLine.textContent = statusText(state, found);
@@ -264,13 +264,13 @@ function includeLapsed() {
 async function findAnswers(analysis, choice) {
   if (!analysis.terms.length) return [];
   const filters = pagefindFilters(search.data, { ...choice, kind: ["faq"] });
-  return goodAnswers(await runSearch(search.pagefind, analysis, filters, false), analysis, filters);
+  return goodAnswers(await runSearch(search.pagefind, analysis, filters, false), analysis, filters, choice);
 }
 
-function goodAnswers(found, analysis, filters) {
+function goodAnswers(found, analysis, filters, choice) {
   const n = analysis.terms.length;
   const floor = n <= 2 ? n : Math.max(2, Math.ceil(ANSWER_SHARE * n));
-  return bestEntries(search.pagefind, analysis, filters, found.results, floor, MAX_ANSWERS);
+  return bestEntries(search.pagefind, analysis, filters, choice.topic || [], found.results, floor, MAX_ANSWERS);
 }
 
 function showAnswers(answers, analysis) {
@@ -326,7 +326,7 @@ async function showMore() {
     for (const [i, data] of datas.entries()) {
       if (groupedWithTwin(data)) continue;
       // A page of FAQ entries shows those that hold the query's words (all, without a query).
-      const shown = isEntryGroup(data) ? entriesHolding(data, current.analysis.terms.length ? batch[i].words : null) : [data];
+      const shown = isEntryGroup(data) ? entriesHolding(data, current.analysis.terms.length ? batch[i].words : null, current.topics) : [data];
       for (const one of shown) list.append(resultItem(one, search.analyzer, current.analysis.highlights));
       added += 1;
     }

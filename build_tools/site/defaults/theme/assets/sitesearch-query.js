@@ -284,22 +284,23 @@ export function byKind(found) {
 
 // --- FAQ entries: several to a page ------------------------------------------------------
 
-// FAQ entries with the same filter values share one Pagefind page of up to a dozen
+// FAQ entries with the same filter values share one Pagefind page of up to 16
 // (build_tools/indexes/pagefind/answers.py: the metadata file, which every first query
 // downloads, lists a page for each): each entry's words follow an empty element whose id is
-// its number, and its own metadata names end in that number.
-const ENTRY_META = { title: "q", summary: "a", url: "u", date: "d", policy: "p", policy_url: "l" };
+// its number, and its own metadata names end in that number. Topics may differ: a page has
+// its entries' topics together, and an entry its own.
+const ENTRY_META = { title: "q", summary: "a", url: "u", date: "d", topics: "t", policy: "p", policy_url: "l" };
 
 export function isEntryGroup(data) {
   return Boolean(data.meta && data.meta.n);
 }
 
 // The entries of a page of FAQ entries, each as a result's data ({url, meta}) with the word
-// positions it spans: {data, start, end}.
-export function entriesOf(data) {
+// positions it spans: {data, start, end}; with `topics` (chosen), only the entries of one of them.
+export function entriesOf(data, topics = []) {
   const shared = data.meta || {};
   const anchors = (data.anchors || []).filter((a) => /^\d+$/.test(a.id)).sort((a, b) => a.location - b.location);
-  return anchors.map((anchor, k) => {
+  const entries = anchors.map((anchor, k) => {
     const meta = { kind: "faq", status: shared.status, department: shared.department, region: shared.region };
     for (const [name, prefix] of Object.entries(ENTRY_META)) {
       const value = shared[`${prefix}${anchor.id}`];
@@ -309,24 +310,26 @@ export function entriesOf(data) {
     const end = k + 1 < anchors.length ? anchors[k + 1].location : Infinity;
     return { data: { url, meta }, start: anchor.location, end };
   });
+  if (!topics.length) return entries;
+  return entries.filter((e) => (e.data.meta.topics || "").split("、").some((topic) => topics.includes(topic)));
 }
 
 // The entries of a page that hold any of `words` (a result's word positions); all of them,
 // newest first, when there are none (a list without a query).
-export function entriesHolding(data, words) {
-  const entries = entriesOf(data);
+export function entriesHolding(data, words, topics = []) {
+  const entries = entriesOf(data, topics);
   if (!words || !words.length) return entries.map((e) => e.data).reverse();
-  const held = entries.filter((e) => words.some((w) => w >= e.start && w < e.end));
-  return (held.length ? held : entries).map((e) => e.data);
+  return entries.filter((e) => words.some((w) => w >= e.start && w < e.end)).map((e) => e.data);
 }
 
 // How many pages of FAQ entries the answers block reads (a few KB each).
 const ENTRY_PAGES_READ = 4;
 
 // The best FAQ entries (at most `max`) among the first pages of `pages` (ranked results of FAQ
-// pages found with `filters`): an entry counts the query's terms among the words it spans and
-// needs at least `floor` of them; more terms first, then its page's rank, then more hits.
-export async function bestEntries(pagefind, analysis, filters, pages, floor, max) {
+// pages found with `filters`; `topics`: the chosen ones): an entry counts the query's terms among
+// the words it spans and needs at least `floor` of them; more terms first, then its page's rank,
+// then more hits.
+export async function bestEntries(pagefind, analysis, filters, topics, pages, floor, max) {
   const top = pages.slice(0, ENTRY_PAGES_READ);
   if (!top.length || !analysis.terms.length) return [];
   const rank = new Map(top.map((result, i) => [result.id, i]));
@@ -338,7 +341,7 @@ export async function bestEntries(pagefind, analysis, filters, pages, floor, max
     if (rank.has(result.id)) words[rank.get(result.id)][t] = result.words || [];
   }));
   const scored = [];
-  (await Promise.all(top.map((result) => result.data()))).forEach((data, page) => entriesOf(data).forEach((entry, order) => {
+  (await Promise.all(top.map((result) => result.data()))).forEach((data, page) => entriesOf(data, topics).forEach((entry, order) => {
     const hits = words[page].map((positions) => positions.filter((w) => w >= entry.start && w < entry.end).length);
     const matched = hits.filter(Boolean).length;
     if (matched >= floor) scored.push({ entry, matched, page, hits: hits.reduce((a, b) => a + b, 0), order });
