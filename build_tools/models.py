@@ -171,6 +171,7 @@ class Explainer:
     expires: dt.date | None = None
     supersedes: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
+    twins: list[str] = field(default_factory=list)  # the same explainer in the other script (简体/繁體)
     contact: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     draft: bool = False

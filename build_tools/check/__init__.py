@@ -28,7 +28,7 @@ def check_tree(tree: LoadedTree) -> tuple[Content, list[Issue]]:
     rules.unique_slugs(tree.policies, issues)
     rules.unique_slugs(tree.sessions, issues)
     known = {raw.slug for raw in tree.policies}
-    rules.existing_references(tree.policies, ("supersedes", "related"), known, issues, own_slug=True)
+    rules.existing_references(tree.policies, ("supersedes", "related", "twins"), known, issues, own_slug=True)
     rules.existing_references(tree.sessions, ("policies",), known, issues, own_slug=False)
     unknown_question_policies(sessions, known, issues)
     rules.supersede_cycles(explainers, documents, issues)

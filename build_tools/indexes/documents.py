@@ -57,6 +57,7 @@ class SearchDocument:
     expires: dt.date | None = None
     policy_title: str = ""
     cites: tuple[str, ...] = ()  # the 文号 of policies the text cites by title alone (text/lexicon.py)
+    twin: str = ""  # the name of the twins its author marked (`twins:`), if any
     extra: dict = field(default_factory=dict)  # kind-specific data returned with a hit (FAQ sources)
 
 
@@ -133,8 +134,9 @@ def documents_of(site: Site) -> SearchDocuments:
     """The explainers, newest first, then the FAQ entries, most asked first."""
     by_slug = {e.slug: e for e in site.explainers}
     numbers = numbers_of(site)
+    marked = marked_twins_of(site.explainers)
     return SearchDocuments(
-        [(e.published, explainer_url(e.slug), functools.partial(_explainer_document, site, e, numbers)) for e in site.explainers]
+        [(e.published, explainer_url(e.slug), functools.partial(_explainer_document, site, e, numbers, marked)) for e in site.explainers]
         + [(e.newest.date, faq_url(e.id), functools.partial(_faq_document, site, by_slug, e)) for e in site.faq]
     )
 
@@ -159,7 +161,12 @@ def numbers_of(site: Site) -> dict[str, str]:
     return titled_numbers(named, (e.body for e in site.explainers))
 
 
-def _explainer_document(site: Site, explainer: Explainer, numbers: dict[str, str] | None = None) -> SearchDocument:
+def marked_twins_of(explainers: list[Explainer]) -> dict[str, str]:
+    """Slug → the name its author-marked twins share (`twins:`; text/twins.py)."""
+    return twins.marked_twins((e.slug, e.twins) for e in explainers)
+
+
+def _explainer_document(site: Site, explainer: Explainer, numbers: dict[str, str] | None = None, marked: dict[str, str] | None = None) -> SearchDocument:
     policy = explainer.policy
     return SearchDocument(
         id=f"policy:{explainer.slug}",
@@ -182,6 +189,7 @@ def _explainer_document(site: Site, explainer: Explainer, numbers: dict[str, str
         expires=explainer.expires,
         policy_title=policy.title if policy else "",
         cites=cited_numbers(explainer.body, numbers or {}),
+        twin=(marked or {}).get(explainer.slug, ""),
         extra=application_extra(site, explainer),
     )
 
@@ -189,7 +197,7 @@ def _explainer_document(site: Site, explainer: Explainer, numbers: dict[str, str
 def twin_key(document: SearchDocument) -> str:
     """The key an explainer shares with its version in the other script (text/twins.py), for both
     indexes to show them as one result; "" for a FAQ entry."""
-    return twins.twin_key(document.number, document.title) if document.kind == "policy" else ""
+    return twins.twin_key(document.number, document.title, document.twin) if document.kind == "policy" else ""
 
 
 def script_of(document: SearchDocument) -> str:

@@ -24,7 +24,7 @@ from collections import Counter
 from build_tools.models import Explainer, Site, Status, Taxonomy, Term
 from build_tools.pages.apply import PHONE, tel_number, window_text
 from build_tools.pages.deadlines import deadline, soon, window_state
-from build_tools.text.twins import script_of, twin_key
+from build_tools.text.twins import marked_twins, script_of, twin_key
 
 DATA_FOLDER = "match/data"
 LISTED = (Status.IN_FORCE, Status.UPCOMING)
@@ -42,13 +42,14 @@ def one_per_policy(site: Site, explainers: list[Explainer]) -> list[dict]:
     """The records of one region's explainers, an explainer and its version in the other script as one
     (text/twins.py): the simplified one, carrying `twin` (the other's slug and script). Copies in the
     same script stay apart, as in the site search."""
+    marked = marked_twins((e.slug, e.twins) for e in site.explainers)
     groups: dict[str, list[Explainer]] = {}
     for explainer in explainers:
-        groups.setdefault(_twin_key(explainer), []).append(explainer)
+        groups.setdefault(_twin_key(explainer, marked), []).append(explainer)
     records = []
     for explainer in explainers:
         script = script_of(explainer.title)
-        others = [e for e in groups[_twin_key(explainer)] if script_of(e.title) != script]
+        others = [e for e in groups[_twin_key(explainer, marked)] if script_of(e.title) != script]
         if others and script == "繁":
             continue  # shown through its simplified twin
         record = policy_record(site, explainer)
@@ -111,8 +112,8 @@ def policy_record(site: Site, explainer: Explainer) -> dict:
     return {key: value for key, value in record.items() if value not in (None, [], "")}
 
 
-def _twin_key(explainer: Explainer) -> str:
-    return twin_key(explainer.policy.number if explainer.policy else None, explainer.title)
+def _twin_key(explainer: Explainer, marked: dict[str, str]) -> str:
+    return twin_key(explainer.policy.number if explainer.policy else None, explainer.title, marked.get(explainer.slug, ""))
 
 
 def contact_pieces(line: str) -> list:
