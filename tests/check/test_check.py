@@ -213,15 +213,15 @@ def test_placeholders_of_policy_new_are_errors_once_it_is_no_draft(content):
         "summary still holds the placeholder of policy new: say in one or two sentences what the policy gives enterprises (at most 200 characters) (a draft may keep it)",
         ":11: policy.title: policy.title 仍是 policy new 写的占位文字，请写出被解读的政策文件的标题，没有时删除整个 policy 部分（草稿可以保留） / "
         "policy.title still holds the placeholder of policy new: write the title of the policy document, or delete the whole policy block (a draft may keep it)",
-        ":37: body: 正文中仍有 policy new 写的占位文字“（用通俗的话列出三到五条要点。）”，请写出这一节的内容，或删除这一节（草稿可以保留） / "
+        ":38: body: 正文中仍有 policy new 写的占位文字“（用通俗的话列出三到五条要点。）”，请写出这一节的内容，或删除这一节（草稿可以保留） / "
         "the body still holds a placeholder of policy new ('（用通俗的话列出三到五条要点。）'): write this section, or delete it (a draft may keep it)",
-        ":41: body: 正文中仍有 policy new 写的占位文字“（哪些企业可以享受。）”，请写出这一节的内容，或删除这一节（草稿可以保留） / "
+        ":42: body: 正文中仍有 policy new 写的占位文字“（哪些企业可以享受。）”，请写出这一节的内容，或删除这一节（草稿可以保留） / "
         "the body still holds a placeholder of policy new ('（哪些企业可以享受。）'): write this section, or delete it (a draft may keep it)",
-        ":45: body: 正文中仍有 policy new 写的占位文字“（需要满足的条件。）”，请写出这一节的内容，或删除这一节（草稿可以保留） / "
+        ":46: body: 正文中仍有 policy new 写的占位文字“（需要满足的条件。）”，请写出这一节的内容，或删除这一节（草稿可以保留） / "
         "the body still holds a placeholder of policy new ('（需要满足的条件。）'): write this section, or delete it (a draft may keep it)",
-        ":49: body: 正文中仍有 policy new 写的占位文字“（去哪里、交什么材料、多久办结。）”，请写出这一节的内容，或删除这一节（草稿可以保留） / "
+        ":50: body: 正文中仍有 policy new 写的占位文字“（去哪里、交什么材料、多久办结。）”，请写出这一节的内容，或删除这一节（草稿可以保留） / "
         "the body still holds a placeholder of policy new ('（去哪里、交什么材料、多久办结。）'): write this section, or delete it (a draft may keep it)",
-        ":53: body: 正文中仍有 policy new 写的占位文字“（企业最常问的问题和答复。）”，请写出这一节的内容，或删除这一节（草稿可以保留） / "
+        ":54: body: 正文中仍有 policy new 写的占位文字“（企业最常问的问题和答复。）”，请写出这一节的内容，或删除这一节（草稿可以保留） / "
         "the body still holds a placeholder of policy new ('（企业最常问的问题和答复。）'): write this section, or delete it (a draft may keep it)",
     ]
 

@@ -289,3 +289,17 @@ def test_a_line_of_an_answer_is_cut_to_fit_and_said_so():
                               published=dt.date(2024, 1, 1), status="现行有效", department=(), region="", region_path=())
     line = answers_module._entry_meta(document)["summary"]
     assert len(line) == answers_module.SUMMARY_CHARACTERS + 1 and line.endswith("…") and long_answer.startswith(line[:-1])
+
+
+def test_an_faq_entry_gives_each_word_once_where_it_weighs_most():
+    """FAQ entries share pages (answers.py): one position per word and entry tells which entry holds it."""
+    document = SearchDocument(id="faq:x", kind="faq", slug="x", url="faq/x/", title="社保费可以缓缴吗", summary="社保费缓缴三个月。",
+                              body="社保费缓缴，社保费缓缴，缓缴期间不收滞纳金。", published=dt.date(2024, 1, 1), status="现行有效",
+                              department=(), region="", region_path=())
+    analyzer = Analyzer()
+    once = [(text.weight, token) for text in weighted_texts(analyzer, document, once=True) for token in text.tokens.split()]
+    tokens = [token for _, token in once]
+    assert len(tokens) == len(set(tokens))  # every term once
+    assert (7.0, token_of("缓缴")) in once and (1.0, token_of("滞纳金")) in once  # where it weighs most
+    every = [token for text in weighted_texts(analyzer, document) for token in text.tokens.split()]
+    assert every.count(token_of("缓缴")) > 1  # an explainer's words keep their repeats

@@ -89,9 +89,9 @@ def record_html(analyzer: Analyzer, document: SearchDocument, common: dict[str, 
     return page_html(meta_of(document), filters_of(document), body_of(analyzer, document, common))
 
 
-def body_of(analyzer: Analyzer, document: SearchDocument, common: dict[str, int] | None = None) -> list[str]:
-    """A document's words as paragraphs of tokens, each with its weight."""
-    return [f'<p data-pagefind-weight="{text.weight}">{text.tokens}</p>' for text in weighted_texts(analyzer, document, common)]
+def body_of(analyzer: Analyzer, document: SearchDocument, common: dict[str, int] | None = None, once: bool = False) -> list[str]:
+    """A document's words as paragraphs of tokens, each with its weight (`once`: see tokens.weighted_texts)."""
+    return [f'<p data-pagefind-weight="{text.weight}">{text.tokens}</p>' for text in weighted_texts(analyzer, document, common, once)]
 
 
 def page_html(meta: dict[str, str], filters: dict[str, tuple[str, ...]], body: list[str]) -> str:

@@ -108,17 +108,22 @@ def common_terms(analyzer: Analyzer, documents: Sequence[SearchDocument]) -> dic
     return {term: rank for rank, term in enumerate(ranked)}
 
 
-def weighted_texts(analyzer: Analyzer, document: SearchDocument, common: dict[str, int] | None = None) -> list[WeightedText]:
+def weighted_texts(analyzer: Analyzer, document: SearchDocument, common: dict[str, int] | None = None, once: bool = False) -> list[WeightedText]:
     """Title heaviest, then the words that describe the page, then the body; the `common`
     terms of all three come first, most common first. Pagefind stores a word's position in
     each page with the difference to the previous written out, and the first of them in full:
     for a word on thousands of pages, a small first position is most of its index size (the
     chunk a first query loaded for a synonym group on 13,850 of 20,000 pages: 47 → 18 KB).
-    Positions do not change Pagefind's ranking, so this order costs nothing."""
+    Positions do not change Pagefind's ranking, so this order costs nothing. `once`: each term
+    only where it weighs most, one time (FAQ entries, which share pages: answers.py)."""
     common = common or {}
     split = []
+    seen: set[str] = set()
     for weight, text in zip(_WEIGHTS, _section_texts(document)):
         counts = analyzer.term_counts(text)
+        if once:
+            counts = {term: (1, rest) for term, (_, rest) in counts.items() if term not in seen}
+            seen.update(counts)
         first = sorted((item for item in counts.items() if item[0] in common), key=lambda item: common[item[0]])
         split.append((weight, first, [item for item in counts.items() if item[0] not in common]))
     texts = [WeightedText(weight, _joined(first)) for weight, first, _ in split]

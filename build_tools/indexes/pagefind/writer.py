@@ -61,5 +61,7 @@ def _records(documents: SearchDocuments, analyzer: Analyzer, indexed: IndexedTex
         if document.kind == "policy":
             yield f"/{document.url}", record_html(analyzer, document, common)
         else:
-            answers.add(document, body_of(analyzer, document, common))
+            # An entry's words once each: its page's index entries tell which entry holds a word,
+            # and a page of 16 entries would otherwise repeat a common word up to 144 times.
+            answers.add(document, body_of(analyzer, document, common, once=True))
     yield from answers.records()
