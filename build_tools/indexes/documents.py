@@ -134,7 +134,7 @@ def documents_of(site: Site) -> SearchDocuments:
     """The explainers, newest first, then the FAQ entries, most asked first."""
     by_slug = {e.slug: e for e in site.explainers}
     numbers = numbers_of(site)
-    marked = marked_twins_of(site.explainers)
+    marked = twins.marked_twins((e.slug, e.twins) for e in site.explainers)
     return SearchDocuments(
         [(e.published, explainer_url(e.slug), functools.partial(_explainer_document, site, e, numbers, marked)) for e in site.explainers]
         + [(e.newest.date, faq_url(e.id), functools.partial(_faq_document, site, by_slug, e)) for e in site.faq]
@@ -159,11 +159,6 @@ def numbers_of(site: Site) -> dict[str, str]:
     """Folded title → 文号 of the policies the site's explainers name or cite (text/lexicon.py)."""
     named = ((e.policy.title, e.policy.number) for e in site.explainers if e.policy)
     return titled_numbers(named, (e.body for e in site.explainers))
-
-
-def marked_twins_of(explainers: list[Explainer]) -> dict[str, str]:
-    """Slug → the name its author-marked twins share (`twins:`; text/twins.py)."""
-    return twins.marked_twins((e.slug, e.twins) for e in explainers)
 
 
 def _explainer_document(site: Site, explainer: Explainer, numbers: dict[str, str] | None = None, marked: dict[str, str] | None = None) -> SearchDocument:

@@ -35,14 +35,15 @@ def match_files(site: Site) -> dict[str, bytes]:
     by_region: dict[str, list[Explainer]] = {}
     for explainer in listed_explainers(site):
         by_region.setdefault(explainer.region.id, []).append(explainer)
-    return {data_path(region_id): _json(one_per_policy(site, explainers)) for region_id, explainers in sorted(by_region.items())}
+    marked = marked_twins((e.slug, e.twins) for e in site.explainers)  # once for every region
+    return {data_path(region_id): _json(one_per_policy(site, explainers, marked)) for region_id, explainers in sorted(by_region.items())}
 
 
-def one_per_policy(site: Site, explainers: list[Explainer]) -> list[dict]:
+def one_per_policy(site: Site, explainers: list[Explainer], marked: dict[str, str]) -> list[dict]:
     """The records of one region's explainers, an explainer and its version in the other script as one
-    (text/twins.py): the simplified one, carrying `twin` (the other's slug and script). Copies in the
-    same script stay apart, as in the site search."""
-    marked = marked_twins((e.slug, e.twins) for e in site.explainers)
+    (text/twins.py; `marked`: the site's twins marked by their authors, `marked_twins`): the simplified
+    one, carrying `twin` (the other's slug and script). Copies in the same script stay apart, as in the
+    site search."""
     groups: dict[str, list[Explainer]] = {}
     for explainer in explainers:
         groups.setdefault(_twin_key(explainer, marked), []).append(explainer)

@@ -287,7 +287,7 @@ def test_a_line_of_an_answer_is_cut_to_fit_and_said_so():
     long_answer = "按规定" * 60
     document = SearchDocument(id="faq:x", kind="faq", slug="x", url="faq/x/", title="问", summary=long_answer, body=long_answer,
                               published=dt.date(2024, 1, 1), status="现行有效", department=(), region="", region_path=())
-    line = answers_module._entry_meta(document)["summary"]
+    line = answers_module._entry_meta(document, meta_of(document))["summary"]
     assert len(line) == answers_module.SUMMARY_CHARACTERS + 1 and line.endswith("…") and long_answer.startswith(line[:-1])
 
 

@@ -10,32 +10,14 @@ from build_tools.check.report import format_text
 from build_tools.text.twins import marked_twins, twin_key
 from conftest import run_policy, write
 
-SIMPLIFIED = """\
----
-title: 企业纾困资金申请指南
-summary: 受影响企业可申请纾困资金，最高补助50万元。
-department: 江苏省财政厅
-region: 江苏省
-topics: [财税]
-published: 2024-05-01
----
+def explainer_text(title: str, summary: str, day: int, body: str, more: str = "") -> str:
+    return (f"---\ntitle: {title}\nsummary: {summary}\ndepartment: 江苏省财政厅\nregion: 江苏省\ntopics: [财税]\n"
+            f"published: 2024-05-{day:02d}\n{more}---\n\n{body}\n")
 
-受影响的中小企业可以申请纾困资金，按实际损失给予补助。
-"""
 
-TRADITIONAL = """\
----
-title: 企業紓困補助辦理須知
-summary: 受影響企業可申請紓困資金，最高補助50萬元。
-department: 江苏省财政厅
-region: 江苏省
-topics: [财税]
-published: 2024-05-02
-twins: [relief-guide]
----
-
-受影響的中小企業可以申請紓困資金，按實際損失給予補助。
-"""
+SIMPLIFIED = explainer_text("企业纾困资金申请指南", "受影响企业可申请纾困资金，最高补助50万元。", 1, "受影响的中小企业可以申请纾困资金，按实际损失给予补助。")
+TRADITIONAL = explainer_text("企業紓困補助辦理須知", "受影響企業可申請紓困資金，最高補助50萬元。", 2, "受影響的中小企業可以申請紓困資金，按實際損失給予補助。",
+                             more="twins: [relief-guide]\n")
 
 
 def test_marks_join_up_and_give_one_key():

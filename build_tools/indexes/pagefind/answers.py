@@ -88,7 +88,8 @@ class AnswerRecords:
     def add(self, document: SearchDocument, body: list[str]) -> None:
         """One FAQ entry and the weighted paragraphs of its words (its record's body)."""
         self._groups.add(document, self._scratch.tell())
-        pickle.dump((_entry_meta(document), meta_of(document), filters_of(document), body), self._scratch, protocol=pickle.HIGHEST_PROTOCOL)
+        meta = meta_of(document)
+        pickle.dump((_entry_meta(document, meta), meta, filters_of(document), body), self._scratch, protocol=pickle.HIGHEST_PROTOCOL)
 
     def records(self) -> Iterator[tuple[str, str]]:
         """(URL, record) per group, in page order; the URL is its first entry's page."""
@@ -102,9 +103,8 @@ class AnswerRecords:
         return pickle.load(self._scratch)
 
 
-def _entry_meta(document: SearchDocument) -> dict[str, str]:
-    """What the entry shows, by field name (ENTRY_FIELDS)."""
-    meta = meta_of(document)
+def _entry_meta(document: SearchDocument, meta: dict[str, str]) -> dict[str, str]:
+    """What the entry shows, by field name (ENTRY_FIELDS), from the document and its metadata (records.meta_of)."""
     summary = meta["summary"]
     shown = {
         "title": meta["title"],
