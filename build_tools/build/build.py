@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from build_tools.build.pipeline import add_last_changes, add_pages, checked, dated, with_faq
+from build_tools.build.record import RECORD, BuildRecord, open_record, record_key
 from build_tools.build.stamp import build_stamp, write_stamp
 from build_tools.check.validity import DEFAULT_YEARS
 from build_tools.errors import BuildRunning, IncompleteBuild, file_system_error
@@ -58,7 +59,9 @@ from build_tools.runtime.interrupts import signals_unwind
 from build_tools.runtime.lock import outputs_locked
 from build_tools.runtime.memory import collector_skips_existing, release_free_memory
 from build_tools.runtime.progress import Progress
-from build_tools.site.builder import project_config, write_site
+from build_tools.runtime.reuse import ReuseFolder
+from build_tools.site.builder import project_config, settings_fingerprint, write_site
+from build_tools.site.keptpages import PageReuse
 
 # From this many search documents (about 1,100 explainers with their FAQ), the search indexes are written by a
 # new interpreter rather than a fork (see the module's docstring, phase 2).
@@ -76,6 +79,8 @@ class BuildOptions:
     today: dt.date
     wait: bool = True  # another build holds the output folders: wait for it (False: raise BuildRunning)
     validity_years: int = DEFAULT_YEARS  # warn about a policy without expires older than this (0: never; check/validity.py)
+    cache_dir: Path | None = None  # the build record's folder (record.py); None: no record, everything built
+    full: bool = False  # build everything, not reading the record (a new one is written)
 
     def absolute(self) -> BuildOptions:
         """The same options with every path made absolute against the current folder (MkDocs would read a
@@ -87,7 +92,12 @@ class BuildOptions:
             site_dir=Path(self.site_dir).absolute(),
             index_dir=Path(self.index_dir).absolute(),
             config_file=config.absolute() if config is not None else None,
+            cache_dir=Path(self.cache_dir).absolute() if self.cache_dir is not None else None,
         )
+
+    def outputs(self) -> list[Path]:
+        """The folders a build replaces as one unit: the site, the index and the build record."""
+        return [self.site_dir, self.index_dir, *([self.cache_dir / RECORD] if self.cache_dir is not None else [])]
 
 
 def build(options: BuildOptions, progress: Progress | None = None, waiting: Callable[[Path], None] | None = None) -> Site:
@@ -106,7 +116,7 @@ def build(options: BuildOptions, progress: Progress | None = None, waiting: Call
             waiting(folder)
 
     try:
-        with signals_unwind(), outputs_locked(options.site_dir, options.index_dir, busy=busy):
+        with signals_unwind(), outputs_locked(*options.outputs(), busy=busy):
             recover_publish(options.site_dir)  # a publish whose process was killed between its two swaps
             return _build(options, progress)
     except OSError as error:
@@ -118,28 +128,32 @@ def build(options: BuildOptions, progress: Progress | None = None, waiting: Call
 
 def _build(options: BuildOptions, progress: Progress) -> Site:
     """The phases, under the lock."""
+    key, record = _last_record(options, progress)
     with (
-        staged_folders(options.site_dir, options.index_dir, keep_previous=True) as (site_folder, index_folder),
+        staged_folders(*options.outputs(), keep_previous=True) as (site_folder, index_folder, *record_folder),
         tempfile.TemporaryDirectory(prefix=staging_prefix("search"), dir=site_folder.parent) as scratch,
         Tasks() as tasks,  # innermost: a failed build stops its processes before their folders are removed
     ):
+        record = record.staged_in(record_folder[0]) if record is not None else None
         # 1. check, here; another process removes what the last build replaced, and one stamps this build
-        cleanup = tasks.add_task(remove_previous_outputs, options.site_dir, options.index_dir)
+        cleanup = tasks.add_task(remove_previous_outputs, *options.outputs())
         stamping = tasks.add_task(build_stamp, options.content_dir, options.config_file, options.today)
         with progress.step("检查内容 / check, FAQ"):
-            site, first = _checked_site(options, index_folder)
+            # a usable record has the segments of the explainers' runs: the fork would write them again
+            site, first = _checked_site(options, index_folder, first_documents=record is None or not record.usable)
         if first.count:
             progress.done(f"检索索引 / search index (Whoosh) during the FAQ：{first.count:,} documents", first.seconds)
 
         with collector_skips_existing():  # the site stays to the end: no collection need walk it again
             # 2. pages, here, while another process starts on the search indexes
             documents = documents_of(site)  # each made when an index reads it, in either process
-            searching = _start_search_indexes(tasks, site, documents, first.count, Path(scratch), index_folder)
+            searching = _start_search_indexes(tasks, site, documents, first.count, Path(scratch), index_folder, record)
             with progress.step("生成页面 / pages"):
                 add_pages(site)
-            # 3. site: MkDocs renders the pages, here
-            with progress.step("网站 / site (MkDocs)", len(site.pages), "pages"):
-                write_site(site, site_folder, options.config_file)
+            kept = _kept_pages(site, record, progress)
+            # 3. site: MkDocs renders the pages (but those the record holds), here
+            with progress.step("网站 / site (MkDocs)", len(site.pages) - len(kept.kept if kept else ()), "pages"):
+                write_site(site, site_folder, options.config_file, kept)
             forget_rendered_texts()
             release_free_memory()  # MkDocs' pages and files, while the other process still indexes
             # 4. index: both processes write the Whoosh index's remaining runs
@@ -149,9 +163,33 @@ def _build(options: BuildOptions, progress: Progress) -> Site:
         stamp = stamping.result()
         write_stamp(site_folder, stamp)
         write_stamp(index_folder, stamp)
+        if record is not None:
+            record.finish(key)
         cleanup.result()  # before the swaps: they move what they replace where it removes
     # 5. swap: leaving the staged folders puts the new site and index in place, as one unit
     return site
+
+
+def _last_record(options: BuildOptions, progress: Progress) -> tuple[dict[str, str], BuildRecord | None]:
+    """This build's record key, and the last build's record (None: the build keeps none)."""
+    if options.cache_dir is None:
+        return {}, None
+    key = record_key(settings_fingerprint(options.config_file))
+    record, ignored = open_record(options.cache_dir, key, options.full)
+    if ignored:
+        progress.say(ignored)
+    return key, record
+
+
+def _kept_pages(site: Site, record: BuildRecord | None, progress: Progress) -> PageReuse | None:
+    """The pages whose HTML the record holds (and every page's fingerprint, for the new record)."""
+    if record is None:
+        return None
+    with progress.step("页面指纹 / page fingerprints", len(site.pages), "pages"):
+        kept = PageReuse.plan(site.pages, record.part("pages"))
+    if record.usable:
+        progress.say(f"构建记录：{len(kept.kept):,} 个页面未变 / build record: {len(kept.kept):,} pages unchanged")
+    return kept
 
 
 def _refuse_incomplete(site: Site, site_folder: Path, index_folder: Path, options: BuildOptions) -> None:
@@ -211,10 +249,10 @@ class FirstDocuments:
             self._writer.cancel()
 
 
-def _checked_site(options: BuildOptions, index_folder: Path) -> tuple[Site, FirstDocuments]:
-    """Phase 1: the Site without its pages, and the explainers the fork wrote into the index meanwhile."""
+def _checked_site(options: BuildOptions, index_folder: Path, first_documents: bool) -> tuple[Site, FirstDocuments]:
+    """Phase 1: the Site without its pages, and the explainers the fork wrote into the index meanwhile (`first_documents`)."""
     site = dated(*checked(load_tree_cached(options.content_dir)), options.today, options.validity_years)
-    first = FirstDocuments(first_documents_writer(site, index_folder))
+    first = FirstDocuments(first_documents_writer(site, index_folder) if first_documents else None)
     try:
         with_faq(site, assemble_faq(site.content, site.explainers))
         add_last_changes(site)
@@ -242,18 +280,21 @@ class _Searching:
         return self.started, self.index, None
 
 
-def _start_search_indexes(tasks: Tasks, site: Site, documents: SearchDocuments, first: int, scratch: Path, index_folder: Path) -> _Searching:
+def _start_search_indexes(
+    tasks: Tasks, site: Site, documents: SearchDocuments, first: int, scratch: Path, index_folder: Path, record: BuildRecord | None
+) -> _Searching:
     """Phase 2: the other process starting on the search indexes (a fork, or a new interpreter once the
     documents are stored, started by a thread so that this process makes pages meanwhile: it had waited
-    5 s for them at 5,000 explainers, 16 s at 20,000)."""
+    5 s for them at 5,000 explainers, 16 s at 20,000). Each index takes what it can from the `record`."""
     taxonomy, bundle_folder, equivalents = site.content.taxonomy, scratch / "site", equivalences_of(site)
+    runs, segments = (record.part("pagefind"), record.part("whoosh")) if record is not None else (None, None)
     if len(documents) < FRESH_PROCESS_FROM:
-        index = shared_index_writer(site, documents, index_folder, first)
-        return _Searching(tasks.add_task(_write_search_indexes, taxonomy, equivalents, documents, bundle_folder, index), index)
+        index = shared_index_writer(site, documents, index_folder, first, segments)
+        return _Searching(tasks.add_task(_write_search_indexes, taxonomy, equivalents, documents, bundle_folder, index, runs), index)
 
     def start(stored: StoredDocuments) -> tuple[Background, SharedIndexWriter]:
-        index = shared_index_writer(site, stored, index_folder, first)
-        return Background(_write_search_indexes, taxonomy, equivalents, stored, bundle_folder, index, fresh=True), index
+        index = shared_index_writer(site, stored, index_folder, first, segments)
+        return Background(_write_search_indexes, taxonomy, equivalents, stored, bundle_folder, index, runs, fresh=True), index
 
     def stop(started: tuple[Background, SharedIndexWriter]) -> None:
         started[0].cancel()
@@ -279,12 +320,18 @@ def _finish_search_indexes(searching: _Searching, first: FirstDocuments, count: 
 
 
 def _write_search_indexes(
-    taxonomy: Taxonomy, equivalents: list[tuple[str, ...]], documents: SearchDocuments, bundle_folder: Path, index: SharedIndexWriter
+    taxonomy: Taxonomy,
+    equivalents: list[tuple[str, ...]],
+    documents: SearchDocuments,
+    bundle_folder: Path,
+    index: SharedIndexWriter,
+    runs: ReuseFolder | None,
 ) -> tuple[dict[str, float], dict[Any, Any]]:
-    """In the other process: Pagefind's bundle (into a scratch folder, as MkDocs cleans its own),
-    then runs of the Whoosh index that this process has not claimed yet."""
+    """In the other process: Pagefind's bundle (into a scratch folder, as MkDocs cleans its own; the
+    record's `runs` taken where their records are the same), then runs of the Whoosh index that this
+    process has not claimed yet."""
     started = time.monotonic()
-    write_search_bundle(documents, taxonomy, bundle_folder, equivalents)
+    write_search_bundle(documents, taxonomy, bundle_folder, equivalents, runs)
     release_free_memory()  # the joined bundle's pieces, while the other process still renders pages
     middle = time.monotonic()
     written = index.write_runs()

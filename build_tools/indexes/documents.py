@@ -89,6 +89,10 @@ class SearchDocuments(Sequence[SearchDocument]):
             return list(self._documents(range(len(self))[index]))
         return next(self._documents([range(len(self))[index]]))
 
+    def urls(self) -> list[str]:
+        """Each document's URL, in index order, without making the documents."""
+        return [url for _, url, _ in self._planned]
+
     def oldest_first(self) -> Iterator[SearchDocument]:
         """Every document by date, then URL: the order of Pagefind's pages (sitesearch/canonical.py)."""
         return self._documents(self._date_order())
@@ -100,7 +104,7 @@ class SearchDocuments(Sequence[SearchDocument]):
             for document in self:
                 file.write(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
                 offsets.append(file.tell())
-        return StoredDocuments(path, offsets, array("L", self._date_order()))
+        return StoredDocuments(path, offsets, array("L", self._date_order()), self.urls())
 
     def _documents(self, numbers: Iterable[int]) -> Iterator[SearchDocument]:
         for number in numbers:
@@ -114,8 +118,8 @@ class StoredDocuments(SearchDocuments):
     """Search documents read from the file `SearchDocuments.stored_in` wrote: pickled by this
     program in this build (nothing else writes there), each read when it is asked for."""
 
-    def __init__(self, path: Path, offsets: array, date_order: array):
-        self._path, self._offsets, self._order = path, offsets, date_order
+    def __init__(self, path: Path, offsets: array, date_order: array, urls: list[str]):
+        self._path, self._offsets, self._order, self._urls = path, offsets, date_order, urls
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -128,6 +132,9 @@ class StoredDocuments(SearchDocuments):
 
     def _date_order(self) -> Sequence[int]:
         return self._order
+
+    def urls(self) -> list[str]:
+        return self._urls
 
 
 def documents_of(site: Site) -> SearchDocuments:

@@ -72,6 +72,11 @@ class Progress:
         else:
             self._write(f"{label}: {seconds:.1f} s (total {total:.1f} s)\n")
 
+    def say(self, line: str) -> None:
+        """A line of its own between the steps (what the build decided, and why)."""
+        if not self.quiet:
+            self._write(f"{line}\n")
+
     def _write(self, text: str) -> None:
         self.stream.write(text)
         self.stream.flush()

@@ -14,6 +14,8 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
+import hashlib
+import json
 import logging
 import os
 import tempfile
@@ -29,6 +31,7 @@ from build_tools.models import Site
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
+    from build_tools.site.keptpages import PageReuse
     from build_tools.site.plugin import PolicyPlugin
 
 DEFAULTS = Path(__file__).resolve().parent / "defaults"
@@ -43,16 +46,44 @@ class SiteConfigError(PolicyError):
     """The project's MkDocs configuration cannot be used; the message names the file and the fix."""
 
 
-def write_site(site: Site, folder: Path, config_file: Path | None) -> None:
-    """Render `site` into `folder` with the packaged defaults and `config_file` (None: ./mkdocs.yml if there is one)."""
+def write_site(site: Site, folder: Path, config_file: Path | None, kept: PageReuse | None = None) -> None:
+    """Render `site` into `folder` with the packaged defaults and `config_file` (None: ./mkdocs.yml if there is one).
+
+    With `kept`, the pages whose HTML the build record holds are not rendered but linked in from it,
+    and every page's HTML is kept in the new record (keptpages.py)."""
     from mkdocs.commands.build import build
 
     project_file = project_config(config_file)
     with _quiet_mkdocs(), build_date(site.today), tempfile.TemporaryDirectory(prefix="policy-static-") as no_static:
         config = load_site_config(project_file, no_static=Path(no_static), site_dir=str(folder))
-        _policy_plugin(config, project_file).prepared_site = site
+        plugin = _policy_plugin(config, project_file)
+        plugin.prepared_site, plugin.kept_pages = site, kept
         config.plugins.on_startup(command="build", dirty=False)
-        build(config)
+        build(config, dirty=kept is not None and bool(kept.kept))
+        if kept is not None:
+            kept.finish(folder, plugin.outputs)
+
+
+def settings_fingerprint(config_file: Path | None) -> dict[str, str]:
+    """Hashes of what every page shares besides the package: the settings (the project's file with the
+    files it INHERITs, merged over the defaults) and the project's own theme folder (`theme.custom_dir`)."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    project_file = project_config(config_file)
+    loader = get_yaml_loader(config=MkDocsConfig(config_file_path=os.path.abspath(project_file) if project_file else None))
+    settings = merged(_read_config(DEFAULT_CONFIG, loader), _read_config(project_file, loader) if project_file else {})
+    theme = hashlib.sha256()
+    custom = (settings.get("theme") or {}).get("custom_dir") if isinstance(settings.get("theme"), dict) else None
+    if custom:
+        folder = (project_file.parent if project_file else Path()) / str(custom)
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                theme.update(path.relative_to(folder).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return {
+        "settings": hashlib.sha256(json.dumps(settings, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest(),
+        "theme": theme.hexdigest(),
+    }
 
 
 def check_site_config(config_file: Path | None) -> None:
@@ -182,10 +213,13 @@ def _quiet_mkdocs(level: int = logging.WARNING) -> Iterator[None]:
     logger = logging.getLogger("mkdocs")
     before = logger.level
     logger.setLevel(level)
+    building = logging.getLogger("mkdocs.commands.build")
+    building.addFilter(_not_dirty_warning)  # a build with kept pages is dirty on purpose (keptpages.py)
     try:
         yield
     finally:
         logger.setLevel(before)
+        building.removeFilter(_not_dirty_warning)
 
 
 def serve_site(config_file: Path | None, content_dir: Path, port: int, today: dt.date | None) -> None:

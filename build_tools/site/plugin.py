@@ -43,6 +43,7 @@ from build_tools.pages.matching import match_files
 from build_tools.pages.sanitise import clean_html
 from build_tools.pages.sitemap import SITEMAP_FILE, sitemap
 from build_tools.site.deferhtml import DeferredHTML
+from build_tools.site.keptpages import PageReuse
 from build_tools.site.navcache import cache_navigation
 from build_tools.site.notfound import not_found_page
 from build_tools.site.rawhtml import SetAside, set_aside
@@ -76,6 +77,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     # Set by `policy build` so the pipeline's Site is reused, not computed twice.
     prepared_site: Site | None = None
+    # Set by `policy build`: the pages whose HTML the build record holds (site/keptpages.py); MkDocs skips them.
+    kept_pages: PageReuse | None = None
     # Set by `policy serve` to override the options of mkdocs.yml.
     overrides: dict[str, str] = {}
     # Each page converted to HTML just before its template, not all pages first (deferhtml.py); off: as MkDocs does.
@@ -105,10 +108,16 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     def on_files(self, files: Files, config: Any) -> Files:
         self._deferred.forget()
+        in_nav = set(_nav_sources(config.nav))
+        self.outputs = {}  # src path → output path of every generated page
         for page in self.pages:
             file = PageFile.of(config, page)
             if self.preview is not None and self.preview.keeps(page.src_path):
                 file.is_modified = _unmodified  # type: ignore[method-assign]  # the preview's dirty build keeps its page as built
+            elif self.kept_pages is not None and page.src_path in self.kept_pages.kept and page.src_path not in in_nav:
+                file.is_modified = _unmodified  # type: ignore[method-assign]  # the build's dirty build takes its HTML from the record
+                self.kept_pages.skipped.add(page.src_path)
+            self.outputs[page.src_path] = file.dest_uri
             files.append(file)
         if theme_sitemap := files.get_file_from_path(SITEMAP_FILE):
             files.remove(theme_sitemap)  # the theme's template, no longer rendered by MkDocs
@@ -278,6 +287,17 @@ class PageFile(File):
 
 def _made_when_read(file: File) -> bool:
     return isinstance(file, PageFile) and file.policy_page is not None
+
+
+def _nav_sources(items: Any) -> list[str]:
+    """Every page of the settings' navigation (`nav:`), as src paths."""
+    if isinstance(items, str):
+        return [items]
+    if isinstance(items, dict):
+        return [src for value in items.values() for src in _nav_sources(value)]
+    if isinstance(items, list):
+        return [src for item in items for src in _nav_sources(item)]
+    return []
 
 
 def _unmodified() -> bool:

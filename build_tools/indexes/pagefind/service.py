@@ -1,9 +1,13 @@
 """Run Pagefind (the extended binary from PyPI, pinned) on records given in order, and make its output reproducible.
 
-A large site's records go to Pagefind in runs (SHARD_TEXT characters each),
-one process each, and merge.py joins the runs' bundles: Pagefind holds every
-record's words until it writes. Runs overlap: the next run is sent its records
-while the previous one writes its bundle.
+A large site's records go to Pagefind in runs (SHARD_TEXT characters each
+on average), one process each, and merge.py joins the runs' bundles: Pagefind
+holds every record's words until it writes. Runs overlap: the next run is sent
+its records while the previous one writes its bundle. Where a run ends is
+decided by its records alone (`_cuts_after`), so an edit changes the run it
+falls in and leaves the others as they were: with the build record
+(runtime/reuse.py), a run whose records are the same as in the last build
+takes that build's bundle instead of running Pagefind again (`run_key`).
 
 Records go to `pagefind --service` over its pipe protocol (base64 JSON
 messages, each ended by a comma) rather than as files in a folder: Pagefind
@@ -18,6 +22,7 @@ comes back in the last reply. (The `pagefind` package's own client waits
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import itertools
 import json
@@ -25,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -33,6 +39,7 @@ from build_tools.errors import PolicyError
 from build_tools.indexes.pagefind.canonical import ENTRY, BundleFormatError, Files, canonical_files
 from build_tools.indexes.pagefind.merge import BundleMerger
 from build_tools.runtime.background import end_with_parent
+from build_tools.runtime.reuse import ReuseFolder
 
 TIMEOUT_SECONDS = 1800
 # At its peak Pagefind holds about 55 bytes per character of the records it was given (measured:
@@ -76,11 +83,12 @@ def pagefind_executable() -> Path:
         raise SiteSearchError(f"找不到 Pagefind 程序 / the Pagefind binary is missing: {error}") from None
 
 
-def run_pagefind(records: Iterable[tuple[str, str]], bundle: Path, shard_text: int = SHARD_TEXT) -> None:
+def run_pagefind(records: Iterable[tuple[str, str]], bundle: Path, shard_text: int = SHARD_TEXT, reuse: ReuseFolder | None = None) -> None:
     """Index `records` ((URL, HTML) pairs; page numbers follow their order) into the bundle folder
-    `bundle`: one Pagefind run per `shard_text` characters of records, their bundles joined into one."""
+    `bundle`: one Pagefind run per `shard_text` characters of records (on average), their bundles joined
+    into one. With `reuse`, a run the last build made from the same records is taken from its record."""
     try:
-        files = canonical_files(_bundle_files(records, shard_text))
+        files = canonical_files(_bundle_files(records, shard_text, reuse))
     except BundleFormatError as error:
         raise SiteSearchError(
             f"Pagefind 的输出与预期不符 / Pagefind's output is not as expected: {error}\n"
@@ -95,8 +103,8 @@ def shard_text(count: int) -> int:
     return sys.maxsize if count <= ONE_RUN_UP_TO else SHARD_TEXT
 
 
-def _bundle_files(records: Iterable[tuple[str, str]], shard_text: int) -> Files:
-    runs = _bundles_of_runs(_shards(records, shard_text))
+def _bundle_files(records: Iterable[tuple[str, str]], shard_text: int, reuse: ReuseFolder | None) -> Files:
+    runs = _bundles_of_runs(_shards(records, shard_text), reuse)
     files = next(runs)
     second = next(runs, None)
     if second is None:
@@ -107,33 +115,60 @@ def _bundle_files(records: Iterable[tuple[str, str]], shard_text: int) -> Files:
     return merger.files()
 
 
-def _bundles_of_runs(shards: Iterator[Iterator[tuple[str, str]]]) -> Iterator[Files]:
+def _bundles_of_runs(shards: Iterator[Iterator[tuple[str, str]]], reuse: ReuseFolder | None) -> Iterator[Files]:
     """The bundle of each shard's run, in order; a site with no records still gets its (empty) bundle.
 
     A run's records are made and sent while Pagefind writes the previous run's bundle: that
     is about half of a run's time, which the records' maker used to spend waiting. Only one
     run writes at a time, as writing is where Pagefind's memory peaks; a run still being sent
-    its records holds about a fifth of that."""
+    its records holds about a fifth of that. A run the last build made (`reuse`) is read
+    from the record once the runs before it are done."""
     unfinished: list[_Run] = []  # stopped if the runs end early (an error here or where they are joined)
     try:
         for shard in itertools.chain([next(shards, iter(()))], shards):
-            run = _Run()
+            records = list(shard)  # one run's: SHARD_TEXT characters, or a small site's
+            key = run_key(records)
+            if reuse is not None and reuse.has(key):
+                while unfinished:
+                    yield _files_of_first(unfinished, reuse)
+                yield read_files(reuse.take(key))
+                continue
+            run = _Run(key)
             unfinished.append(run)
-            run.send(shard)
+            run.send(records)
+            del records
             if len(unfinished) == 2:
-                yield _files_of_first(unfinished)
+                yield _files_of_first(unfinished, reuse)
             run.ask_for_files()
-        yield _files_of_first(unfinished)
+        while unfinished:
+            yield _files_of_first(unfinished, reuse)
     finally:
         for run in unfinished:
             run.stop()
 
 
-def _files_of_first(runs: list[_Run]) -> Files:
-    """The bundle of the first of `runs`, which then leaves the list (left in it if reading fails, to be stopped)."""
+def run_key(records: list[tuple[str, str]]) -> str:
+    """The name of a run's bundle in the build record: a hash of its records, in order."""
+    digest = hashlib.sha256()
+    for url, html in records:
+        digest.update(f"{len(url)}:{url}{len(html)}:".encode())
+        digest.update(html.encode())
+    return digest.hexdigest()
+
+
+def _files_of_first(runs: list[_Run], reuse: ReuseFolder | None) -> Files:
+    """The bundle of the first of `runs`, which then leaves the list (left in it if reading fails, to be
+    stopped), kept in the new build record."""
     files = runs[0].files()
+    if reuse is not None:
+        write_files(files, reuse.next / runs[0].key)
     del runs[0]
     return files
+
+
+def read_files(folder: Path) -> Files:
+    """A bundle's files as `write_files` wrote them into `folder`."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def _shards(records: Iterable[tuple[str, str]], size: int) -> Iterator[Iterator[tuple[str, str]]]:
@@ -148,15 +183,23 @@ def _run_of(record: tuple[str, str] | None, rest: Iterator[tuple[str, str]], siz
     while record is not None:
         yield record
         taken += len(record[1])
-        if taken >= size:
+        if taken >= 4 * size or (taken >= size // 2 and _cuts_after(record, size)):
             return
         record = next(rest, None)
+
+
+def _cuts_after(record: tuple[str, str], size: int) -> bool:
+    """Whether a run ends after `record` (once it holds half of `size`): a chance of twice its share of
+    `size`, drawn from its URL, so runs hold `size` characters on average and where they end depends on
+    the records there alone: an edit moves at most the end of its own run, never those after it."""
+    return zlib.crc32(record[0].encode()) < 2 * len(record[1]) / size * 2**32
 
 
 class _Run:
     """One Pagefind run: its records sent, its bundle asked for, then read (the files the site ships)."""
 
-    def __init__(self) -> None:
+    def __init__(self, key: str = "") -> None:
+        self.key = key  # its name in the build record (run_key)
         self._service = _Service()
         try:
             self._index = self._service.request({"type": "NewIndex", "config": {}})["index_id"]

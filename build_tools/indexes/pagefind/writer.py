@@ -21,6 +21,7 @@ from build_tools.indexes.pagefind.records import body_of, record_html
 from build_tools.indexes.pagefind.service import SiteSearchError, run_pagefind, shard_text
 from build_tools.indexes.pagefind.tokens import common_terms
 from build_tools.models import Site, Taxonomy
+from build_tools.runtime.reuse import ReuseFolder
 from build_tools.text.analysis import Analyzer
 from build_tools.text.lexicon import equivalence_groups
 
@@ -36,12 +37,19 @@ def write_site_search(site: Site, folder: Path) -> None:
     write_search_bundle(documents_of(site), site.content.taxonomy, Path(folder), equivalences_of(site))
 
 
-def write_search_bundle(documents: Sequence[SearchDocument], taxonomy: Taxonomy, folder: Path, equivalents: Iterable[Iterable[str]] | None = None) -> None:
+def write_search_bundle(
+    documents: Sequence[SearchDocument],
+    taxonomy: Taxonomy,
+    folder: Path,
+    equivalents: Iterable[Iterable[str]] | None = None,
+    reuse: ReuseFolder | None = None,
+) -> None:
     """The Pagefind bundle and the browser data for `documents` (benchmarks call this with synthetic ones);
-    `equivalents`: the equivalence groups (default: the starter lexicon alone)."""
+    `equivalents`: the equivalence groups (default: the starter lexicon alone); `reuse`: the Pagefind runs
+    of the last build's record (service.py)."""
     analyzer = Analyzer(taxonomy.synonym_groups(), equivalence_groups() if equivalents is None else equivalents)
     indexed = IndexedText()
-    run_pagefind(_records(SearchDocuments.of(documents), analyzer, indexed), folder / BUNDLE, shard_text(len(documents)))
+    run_pagefind(_records(SearchDocuments.of(documents), analyzer, indexed), folder / BUNDLE, shard_text(len(documents)), reuse)
     data = folder / BROWSER_DATA
     data.parent.mkdir(parents=True, exist_ok=True)
     data.write_text(browser_data_json(indexed, analyzer, taxonomy), encoding="utf-8")

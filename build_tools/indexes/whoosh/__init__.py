@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from build_tools.indexes.documents import SearchDocuments
     from build_tools.indexes.whoosh.writing import FirstDocumentsWriter, SharedIndexWriter
     from build_tools.models import Site
+    from build_tools.runtime.reuse import ReuseFolder
     from build_tools.text.analysis import Analyzer
 
 # From this many explainers, `policy build` writes them into the index while it assembles the FAQ
@@ -50,13 +51,13 @@ def first_documents_writer(site: Site, folder: Path) -> FirstDocumentsWriter | N
     return FirstDocumentsWriter(documents_of(site), analysis_of(site)[0], folder)
 
 
-def shared_index_writer(site: Site, documents: SearchDocuments, folder: Path, first: int = 0) -> SharedIndexWriter:
+def shared_index_writer(site: Site, documents: SearchDocuments, folder: Path, first: int = 0, reuse: ReuseFolder | None = None) -> SharedIndexWriter:
     """The search index of `site` (its `documents`) in `folder`, empty but for the `first` documents a
     FirstDocumentsWriter wrote, to be written by two processes: each calls `write_runs()` when free,
-    then one calls `commit()` with both results."""
+    then one calls `commit()` with both results. `reuse`: the segments of the last build's record."""
     from build_tools.indexes.whoosh.writing import SharedIndexWriter
 
-    return SharedIndexWriter(documents, *analysis_of(site), folder, first)
+    return SharedIndexWriter(documents, *analysis_of(site), folder, first, reuse)
 
 
 def analysis_of(site: Site) -> tuple[Analyzer, dict[str, list[str]]]:

@@ -11,31 +11,45 @@ segments are listed in run order, so document numbers never depend on timing.
 Before the runs, `FirstDocumentsWriter` may write the first documents (a site's
 explainers, known before its FAQ) while the process that made them goes on
 with the FAQ; the runs are cut from the documents after those it took.
+
+Where a run ends is decided by its documents' URLs alone (`_content_runs`),
+so an edit changes the run it falls in: with the build record
+(runtime/reuse.py), a run whose documents and analysis are those of the last
+build takes that build's segment (its files linked, `_reused_segment`)
+instead of being written again. The index then answers every query as a new
+one would: the same documents, in the same order, in segments of the same
+words (only the segments' random names differ).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
+import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from whoosh import index
+from whoosh.codec import default_codec
+from whoosh.codec.whoosh3 import W3Segment
 from whoosh.writing import SegmentWriter
 
 from build_tools.indexes.documents import SearchDocument, SearchDocuments, script_of, twin_key
 from build_tools.indexes.whoosh.schema import REGIONS_FILE, SECTION_WEIGHTS, make_schema
 from build_tools.runtime.background import Background, forked_flags, forked_number, in_background_process, map_in_new_processes, shared_counter
 from build_tools.runtime.memory import release_free_memory
+from build_tools.runtime.reuse import ReuseFolder, link_tree
 from build_tools.text.analysis import Analyzer
 
 PARALLEL_FROM = 2000  # documents; below this, starting worker processes costs more than it saves
-SHARED_RUNS = 8  # runs of a shared index: small enough that neither process waits long for the other
-# ... and of at most this many documents: a run's postings are held until it is written (about 180 MB for a run
-# of 10,800 documents, the first 20,000 explainers' eighth).
-MAX_RUN = 5_000
+# Runs of a shared index hold this many documents on average: small enough that neither process waits long
+# for the other, and that an edit writes one such run again (about 2 s); at most 4 times as many, as a run's
+# postings are held until it is written (about 180 MB for a run of 10,800 documents, the first 20,000 explainers' eighth).
+RUN_SIZE = 2_500
+SEGMENT_FILE = "segment.json"  # beside a segment's files in the build record: its name and number of documents
 # The segments of a FirstDocumentsWriter are smaller: the last one is written after it is stopped, while
 # the next steps start (at 20,000 explainers, 4 s and 200 MB for a segment of 3,500 explainers).
 FIRST_SEGMENT = 1_000
@@ -67,23 +81,40 @@ class SharedIndexWriter:
 
     Each calls `write_runs()` when it is free and hands the segments to the one that calls `commit()`."""
 
-    def __init__(self, documents: SearchDocuments, analyzer: Analyzer, regions: dict[str, list[str]], folder: Path, first: int = 0):
-        """`first`: how many of the first documents a FirstDocumentsWriter wrote into `folder` already."""
-        self.folder, self.regions = folder, regions
+    def __init__(
+        self,
+        documents: SearchDocuments,
+        analyzer: Analyzer,
+        regions: dict[str, list[str]],
+        folder: Path,
+        first: int = 0,
+        reuse: ReuseFolder | None = None,
+    ):
+        """`first`: how many of the first documents a FirstDocumentsWriter wrote into `folder` already;
+        `reuse`: the segments of the last build's record."""
+        self.folder, self.regions, self._reuse = folder, regions, reuse
         self._documents = documents  # each run's documents are made by the process that writes it
         rest = len(documents) - first
-        count = max(SHARED_RUNS, -(-rest // MAX_RUN)) if rest >= PARALLEL_FROM else 1
-        self._runs = [range(first + run.start, first + run.stop) for run in _runs(rest, count)] or [range(first, first)]
+        self._runs = _content_runs(documents.urls(), first) if rest >= PARALLEL_FROM else [range(first, len(documents))]
+        self._analysis = _analysis_key(analyzer, regions)
         self._store = index.open_dir(str(folder)) if first else index.create_in(str(folder), make_schema(analyzer))
         # shared with the processes forked from this one, or started fresh with this writer (a fork-made lock cannot be)
         self._claimed = shared_counter()
 
     def write_runs(self) -> dict[int, object]:
         """Write the runs no process has claimed yet, one after the other; {run number: segment}."""
-        written = {}
+        written: dict[int, object] = {}
         while (run := self._claim()) is not None:
-            documents = self._runs[run]
-            written[run] = _write_segment(self._store, self._documents[documents.start : documents.stop])
+            numbers = self._runs[run]
+            documents = self._documents[numbers.start : numbers.stop]
+            key = _run_key(self._analysis, documents)
+            if self._reuse is not None and self._reuse.has(key):
+                written[run] = _reused_segment(self._store, self._reuse, key, self.folder)
+                continue
+            written[run] = segment = _write_segment(self._store, documents)
+            del documents
+            if self._reuse is not None:
+                _keep_segment(self._store, segment, self._reuse, key)
             release_free_memory()  # the run's postings: the other process may still need the memory
         return written
 
@@ -158,6 +189,53 @@ class FirstDocumentsWriter:
 
     def cancel(self) -> None:
         self._writing.cancel()
+
+
+def _content_runs(urls: Sequence[str], first: int) -> list[range]:
+    """The documents after the `first` cut into runs of about RUN_SIZE: a run ends after a document with
+    a chance of 2 / RUN_SIZE drawn from its URL (once it holds half of RUN_SIZE; at most 4 times it), so
+    where runs end depends on the documents there alone, and an edit leaves the other runs as they were."""
+    runs, start = [], first
+    for number in range(first, len(urls)):
+        size = number + 1 - start
+        if size >= 4 * RUN_SIZE or (size >= RUN_SIZE // 2 and zlib.crc32(urls[number].encode()) < 2 / RUN_SIZE * 2**32):
+            runs.append(range(start, number + 1))
+            start = number + 1
+    if start < len(urls) or not runs:
+        runs.append(range(start, len(urls)))
+    return runs
+
+
+def _analysis_key(analyzer: Analyzer, regions: dict[str, list[str]]) -> str:
+    """What every segment's words depend on besides its documents: the analyzer's synonyms and equivalences, and the regions."""
+    return hashlib.sha256(json.dumps([analyzer.__getstate__(), regions], ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _run_key(analysis: str, documents: list[SearchDocument]) -> str:
+    """The name of a run's segment in the build record: a hash of the analysis and of its documents' fields, in order."""
+    digest = hashlib.sha256(analysis.encode())
+    for document in documents:
+        digest.update(repr(sorted(_fields_of(document).items())).encode())
+    return digest.hexdigest()
+
+
+def _keep_segment(store, segment, reuse: ReuseFolder, key: str) -> None:
+    """The segment just written into the index, kept in the new build record under `key` (with its name and size)."""
+    kept = reuse.next / key
+    folder = Path(store.storage.folder)
+    for name in segment.list_files(store.storage):
+        reuse.keep(f"{key}/{name}", folder / name)
+    (kept / SEGMENT_FILE).write_text(json.dumps({"id": segment.segid, "documents": segment.doc_count_all()}), encoding="utf-8")
+
+
+def _reused_segment(store, reuse: ReuseFolder, key: str, folder: Path) -> W3Segment:
+    """The last build's segment `key`: its files linked into the index `folder`, and the segment that names them."""
+    kept = reuse.take(key)
+    for path in kept.iterdir():
+        if path.name != SEGMENT_FILE:
+            link_tree(path, folder / path.name)
+    described = json.loads((kept / SEGMENT_FILE).read_text(encoding="utf-8"))
+    return W3Segment(default_codec(), store.indexname, int(described["documents"]), str(described["id"]))
 
 
 def _runs(total: int, count: int) -> list[range]:
