@@ -105,7 +105,7 @@ def test_interrupted_build_leaves_the_previous_site_untouched(content, tmp_path,
     before = digest(tmp_path / "site")
     write(content, "policies/new-one.md", VALID_EXPLAINER)
 
-    def interrupted(documents, taxonomy, folder, equivalents=None):  # in the child process, as the search indexes are written
+    def interrupted(*arguments):  # in the child process, as the search indexes are written
         raise KeyboardInterrupt
 
     monkeypatch.setattr(build_module, "write_search_bundle", interrupted)

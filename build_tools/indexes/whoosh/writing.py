@@ -49,7 +49,7 @@ PARALLEL_FROM = 2000  # documents; below this, starting worker processes costs m
 # for the other, and that an edit writes one such run again (about 2 s); at most 4 times as many, as a run's
 # postings are held until it is written (about 180 MB for a run of 10,800 documents, the first 20,000 explainers' eighth).
 RUN_SIZE = 2_500
-SEGMENT_FILE = "segment.json"  # beside a segment's files in the build record: its name and number of documents
+SEGMENT_FILE = "segment.json"  # beside a segment's files in the build record: its name, documents and words per field
 # The segments of a FirstDocumentsWriter are smaller: the last one is written after it is stopped, while
 # the next steps start (at 20,000 explainers, 4 s and 200 MB for a segment of 3,500 explainers).
 FIRST_SEGMENT = 1_000
@@ -225,7 +225,8 @@ def _keep_segment(store, segment, reuse: ReuseFolder, key: str) -> None:
     folder = Path(store.storage.folder)
     for name in segment.list_files(store.storage):
         reuse.keep(f"{key}/{name}", folder / name)
-    (kept / SEGMENT_FILE).write_text(json.dumps({"id": segment.segid, "documents": segment.doc_count_all()}), encoding="utf-8")
+    described = {"id": segment.segid, "documents": segment.doc_count_all(), "lengths": getattr(segment, "_fieldlengths", {})}
+    (kept / SEGMENT_FILE).write_text(json.dumps(described, sort_keys=True), encoding="utf-8")
 
 
 def _reused_segment(store, reuse: ReuseFolder, key: str, folder: Path) -> W3Segment:
@@ -235,7 +236,9 @@ def _reused_segment(store, reuse: ReuseFolder, key: str, folder: Path) -> W3Segm
         if path.name != SEGMENT_FILE:
             link_tree(path, folder / path.name)
     described = json.loads((kept / SEGMENT_FILE).read_text(encoding="utf-8"))
-    return W3Segment(default_codec(), store.indexname, int(described["documents"]), str(described["id"]))
+    segment = W3Segment(default_codec(), store.indexname, int(described["documents"]), str(described["id"]))
+    segment._fieldlengths = {str(name): int(length) for name, length in described["lengths"].items()}  # the words per field, for BM25
+    return segment
 
 
 def _runs(total: int, count: int) -> list[range]:
