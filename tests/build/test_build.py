@@ -213,7 +213,7 @@ def test_a_build_without_the_explainers_pages_is_not_swapped_in(content, tmp_pat
     build(options(tmp_path, content))
     before = digest(tmp_path / "site"), digest(tmp_path / "site_index")
 
-    def pages_elsewhere(site, folder, config_file):  # as a relative --site read from the settings' folder did
+    def pages_elsewhere(site, folder, config_file, kept=None):  # as a relative --site read from the settings' folder did
         (folder / "assets").mkdir()
         (folder / "assets/policy.css").write_text("")
 
@@ -242,7 +242,7 @@ def test_a_refused_write_is_a_user_error_naming_the_output(project, monkeypatch)
     assert run_policy(project, "build", "--today", TODAY.isoformat()).exit_code == 0
     before = digest(project / "site"), digest(project / "search_index")
 
-    def denied(site, folder, config_file):
+    def denied(site, folder, config_file, kept=None):
         raise PermissionError(errno.EACCES, "Permission denied", str(folder / "policies"))
 
     monkeypatch.setattr(build_module, "write_site", denied)
@@ -255,7 +255,7 @@ def test_a_refused_write_is_a_user_error_naming_the_output(project, monkeypatch)
 
 
 def test_an_os_error_the_user_cannot_fix_is_still_a_bug(project, monkeypatch):
-    def broken(site, folder, config_file):
+    def broken(site, folder, config_file, kept=None):
         raise OSError(errno.EIO, "Input/output error")
 
     monkeypatch.setattr(build_module, "write_site", broken)

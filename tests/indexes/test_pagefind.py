@@ -209,9 +209,19 @@ def test_a_run_failing_while_the_previous_one_writes_stops_both(tmp_path, monkey
 
 
 def test_records_are_sharded_by_their_length_and_small_sites_in_one_run():
-    records = [(f"/{n}/", "x" * length) for n, length in enumerate([5, 5, 9, 1, 20, 3])]
-    shards = [[url for url, _ in shard] for shard in pagefind_module._shards(records, 10)]
-    assert shards == [["/0/", "/1/"], ["/2/", "/3/"], ["/4/"], ["/5/"]]
+    import random
+
+    rng = random.Random(7)
+    records = [(f"/policies/p{n}/", "x" * rng.randrange(1, 40)) for n in range(2_000)]
+    shards = [[url for url, _ in shard] for shard in pagefind_module._shards(records, 200)]
+    sizes = [sum(len(html) for url, html in records if url in set(shard)) for shard in shards]
+    assert all(100 <= size < 800 + 40 for size in sizes[:-1]) and 150 < sum(sizes) / len(sizes) < 260  # 200 on average
+    # an edit moves at most the end of its own run: the runs before and after it are the same
+    edited = list(records)
+    edited[1_000] = (edited[1_000][0], "y" * 39)
+    again = [[url for url, _ in shard] for shard in pagefind_module._shards(edited, 200)]
+    changed = [n for n, shard in enumerate(again) if shard not in shards]
+    assert len(changed) <= 2 and len(again) - len(changed) >= len(shards) - 2
     one_run = pagefind_module.shard_text(pagefind_module.ONE_RUN_UP_TO)
     assert one_run > 10**12 and pagefind_module.shard_text(pagefind_module.ONE_RUN_UP_TO + 1) == pagefind_module.SHARD_TEXT
 
@@ -235,7 +245,7 @@ def test_a_failed_site_search_leaves_the_previous_site_untouched(content, tmp_pa
     build(options(tmp_path, content))
     before = digest(tmp_path / "site")
 
-    def failing(documents, taxonomy, folder, equivalents=None):
+    def failing(*arguments):
         raise SiteSearchError("Pagefind 生成搜索索引失败 / Pagefind failed to write the search index")
 
     monkeypatch.setattr(build_module, "write_search_bundle", failing)

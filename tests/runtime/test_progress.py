@@ -73,7 +73,7 @@ def test_build_in_a_ci_log_prints_plain_step_lines(content, project, monkeypatch
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stderr.splitlines() if " s (total " in line]
     assert [line.split("：")[0].split(":")[0] for line in lines] == [
-        "检查内容 / check, FAQ", "生成页面 / pages", "网站 / site (MkDocs)", "检索索引 / search index (Whoosh) after MkDocs",
+        "检查内容 / check, FAQ", "生成页面 / pages", "页面指纹 / page fingerprints", "网站 / site (MkDocs)", "检索索引 / search index (Whoosh) after MkDocs",
         "站内搜索 / site search (Pagefind)", "检索索引 / search index (Whoosh) after Pagefind",
         "等待检索索引 / waiting for the search indexes"]
     assert "\x1b" not in result.stderr and "\r" not in result.stderr

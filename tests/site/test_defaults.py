@@ -35,7 +35,7 @@ def test_the_installed_package_builds_a_folder_holding_only_content(installed_pa
     assert Path(where.stdout.strip()).is_relative_to(installed_package.folder)  # the installed code, not the sources
     result = run_installed(installed_package, tmp_path, "build", "--today", TODAY)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "search_index", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".policy-cache", "content", "search_index", "site"]
     site = tmp_path / "site"
     for page in ("index.html", "policies/economy-2023/index.html", "qa/live-2023/index.html", "faq/index.html", "search/index.html",
                  "departments/js-fgw/index.html", "404.html", "feed.xml", "feed.json"):
