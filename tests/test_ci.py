@@ -99,6 +99,25 @@ def test_main_and_the_daily_schedule_deploy_one_checked_build():
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
 
 
+def test_github_publish_restores_the_build_record_before_the_build_and_saves_it_after():
+    steps = load(ROOT / ".github/workflows/publish.yml")["jobs"]["build"]["steps"]
+    uses = [step.get("uses", step.get("run", "")).split("@")[0] for step in steps]
+    restore, build, save = uses.index("actions/cache/restore"), uses.index("policy build"), uses.index("actions/cache/save")
+    assert restore < build < save
+    restored, saved = steps[restore]["with"], steps[save]["with"]
+    assert restored["path"] == saved["path"] == ".policy-cache/record"  # policy build's default --cache
+    assert restored["key"] == saved["key"] and "github.run_id" in saved["key"]  # a new entry per run
+    prefix = restored["restore-keys"].strip()
+    assert saved["key"].startswith(prefix) and all(name in prefix for name in ("requirements.lock", "mkdocs.yml", "build_tools/**"))
+
+
+def test_gitlab_pages_keeps_the_build_record_in_a_cache_keyed_by_the_lock_and_the_settings():
+    caches = load(GITLAB)["pages"]["cache"]
+    record = next(cache for cache in caches if cache["paths"] == [".policy-cache/record"])
+    assert record["key"]["files"] == ["requirements.lock", "mkdocs.yml"]
+    assert any(cache["paths"] == [".cache/pip"] for cache in caches)  # the job's own caches replace the default's
+
+
 def test_gitlab_pages_publishes_one_build_after_the_check():
     gitlab = load(GITLAB)
     stages = gitlab["stages"]

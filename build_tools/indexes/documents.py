@@ -97,6 +97,14 @@ class SearchDocuments(Sequence[SearchDocument]):
         """Every document by date, then URL: the order of Pagefind's pages (sitesearch/canonical.py)."""
         return self._documents(self._date_order())
 
+    def date_order(self) -> Sequence[int]:
+        """The documents' places, in the order of `oldest_first`."""
+        return self._date_order()
+
+    def many(self, numbers: Iterable[int]) -> list[SearchDocument]:
+        """The documents at these places, in this order."""
+        return list(self._documents(numbers))
+
     def stored_in(self, path: Path) -> StoredDocuments:
         """Every document made and written to the file `path`, to be read from there (by another process)."""
         offsets = array("Q", [0])

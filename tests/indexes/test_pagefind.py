@@ -179,7 +179,7 @@ def test_shards_joined_are_the_bundle_of_one_run(tmp_path):
     of one run over all the records — pages, words, chunk ranges, filters, metadata."""
     sample = run_pipeline(ROOT / "content", TODAY)
     analyzer = Analyzer(sample.content.taxonomy.synonym_groups())
-    records = list(writer_module._records(documents_of(sample), analyzer))
+    records = [pagefind_module.ReadyRecord(record.url, record.html()) for record in writer_module.planned_records(documents_of(sample), analyzer)[0]]
     assert len(records) > 40 and sum(1 for shard in pagefind_module._shards(records, 30_000) if list(shard)) > 3
     pagefind_module.run_pagefind(records, tmp_path / "one")
     pagefind_module.run_pagefind(records, tmp_path / "sharded", shard_text=30_000)
@@ -194,7 +194,7 @@ def test_a_run_failing_while_the_previous_one_writes_stops_both(tmp_path, monkey
     third Pagefind fails, the error says so and no Pagefind is left running."""
     sample = run_pipeline(ROOT / "content", TODAY)
     analyzer = Analyzer(sample.content.taxonomy.synonym_groups())
-    records = list(writer_module._records(documents_of(sample), analyzer))
+    records = writer_module.planned_records(documents_of(sample), analyzer)[0]
     started = tmp_path / "started"
     third_fails = tmp_path / "pagefind"
     third_fails.write_text(f'#!/bin/sh\necho >> {started}\n[ "$(wc -l < {started})" -ge 3 ] && exit 3\n'
@@ -208,22 +208,20 @@ def test_a_run_failing_while_the_previous_one_writes_stops_both(tmp_path, monkey
     assert not (tmp_path / "bundle").exists()
 
 
-def test_records_are_sharded_by_their_length_and_small_sites_in_one_run():
+def test_records_are_sharded_by_their_length_where_the_records_alone_say():
     import random
 
     rng = random.Random(7)
-    records = [(f"/policies/p{n}/", "x" * rng.randrange(1, 40)) for n in range(2_000)]
-    shards = [[url for url, _ in shard] for shard in pagefind_module._shards(records, 200)]
-    sizes = [sum(len(html) for url, html in records if url in set(shard)) for shard in shards]
+    records = [pagefind_module.ReadyRecord(f"/policies/p{n}/", "x" * rng.randrange(1, 40)) for n in range(2_000)]
+    shards = [[record.url for record in shard] for shard in pagefind_module._shards(records, 200)]
+    sizes = [sum(record.size for record in records if record.url in set(shard)) for shard in shards]
     assert all(100 <= size < 800 + 40 for size in sizes[:-1]) and 150 < sum(sizes) / len(sizes) < 260  # 200 on average
     # an edit moves at most the end of its own run: the runs before and after it are the same
     edited = list(records)
-    edited[1_000] = (edited[1_000][0], "y" * 39)
-    again = [[url for url, _ in shard] for shard in pagefind_module._shards(edited, 200)]
+    edited[1_000] = pagefind_module.ReadyRecord(edited[1_000].url, "y" * 39)
+    again = [[record.url for record in shard] for shard in pagefind_module._shards(edited, 200)]
     changed = [n for n, shard in enumerate(again) if shard not in shards]
     assert len(changed) <= 2 and len(again) - len(changed) >= len(shards) - 2
-    one_run = pagefind_module.shard_text(pagefind_module.ONE_RUN_UP_TO)
-    assert one_run > 10**12 and pagefind_module.shard_text(pagefind_module.ONE_RUN_UP_TO + 1) == pagefind_module.SHARD_TEXT
 
 
 def test_records_out_of_date_order_are_refused(mini_site, tmp_path):

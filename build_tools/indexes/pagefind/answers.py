@@ -22,9 +22,6 @@ explainers, as every page does (canonical.py checks it).
 
 from __future__ import annotations
 
-import pickle
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -77,30 +74,13 @@ class EntryGroups(Generic[T]):
         return [g.items for g in sorted([*self._closed, *self._open.values()], key=lambda g: (g.newest, g.first))]
 
 
-class AnswerRecords:
-    """Collects FAQ entries (oldest first) and gives back their grouped records.
-    Entries wait in a scratch file, not in memory: 66,000 of them take about 100 MB as records."""
-
-    def __init__(self) -> None:
-        self._scratch = tempfile.TemporaryFile(prefix="pagefind-answers-")
-        self._groups: EntryGroups[int] = EntryGroups()
-
-    def add(self, document: SearchDocument, body: list[str]) -> None:
-        """One FAQ entry and the weighted paragraphs of its words (its record's body)."""
-        self._groups.add(document, self._scratch.tell())
+def group_record(entries: list[SearchDocument], bodies: list[list[str]]) -> str:
+    """The record of one group of FAQ entries (EntryGroups), given with the weighted paragraphs of each one's words."""
+    shown = []
+    for document, body in zip(entries, bodies):
         meta = meta_of(document)
-        pickle.dump((_entry_meta(document, meta), meta, filters_of(document), body), self._scratch, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def records(self) -> Iterator[tuple[str, str]]:
-        """(URL, record) per group, in page order; the URL is its first entry's page."""
-        for places in self._groups.groups():
-            entries = [self._entry(place) for place in places]
-            yield f"/{entries[0][0]['url']}", _group_html(entries)
-        self._scratch.close()
-
-    def _entry(self, place: int) -> tuple[dict, dict, dict, list[str]]:
-        self._scratch.seek(place)
-        return pickle.load(self._scratch)
+        shown.append((_entry_meta(document, meta), meta, filters_of(document), body))
+    return _group_html(shown)
 
 
 def _entry_meta(document: SearchDocument, meta: dict[str, str]) -> dict[str, str]:

@@ -27,13 +27,13 @@ import io
 import itertools
 import json
 import subprocess
-import sys
 import tempfile
 import threading
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from build_tools.errors import PolicyError
 from build_tools.indexes.pagefind.canonical import ENTRY, BundleFormatError, Files, canonical_files
@@ -43,12 +43,12 @@ from build_tools.runtime.reuse import ReuseFolder
 
 TIMEOUT_SECONDS = 1800
 # At its peak Pagefind holds about 55 bytes per character of the records it was given (measured:
-# 487 MB for 8.9 million, 5.2 GB for 111 million): up to ONE_RUN_UP_TO records are indexed in one
-# run, more in runs of SHARD_TEXT characters (about 240 MB each), joined by merge.py. Runs of 2, 4 and 8
+# 487 MB for 8.9 million, 5.2 GB for 111 million): records are indexed in runs of SHARD_TEXT characters
+# (about 240 MB each), joined by merge.py. Every site is, since runs are what a build takes from the build
+# record: at 1,000 explainers (20 million characters) one run held 1.4 GB, and an edit ran it all again. Runs of 2, 4 and 8
 # million characters took about the same time at 5,000 explainers (Pagefind 54, 54 and 64 s; joining 23, 23,
 # 21 s), but joining holds about 1 MB per run (a chunk being merged): 230 runs at 20,000 explainers.
 # With runs overlapping, a run writing (about 240 MB) and the next being sent its records (about 50 MB) are alive together.
-ONE_RUN_UP_TO = 5_000
 SHARD_TEXT = 4_000_000
 # Replies (about 1 KB each) not yet read: few enough to stay far below a pipe's 64 KB.
 _IN_FLIGHT = 16
@@ -83,12 +83,47 @@ def pagefind_executable() -> Path:
         raise SiteSearchError(f"找不到 Pagefind 程序 / the Pagefind binary is missing: {error}") from None
 
 
-def run_pagefind(records: Iterable[tuple[str, str]], bundle: Path, shard_text: int = SHARD_TEXT, reuse: ReuseFolder | None = None) -> None:
-    """Index `records` ((URL, HTML) pairs; page numbers follow their order) into the bundle folder
+class Record(Protocol):
+    """A record to index: its URL, a hash of what it is made of, its size in characters, and its HTML, made when asked for."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    def html(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class ReadyRecord:
+    """A record whose HTML is made already."""
+
+    url: str
+    text: str
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+    @property
+    def size(self) -> int:
+        return len(self.text)
+
+    def html(self) -> str:
+        return self.text
+
+
+def run_pagefind(
+    records: Iterable[Record | tuple[str, str]], bundle: Path, shard_text: int = SHARD_TEXT, reuse: ReuseFolder | None = None, context: str = ""
+) -> None:
+    """Index `records` (or (URL, HTML) pairs; page numbers follow their order) into the bundle folder
     `bundle`: one Pagefind run per `shard_text` characters of records (on average), their bundles joined
-    into one. With `reuse`, a run the last build made from the same records is taken from its record."""
+    into one. With `reuse`, a run the last build made from the same records (the same keys, and the same
+    `context`: what they all depend on) is taken from its record, and its records are never made."""
+    ready = (ReadyRecord(*record) if isinstance(record, tuple) else record for record in records)
     try:
-        files = canonical_files(_bundle_files(records, shard_text, reuse))
+        files = canonical_files(_bundle_files(ready, shard_text, reuse, context))
     except BundleFormatError as error:
         raise SiteSearchError(
             f"Pagefind 的输出与预期不符 / Pagefind's output is not as expected: {error}\n"
@@ -98,13 +133,12 @@ def run_pagefind(records: Iterable[tuple[str, str]], bundle: Path, shard_text: i
 
 
 def shard_text(count: int) -> int:
-    """Characters of records per Pagefind run for `count` records: all in one run up to
-    ONE_RUN_UP_TO records, as joining runs costs about 1 ms per record (merge.py)."""
-    return sys.maxsize if count <= ONE_RUN_UP_TO else SHARD_TEXT
+    """Characters of records per Pagefind run for `count` records (the same for any count: see SHARD_TEXT)."""
+    return SHARD_TEXT
 
 
-def _bundle_files(records: Iterable[tuple[str, str]], shard_text: int, reuse: ReuseFolder | None) -> Files:
-    runs = _bundles_of_runs(_shards(records, shard_text), reuse)
+def _bundle_files(records: Iterable[Record], shard_text: int, reuse: ReuseFolder | None, context: str) -> Files:
+    runs = _bundles_of_runs(_shards(records, shard_text), reuse, context)
     files = next(runs)
     second = next(runs, None)
     if second is None:
@@ -115,7 +149,7 @@ def _bundle_files(records: Iterable[tuple[str, str]], shard_text: int, reuse: Re
     return merger.files()
 
 
-def _bundles_of_runs(shards: Iterator[Iterator[tuple[str, str]]], reuse: ReuseFolder | None) -> Iterator[Files]:
+def _bundles_of_runs(shards: Iterator[Iterator[Record]], reuse: ReuseFolder | None, context: str) -> Iterator[Files]:
     """The bundle of each shard's run, in order; a site with no records still gets its (empty) bundle.
 
     A run's records are made and sent while Pagefind writes the previous run's bundle: that
@@ -126,8 +160,8 @@ def _bundles_of_runs(shards: Iterator[Iterator[tuple[str, str]]], reuse: ReuseFo
     unfinished: list[_Run] = []  # stopped if the runs end early (an error here or where they are joined)
     try:
         for shard in itertools.chain([next(shards, iter(()))], shards):
-            records = list(shard)  # one run's: SHARD_TEXT characters, or a small site's
-            key = run_key(records)
+            records = list(shard)  # one run's, their HTML not made yet
+            key = run_key(records, context)
             if reuse is not None and reuse.has(key):
                 while unfinished:
                     yield _files_of_first(unfinished, reuse)
@@ -147,12 +181,11 @@ def _bundles_of_runs(shards: Iterator[Iterator[tuple[str, str]]], reuse: ReuseFo
             run.stop()
 
 
-def run_key(records: list[tuple[str, str]]) -> str:
-    """The name of a run's bundle in the build record: a hash of its records, in order."""
-    digest = hashlib.sha256()
-    for url, html in records:
-        digest.update(f"{len(url)}:{url}{len(html)}:".encode())
-        digest.update(html.encode())
+def run_key(records: list[Record], context: str = "") -> str:
+    """The name of a run's bundle in the build record: a hash of its records' URLs and keys, in order, and of `context`."""
+    digest = hashlib.sha256(context.encode())
+    for record in records:
+        digest.update(f"\0{record.url}\0{record.key}".encode())
     return digest.hexdigest()
 
 
@@ -171,28 +204,28 @@ def read_files(folder: Path) -> Files:
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
-def _shards(records: Iterable[tuple[str, str]], size: int) -> Iterator[Iterator[tuple[str, str]]]:
+def _shards(records: Iterable[Record], size: int) -> Iterator[Iterator[Record]]:
     """Consecutive runs of records of about `size` characters (each to be used up before the next is asked for)."""
     records = iter(records)
     for first in records:
         yield _run_of(first, records, size)
 
 
-def _run_of(record: tuple[str, str] | None, rest: Iterator[tuple[str, str]], size: int) -> Iterator[tuple[str, str]]:
+def _run_of(record: Record | None, rest: Iterator[Record], size: int) -> Iterator[Record]:
     taken = 0
     while record is not None:
         yield record
-        taken += len(record[1])
+        taken += record.size
         if taken >= 4 * size or (taken >= size // 2 and _cuts_after(record, size)):
             return
         record = next(rest, None)
 
 
-def _cuts_after(record: tuple[str, str], size: int) -> bool:
+def _cuts_after(record: Record, size: int) -> bool:
     """Whether a run ends after `record` (once it holds half of `size`): a chance of twice its share of
     `size`, drawn from its URL, so runs hold `size` characters on average and where they end depends on
     the records there alone: an edit moves at most the end of its own run, never those after it."""
-    return zlib.crc32(record[0].encode()) < 2 * len(record[1]) / size * 2**32
+    return zlib.crc32(record.url.encode()) < 2 * record.size / size * 2**32
 
 
 class _Run:
@@ -207,8 +240,10 @@ class _Run:
             self.stop()
             raise
 
-    def send(self, records: Iterable[tuple[str, str]]) -> None:
-        self._service.send_all({"type": "AddFile", "index_id": self._index, "url": url, "file_path": None, "file_contents": html} for url, html in records)
+    def send(self, records: Iterable[Record]) -> None:
+        self._service.send_all(
+            {"type": "AddFile", "index_id": self._index, "url": record.url, "file_path": None, "file_contents": record.html()} for record in records
+        )
 
     def ask_for_files(self) -> None:
         self._service.send({"type": "GetFiles", "index_id": self._index})

@@ -11,11 +11,14 @@ failed run leaves the previous site in place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from build_tools.indexes.documents import SearchDocument, SearchDocuments, documents_of, equivalences_of
-from build_tools.indexes.pagefind.answers import AnswerRecords
+from build_tools.indexes.pagefind.answers import EntryGroups, group_record
 from build_tools.indexes.pagefind.browser import IndexedText, browser_data_json
 from build_tools.indexes.pagefind.records import body_of, record_html
 from build_tools.indexes.pagefind.service import SiteSearchError, run_pagefind, shard_text
@@ -49,27 +52,78 @@ def write_search_bundle(
     of the last build's record (service.py)."""
     analyzer = Analyzer(taxonomy.synonym_groups(), equivalence_groups() if equivalents is None else equivalents)
     indexed = IndexedText()
-    run_pagefind(_records(SearchDocuments.of(documents), analyzer, indexed), folder / BUNDLE, shard_text(len(documents)), reuse)
+    planned, context = planned_records(SearchDocuments.of(documents), analyzer, indexed)
+    run_pagefind(planned, folder / BUNDLE, shard_text(len(documents)), reuse, context)
     data = folder / BROWSER_DATA
     data.parent.mkdir(parents=True, exist_ok=True)
     data.write_text(browser_data_json(indexed, analyzer, taxonomy), encoding="utf-8")
 
 
-def _records(documents: SearchDocuments, analyzer: Analyzer, indexed: IndexedText | None = None) -> Iterator[tuple[str, str]]:
-    """(URL, record) per explainer, oldest first, then per group of FAQ entries (answers.py), oldest
+@dataclass(frozen=True)
+class PlannedRecord:
+    """A record to be made when Pagefind is sent it (service.py `Record`): its URL, a hash of the documents
+    it is made of (`key`), their characters (`size`), and the documents' places in `documents`."""
+
+    url: str
+    key: str
+    size: int
+    numbers: tuple[int, ...]
+    maker: _RecordMaker
+
+    def html(self) -> str:
+        return self.maker.html(self.numbers)
+
+
+@dataclass(frozen=True)
+class _RecordMaker:
+    documents: SearchDocuments
+    analyzer: Analyzer
+    common: dict[str, int]
+
+    def html(self, numbers: tuple[int, ...]) -> str:
+        documents = self.documents.many(numbers)
+        if len(documents) == 1 and documents[0].kind == "policy":
+            return record_html(self.analyzer, documents[0], self.common)
+        # An entry's words once each: its page's index entries tell which entry holds a word,
+        # and a page of 16 entries would otherwise repeat a common word up to 144 times.
+        return group_record(documents, [body_of(self.analyzer, d, self.common, once=True) for d in documents])
+
+
+def planned_records(documents: SearchDocuments, analyzer: Analyzer, indexed: IndexedText | None = None) -> tuple[list[PlannedRecord], str]:
+    """One record per explainer, oldest first, then per group of FAQ entries (answers.py), oldest
     first: Pagefind's page numbers follow this order, so the browser sorts results by date with them
     (canonical.py) and tells an explainer from FAQ entries by its number alone (below `policyPages`
     of the browser data), without downloading the `kind` filter, which lists every page. `indexed`
-    gathers their text on the way."""
+    gathers their text on the way. Each record is made when it is sent to Pagefind, which a run of
+    records the build record holds is not (service.py): here its documents are only hashed. Also
+    what every record depends on besides its documents (a hash of the analysis and the common terms)."""
     common = common_terms(analyzer, documents)
-    answers = AnswerRecords()
-    for document in documents.oldest_first():
+    maker = _RecordMaker(documents, analyzer, common)
+    planned, groups = [], EntryGroups[tuple[int, str, int]]()
+    for number, document in zip(documents.date_order(), documents.oldest_first()):
         if indexed is not None:
             indexed.add(document)
+        key, size = document_key(document), _characters(document)
         if document.kind == "policy":
-            yield f"/{document.url}", record_html(analyzer, document, common)
+            planned.append(PlannedRecord(f"/{document.url}", key, size, (number,), maker))
         else:
-            # An entry's words once each: its page's index entries tell which entry holds a word,
-            # and a page of 16 entries would otherwise repeat a common word up to 144 times.
-            answers.add(document, body_of(analyzer, document, common, once=True))
-    yield from answers.records()
+            groups.add(document, (number, key, size))
+    for group in groups.groups():
+        key = hashlib.sha256("".join(key for _, key, _ in group).encode()).hexdigest()
+        planned.append(PlannedRecord(f"/{documents.urls()[group[0][0]]}", key, sum(size for _, _, size in group), tuple(n for n, _, _ in group), maker))
+    context = json.dumps([analyzer.__getstate__(), sorted(common.items())], ensure_ascii=False)
+    return planned, hashlib.sha256(context.encode()).hexdigest()
+
+
+def document_key(document: SearchDocument) -> str:
+    """A hash of everything a search document holds."""
+    return hashlib.sha256(repr(document).encode()).hexdigest()
+
+
+# A record holds about 4 characters per character of its documents' text (3.8 at 1,000 explainers: 19.8
+# million for 5.2 million): its size is estimated from the text, as the record is not made yet.
+RECORD_PER_TEXT = 4
+
+
+def _characters(document: SearchDocument) -> int:
+    return RECORD_PER_TEXT * (len(document.title) + len(document.summary) + len(document.body))

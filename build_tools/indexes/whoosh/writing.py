@@ -237,7 +237,7 @@ def _reused_segment(store, reuse: ReuseFolder, key: str, folder: Path) -> W3Segm
             link_tree(path, folder / path.name)
     described = json.loads((kept / SEGMENT_FILE).read_text(encoding="utf-8"))
     segment = W3Segment(default_codec(), store.indexname, int(described["documents"]), str(described["id"]))
-    segment._fieldlengths = {str(name): int(length) for name, length in described["lengths"].items()}  # the words per field, for BM25
+    segment._fieldlengths = {str(name): int(length) for name, length in described["lengths"].items()}  # type: ignore[attr-defined]  # the words per field, for BM25 (set by its writer)
     return segment
 
 
