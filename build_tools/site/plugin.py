@@ -117,6 +117,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             elif self.kept_pages is not None and page.src_path in self.kept_pages.kept and page.src_path not in in_nav:
                 file.is_modified = _unmodified  # type: ignore[method-assign]  # the build's dirty build takes its HTML from the record
                 self.kept_pages.skipped.add(page.src_path)
+            file.kept_pages = self.kept_pages
             self.outputs[page.src_path] = file.dest_uri
             files.append(file)
         if theme_sitemap := files.get_file_from_path(SITEMAP_FILE):
@@ -251,6 +252,7 @@ class PageFile(File):
     no page's text is held before MkDocs reads it. Given a text (the preview does), it is a plain file."""
 
     policy_page: Page | None = None
+    kept_pages: PageReuse | None = None  # told of the page's Markdown when it is made (its fingerprint)
 
     @classmethod
     def of(cls, config, page: Page) -> PageFile:
@@ -268,7 +270,12 @@ class PageFile(File):
 
     @property
     def content_string(self) -> str:
-        return self.policy_page.markdown if self.policy_page is not None else File.content_string.fget(self)  # type: ignore[attr-defined]  # mypy sees File's property as its getter and setter, not as a property object
+        if self.policy_page is None:
+            return File.content_string.fget(self)  # type: ignore[attr-defined]  # mypy sees File's property as its getter and setter, not as a property object
+        text = self.policy_page.markdown
+        if self.kept_pages is not None:
+            self.kept_pages.read(self.policy_page, text)
+        return text
 
     @content_string.setter
     def content_string(self, value: str) -> None:

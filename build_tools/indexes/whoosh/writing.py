@@ -45,10 +45,11 @@ from build_tools.runtime.reuse import ReuseFolder, link_tree
 from build_tools.text.analysis import Analyzer
 
 PARALLEL_FROM = 2000  # documents; below this, starting worker processes costs more than it saves
-# Runs of a shared index hold this many documents on average: small enough that neither process waits long
-# for the other, and that an edit writes one such run again (about 2 s); at most 4 times as many, as a run's
-# postings are held until it is written (about 180 MB for a run of 10,800 documents, the first 20,000 explainers' eighth).
-RUN_SIZE = 2_500
+# Runs of a shared index hold this many documents on average: small enough that neither process waits long for
+# the other, and that an edit writes one run again (2,200 documents took 15 s at 1,000 explainers); large enough
+# that a query reads few segments (a word is looked up in each: about 60 at 20,000 explainers). At most 4 times
+# as many, as a run's postings are held until it is written (about 180 MB for a run of 10,800 documents).
+RUN_SIZE = 1_500
 SEGMENT_FILE = "segment.json"  # beside a segment's files in the build record: its name, documents and words per field
 # The segments of a FirstDocumentsWriter are smaller: the last one is written after it is stopped, while
 # the next steps start (at 20,000 explainers, 4 s and 200 MB for a segment of 3,500 explainers).
