@@ -127,7 +127,18 @@ def make_project(work: Path, size: int, sources: corpus.Sources) -> Path:
     project.mkdir(parents=True)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     corpus.generate(project / "content", size, seed=1, sources=sources)
+    (project / ".gitignore").write_text("/site/\n/search_index/\n.policy-cache/\n.site-*/\n.search_index-*/\n", encoding="utf-8")
+    subprocess.run(["git", "init", "--quiet"], cwd=project, check=True)
+    commit(project, "content", "2026-11-01")  # as in CI: each page's last change from git, not from the files' times
     return project
+
+
+def commit(project: Path, message: str, day: str) -> None:
+    """Commit everything in `project` on `day` (noon, China time)."""
+    when = {"GIT_AUTHOR_DATE": f"{day}T12:00:00+08:00", "GIT_COMMITTER_DATE": f"{day}T12:00:00+08:00"}
+    identity = ["-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+    subprocess.run(["git", *identity, "commit", "--quiet", "--allow-empty", "-m", message], cwd=project, check=True, env={**os.environ, **when})
 
 
 PLAIN_CONFIG = """site_name: 政策解读
@@ -259,13 +270,15 @@ def measure_once(project: Path, plain: Path | None, run: int, preview_timeout: f
 def incremental_publishes(project: Path, run: int) -> dict:
     """Wall seconds of `policy build` with the record after one body edit, one title edit and a new day; their peak memory."""
     policy = str(BIN / "policy")
-    explainers = sorted((project / "content" / "policies").rglob("*.md"))
+    explainers = sorted(path for path in (project / "content" / "policies").rglob("*.md") if path.parent.name < TODAY[:4])  # published
     body, titled = explainers[run % len(explainers)], explainers[-1 - run % len(explainers)]
     measured = {}
     body.write_text(body.read_text(encoding="utf-8") + f"\n补充说明第{run + 1}次：以官方发布为准。\n", encoding="utf-8")
+    commit(project, "a body edited", TODAY)  # a merge, as CI publishes it
     measured["body"] = run_measured([policy, "build", "--today", TODAY], project)
     text = titled.read_text(encoding="utf-8")
     titled.write_text(re.sub(r'^title: (.*?)("?)$', r"title: \1（修订）\2", text, count=1, flags=re.M), encoding="utf-8")
+    commit(project, "a title edited", TODAY)
     measured["title"] = run_measured([policy, "build", "--today", TODAY], project)
     next_day = (dt.date.fromisoformat(TODAY) + dt.timedelta(days=1)).isoformat()
     measured["daily"] = run_measured([policy, "build", "--today", next_day], project)

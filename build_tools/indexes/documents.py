@@ -11,8 +11,10 @@ quarter of the time before either index could start.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import html
 import os
 import pickle
@@ -61,12 +63,54 @@ class SearchDocument:
     extra: dict = field(default_factory=dict)  # kind-specific data returned with a hit (FAQ sources)
 
 
+def document_key(document: SearchDocument) -> str:
+    """A hash of everything a search document holds."""
+    return hashlib.sha256(repr(document).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A document without its long texts, small enough to hold for every document at once: what decides
+    where the indexes put it and whether the build record holds it already (its key)."""
+
+    key: str  # document_key: a hash of the whole document
+    size: int  # characters of its title, summary and body
+    light: SearchDocument  # the document with its title, summary and body left out
+
+
+@dataclass
+class Summaries:
+    """Every document's summary, in index order, and every character of their titles, summaries and bodies."""
+
+    items: list[DocumentSummary] = field(default_factory=list)
+    characters: set[str] = field(default_factory=set)
+
+    def add(self, document: SearchDocument) -> None:
+        self.items.append(DocumentSummary(document_key(document), len(document.title) + len(document.summary) + len(document.body), _light(document)))
+        for text in (document.title, document.summary, document.body):
+            self.characters.update(text)
+
+
+def _light(document: SearchDocument) -> SearchDocument:
+    return dataclasses.replace(document, title="", summary="", body="")
+
+
 class SearchDocuments(Sequence[SearchDocument]):
     """Search documents in index order, each made when it is read: Whoosh reads them run by run,
     Pagefind oldest first (`oldest_first`), so no index holds all of them at once."""
 
     def __init__(self, planned: Sequence[tuple[dt.date, str, Callable[[], SearchDocument]]]):
         self._planned = planned  # per document: its date and URL (its place in date order), and how to make it
+        self._summaries: Summaries | None = None
+
+    def summaries(self) -> Summaries:
+        """Every document's summary (each document made once, the first time; a fork made after that shares them)."""
+        if self._summaries is None:
+            summaries = Summaries()
+            for document in self._documents(range(len(self))):
+                summaries.add(document)
+            self._summaries = summaries
+        return self._summaries
 
     @classmethod
     def of(cls, documents: Sequence[SearchDocument]) -> SearchDocuments:
@@ -106,12 +150,15 @@ class SearchDocuments(Sequence[SearchDocument]):
         return list(self._documents(numbers))
 
     def stored_in(self, path: Path) -> StoredDocuments:
-        """Every document made and written to the file `path`, to be read from there (by another process)."""
-        offsets = array("Q", [0])
+        """Every document made and written to the file `path`, to be read from there (by another process),
+        and their summaries to a file beside it, read by the process that asks for them."""
+        offsets, summaries = array("Q", [0]), Summaries()
         with path.open("wb") as file:
             for document in self:
                 file.write(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
                 offsets.append(file.tell())
+                summaries.add(document)
+        _summaries_file(path).write_bytes(pickle.dumps(summaries, protocol=pickle.HIGHEST_PROTOCOL))
         return StoredDocuments(path, offsets, array("L", self._date_order()), self.urls())
 
     def _documents(self, numbers: Iterable[int]) -> Iterator[SearchDocument]:
@@ -128,6 +175,15 @@ class StoredDocuments(SearchDocuments):
 
     def __init__(self, path: Path, offsets: array, date_order: array, urls: list[str]):
         self._path, self._offsets, self._order, self._urls = path, offsets, date_order, urls
+        self._summaries = None
+
+    def summaries(self) -> Summaries:
+        if self._summaries is None:
+            self._summaries = pickle.loads(_summaries_file(self._path).read_bytes())
+        return self._summaries
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_summaries": None}  # read again from their file by the process that asks
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -143,6 +199,10 @@ class StoredDocuments(SearchDocuments):
 
     def urls(self) -> list[str]:
         return self._urls
+
+
+def _summaries_file(path: Path) -> Path:
+    return path.with_name(path.name + ".summaries")
 
 
 def documents_of(site: Site) -> SearchDocuments:

@@ -37,7 +37,7 @@ from whoosh.codec import default_codec
 from whoosh.codec.whoosh3 import W3Segment
 from whoosh.writing import SegmentWriter
 
-from build_tools.indexes.documents import SearchDocument, SearchDocuments, script_of, twin_key
+from build_tools.indexes.documents import DocumentSummary, SearchDocument, SearchDocuments, script_of, twin_key
 from build_tools.indexes.whoosh.schema import REGIONS_FILE, SECTION_WEIGHTS, make_schema
 from build_tools.runtime.background import Background, forked_flags, forked_number, in_background_process, map_in_new_processes, shared_counter
 from build_tools.runtime.memory import release_free_memory
@@ -107,11 +107,11 @@ class SharedIndexWriter:
         written: dict[int, object] = {}
         while (run := self._claim()) is not None:
             numbers = self._runs[run]
-            documents = self._documents[numbers.start : numbers.stop]
-            key = _run_key(self._analysis, documents)
+            key = _run_key(self._analysis, self._documents.summaries().items[numbers.start : numbers.stop]) if self._reuse is not None else ""
             if self._reuse is not None and self._reuse.has(key):
                 written[run] = _reused_segment(self._store, self._reuse, key, self.folder)
                 continue
+            documents = self._documents[numbers.start : numbers.stop]
             written[run] = segment = _write_segment(self._store, documents)
             del documents
             if self._reuse is not None:
@@ -212,11 +212,11 @@ def _analysis_key(analyzer: Analyzer, regions: dict[str, list[str]]) -> str:
     return hashlib.sha256(json.dumps([analyzer.__getstate__(), regions], ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-def _run_key(analysis: str, documents: list[SearchDocument]) -> str:
-    """The name of a run's segment in the build record: a hash of the analysis and of its documents' fields, in order."""
+def _run_key(analysis: str, documents: list[DocumentSummary]) -> str:
+    """The name of a run's segment in the build record: a hash of the analysis and of its documents (their keys), in order."""
     digest = hashlib.sha256(analysis.encode())
     for document in documents:
-        digest.update(repr(sorted(_fields_of(document).items())).encode())
+        digest.update(document.key.encode())
     return digest.hexdigest()
 
 
