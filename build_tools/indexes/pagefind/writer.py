@@ -112,9 +112,10 @@ def planned_records(documents: SearchDocuments, analyzer: Analyzer, indexed: Ind
             planned.append(PlannedRecord(f"/{document.url}", key, size, (number,), maker))
         else:
             groups.add(document, (number, key, size))
+    urls = documents.urls()
     for group in groups.groups():
         key = hashlib.sha256("".join(key for _, key, _ in group).encode()).hexdigest()
-        planned.append(PlannedRecord(f"/{documents.urls()[group[0][0]]}", key, sum(size for _, _, size in group), tuple(n for n, _, _ in group), maker))
+        planned.append(PlannedRecord(f"/{urls[group[0][0]]}", key, sum(size for _, _, size in group), tuple(n for n, _, _ in group), maker))
     context = json.dumps([analyzer.__getstate__(), sorted(common.items())], ensure_ascii=False)
     return planned, hashlib.sha256(context.encode()).hexdigest()
 
