@@ -94,7 +94,7 @@ class SharedIndexWriter:
         """`first`: how many of the first documents a FirstDocumentsWriter wrote into `folder` already;
         `reuse`: the segments of the last build's record."""
         self.folder, self.regions, self._reuse = folder, regions, reuse
-        self._documents = documents  # each run's documents are made by the process that writes it
+        self._documents = documents = SearchDocuments.of(documents)  # each run's documents are made by the process that writes it
         rest = len(documents) - first
         self._runs = _content_runs(documents.urls(), first) if rest >= PARALLEL_FROM else [range(first, len(documents))]
         self._analysis = _analysis_key(analyzer, regions)
