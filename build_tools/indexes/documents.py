@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import hashlib
 import html
+import json
 import os
 import pickle
 import threading
@@ -159,7 +160,8 @@ class SearchDocuments(Sequence[SearchDocument]):
                 offsets.append(file.tell())
                 summaries.add(document)
         _summaries_file(path).write_bytes(pickle.dumps(summaries, protocol=pickle.HIGHEST_PROTOCOL))
-        return StoredDocuments(path, offsets, array("L", self._date_order()), self.urls())
+        _urls_file(path).write_text(json.dumps(self.urls(), ensure_ascii=False), encoding="utf-8")
+        return StoredDocuments(path, offsets, array("L", self._date_order()))
 
     def _documents(self, numbers: Iterable[int]) -> Iterator[SearchDocument]:
         for number in numbers:
@@ -173,9 +175,10 @@ class StoredDocuments(SearchDocuments):
     """Search documents read from the file `SearchDocuments.stored_in` wrote: pickled by this
     program in this build (nothing else writes there), each read when it is asked for."""
 
-    def __init__(self, path: Path, offsets: array, date_order: array, urls: list[str]):
-        self._path, self._offsets, self._order, self._urls = path, offsets, date_order, urls
-        self._summaries = None
+    def __init__(self, path: Path, offsets: array, date_order: array):
+        self._path, self._offsets, self._order = path, offsets, date_order
+        self._summaries: Summaries | None = None
+        self._urls: list[str] | None = None
 
     def summaries(self) -> Summaries:
         if self._summaries is None:
@@ -183,7 +186,9 @@ class StoredDocuments(SearchDocuments):
         return self._summaries
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_summaries": None}  # read again from their file by the process that asks
+        # Handed to another process small, as before the summaries and URLs were kept: each is read again
+        # from its file by the process that asks for it.
+        return {**self.__dict__, "_summaries": None, "_urls": None}
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -198,11 +203,17 @@ class StoredDocuments(SearchDocuments):
         return self._order
 
     def urls(self) -> list[str]:
+        if self._urls is None:
+            self._urls = json.loads(_urls_file(self._path).read_text(encoding="utf-8"))
         return self._urls
 
 
 def _summaries_file(path: Path) -> Path:
     return path.with_name(path.name + ".summaries")
+
+
+def _urls_file(path: Path) -> Path:
+    return path.with_name(path.name + ".urls")
 
 
 def documents_of(site: Site) -> SearchDocuments:

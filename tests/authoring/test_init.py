@@ -54,7 +54,19 @@ def test_init_writes_a_project_that_checks_and_builds(new_project):
                  "faq/index.html", "topics/finance/index.html", "assets/policy.css", "pagefind/pagefind.js"):
         assert (site / path).is_file(), path
     assert "<title>政策解读 - 示例市政策解读</title>" in (site / "index.html").read_text(encoding="utf-8")
-    assert {"/site/", "/search_index/", "/public/"} <= set((new_project / ".gitignore").read_text(encoding="utf-8").splitlines())
+    ignored = set((new_project / ".gitignore").read_text(encoding="utf-8").splitlines())
+    assert {"/site/", "/search_index/", "/public/", ".policy-cache/"} <= ignored
+    assert (new_project / ".policy-cache" / "record" / "record.json").is_file()  # the build record, for the next build
+
+
+def test_the_ci_templates_keep_the_build_record_between_publishes(new_project):
+    publish = yaml.load((new_project / ".github/workflows/publish.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    steps = publish["jobs"]["build"]["steps"]
+    uses = [step.get("uses", step.get("run", "")).split("@")[0] for step in steps]
+    assert uses.index("actions/cache/restore") < uses.index("policy build") < uses.index("actions/cache/save")
+    assert {steps[uses.index(name)]["with"]["path"] for name in ("actions/cache/restore", "actions/cache/save")} == {".policy-cache/record"}
+    pages = yaml.safe_load((new_project / ".gitlab-ci.yml").read_text(encoding="utf-8"))["pages"]
+    assert [".policy-cache/record"] in [cache["paths"] for cache in pages["cache"]]
 
 
 def test_init_and_build_with_the_installed_package_alone(installed_package, tmp_path):
