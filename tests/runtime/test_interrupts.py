@@ -96,3 +96,32 @@ def test_a_background_process_the_build_stops_itself_is_no_interruption():
     task.cancel()
     with pytest.raises(RuntimeError, match="ended without a result"):
         task.result()
+
+
+def _wait_for(started, go):
+    """In a new interpreter: say it runs (after it asked to end with its parent), then wait for the go."""
+    started.set()
+    go.wait()
+    return "done"
+
+
+def test_a_process_started_when_another_is_done_outlives_the_thread_that_started_it():
+    # A child asks for SIGTERM when its parent ends, and Linux means the parent *thread*: the search
+    # process of a large build was killed when the thread that started it returned.
+    import multiprocessing
+
+    from build_tools.runtime.background import Tasks
+
+    context = multiprocessing.get_context("spawn")
+    started, go = context.Event(), context.Event()
+
+    def start(_):
+        child = Background(_wait_for, started, go, fresh=True)
+        started.wait()  # the child's request is in before the starting thread could end
+        return child
+
+    with Tasks() as tasks:
+        first = tasks.add_task(int, "1")
+        child = tasks.add_when_done(first, start, lambda child: child.cancel()).result()
+        go.set()
+        assert child.result() == "done"
