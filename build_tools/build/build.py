@@ -45,7 +45,7 @@ from build_tools.build.record import RECORD, BuildRecord, open_record, record_ke
 from build_tools.build.stamp import build_stamp, write_stamp
 from build_tools.check.validity import DEFAULT_YEARS
 from build_tools.errors import BuildRunning, IncompleteBuild, file_system_error
-from build_tools.faq import assemble_faq
+from build_tools.faq.kept import faq_of
 from build_tools.indexes.documents import SearchDocuments, StoredDocuments, documents_of, equivalences_of
 from build_tools.indexes.pagefind import write_search_bundle
 from build_tools.indexes.whoosh import first_documents_writer, shared_index_writer
@@ -139,8 +139,7 @@ def _build(options: BuildOptions, progress: Progress) -> Site:
         cleanup = tasks.add_task(remove_previous_outputs, *options.outputs())
         stamping = tasks.add_task(build_stamp, options.content_dir, options.config_file, options.today)
         with progress.step("检查内容 / check, FAQ"):
-            # a usable record has the segments of the explainers' runs: the fork would write them again
-            site, first = _checked_site(options, index_folder, first_documents=record is None or not record.usable)
+            site, first = _checked_site(options, index_folder, record)
         if first.count:
             progress.done(f"检索索引 / search index (Whoosh) during the FAQ：{first.count:,} documents", first.seconds)
 
@@ -249,12 +248,14 @@ class FirstDocuments:
             self._writer.cancel()
 
 
-def _checked_site(options: BuildOptions, index_folder: Path, first_documents: bool) -> tuple[Site, FirstDocuments]:
-    """Phase 1: the Site without its pages, and the explainers the fork wrote into the index meanwhile (`first_documents`)."""
+def _checked_site(options: BuildOptions, index_folder: Path, record: BuildRecord | None) -> tuple[Site, FirstDocuments]:
+    """Phase 1: the Site without its pages (its FAQ the record's when its inputs are the same), and the
+    explainers the fork wrote into the index meanwhile: without a usable record, which has their segments."""
     site = dated(*checked(load_tree_cached(options.content_dir)), options.today, options.validity_years)
+    first_documents = record is None or not record.usable
     first = FirstDocuments(first_documents_writer(site, index_folder) if first_documents else None)
     try:
-        with_faq(site, assemble_faq(site.content, site.explainers))
+        with_faq(site, faq_of(site.content, site.explainers, record.part("faq") if record is not None else None))
         add_last_changes(site)
         first.stop()
     except BaseException:

@@ -37,6 +37,7 @@ from build_tools.check.links import check_links
 from build_tools.check.registries import read_registry
 from build_tools.errors import ContentError
 from build_tools.faq import assemble_faq
+from build_tools.faq.kept import faq_inputs
 from build_tools.indexes.documents import documents_of, equivalences_of
 from build_tools.indexes.pagefind import write_search_bundle
 from build_tools.indexes.whoosh import shared_index_writer
@@ -172,7 +173,7 @@ class PreviewState:
 
     def faq(self, content: Content, explainers: list[Explainer]) -> list[FAQEntry]:
         """The FAQ of the last run when its inputs are the same, else assembled again."""
-        key = _faq_inputs(content, explainers)
+        key = faq_inputs(content, explainers)
         if key == self._faq_key:
             content.sessions[:] = self._sessions  # the entries point at these (equal) sessions and pairs
             return self._faq
@@ -280,27 +281,3 @@ def _same_front_matter(new: RawDocument, old: RawDocument) -> bool:
         old.first_line,
         old.body_line,
     )
-
-
-def _faq_inputs(content: Content, explainers: list[Explainer]) -> tuple:
-    """Everything assemble_faq reads, as one comparable value."""
-    sessions = tuple(
-        (
-            s.slug,
-            str(s.path),
-            s.title,
-            s.date,
-            s.kind,
-            s.host,
-            s.source,
-            tuple(d.id for d in s.departments),
-            tuple(s.policies),
-            tuple((p.question, p.answer, p.details, p.asker, p.line, p.answered_by.id if p.answered_by else None, p.policies) for p in s.pairs),
-        )
-        for s in content.sessions
-    )
-    # the FAQ reads each explainer's whole text (is a question about it?) and its region (no suggestion across provinces)
-    profiles = tuple((e.slug, e.title, e.summary, e.body, e.region, tuple(e.tags), e.policy, e.published, tuple(t.id for t in e.topics)) for e in explainers)
-    taxonomy = (tuple(content.taxonomy.topics), tuple(content.taxonomy.audiences), tuple(content.taxonomy.regions))
-    regions_of_departments = tuple((d.id, d.region) for d in content.departments)
-    return sessions, profiles, tuple(content.link_decisions), taxonomy, regions_of_departments

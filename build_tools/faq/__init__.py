@@ -4,6 +4,7 @@
   links.py     which explainers an entry is about, and which its answer rests on
                (the question's own line, its session's policies it is about,
                an editor's decision; suggestions within the question's region)
+  kept.py      the last run's entries again when nothing they are made of changed
 
 Each asking of an entry brings the links of its own question; an entry
 flags as stale only the explainers its answers rest on (firm links).

@@ -203,6 +203,24 @@ def test_a_body_edit_renders_that_explainer_alone_besides_the_navigation(content
     assert [src for src in rendered if src not in NAVIGATION] == ["policies/refund-2023.md"]
 
 
+def test_the_faq_is_assembled_again_only_when_what_it_is_made_of_changed(content, tmp_path, monkeypatch):
+    import build_tools.faq
+
+    build(_options(tmp_path, content, "site", BUILD_DATE, cache=True))
+    assembled: list[int] = []
+    assemble = build_tools.faq.assemble_faq
+    monkeypatch.setattr(build_tools.faq, "assemble_faq", lambda *a, **k: assembled.append(1) or assemble(*a, **k))
+    build(_options(tmp_path, content, "site", BUILD_DATE + dt.timedelta(days=30), cache=True))  # the daily rebuild
+    assert assembled == []
+    session = content / "qa" / "live-2023.md"
+    session.write_text(session.read_text(encoding="utf-8") + QUESTION.format(n=1), encoding="utf-8")
+    build(_options(tmp_path, content, "site", BUILD_DATE + dt.timedelta(days=30), cache=True))
+    assert assembled == [1]
+    shutil.rmtree(tmp_path / "full", ignore_errors=True)
+    build(_options(tmp_path, content, "full", BUILD_DATE + dt.timedelta(days=30), cache=False))
+    assert digest(tmp_path / "site") == digest(tmp_path / "full")
+
+
 def test_a_record_of_other_settings_is_ignored_with_one_line(content, tmp_path):
     import io
 
