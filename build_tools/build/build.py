@@ -47,7 +47,7 @@ from build_tools.check.validity import DEFAULT_YEARS
 from build_tools.errors import BuildRunning, IncompleteBuild, file_system_error
 from build_tools.faq.kept import faq_of
 from build_tools.indexes.documents import SearchDocuments, StoredDocuments, documents_of, equivalences_of
-from build_tools.indexes.pagefind import write_search_bundle
+from build_tools.indexes.pagefind import RunCount, write_search_bundle
 from build_tools.indexes.whoosh import first_documents_writer, shared_index_writer
 from build_tools.indexes.whoosh.writing import FirstDocumentsWriter, SharedIndexWriter
 from build_tools.load.cache import load_tree_cached
@@ -312,8 +312,8 @@ def _finish_search_indexes(searching: _Searching, first: FirstDocuments, count: 
     with progress.step("检索索引 / search index (Whoosh) after MkDocs"):
         written_here = index.write_runs()
     started = time.monotonic()
-    seconds, written_there = search.result()
-    progress.done(f"站内搜索 / site search (Pagefind)：{count:,} documents", seconds["pagefind"])
+    seconds, written_there, runs = search.result()
+    progress.done(f"站内搜索 / site search (Pagefind)：{count:,} documents, {runs.made} of {runs.runs} runs", seconds["pagefind"])
     runs = f"{len(written_there)} of {len(written_here) + len(written_there)} runs"
     progress.done(f"检索索引 / search index (Whoosh) after Pagefind：{runs}", seconds["whoosh"])
     progress.done("等待检索索引 / waiting for the search indexes", time.monotonic() - started)
@@ -327,13 +327,13 @@ def _write_search_indexes(
     bundle_folder: Path,
     index: SharedIndexWriter,
     runs: ReuseFolder | None,
-) -> tuple[dict[str, float], dict[Any, Any]]:
+) -> tuple[dict[str, float], dict[Any, Any], RunCount]:
     """In the other process: Pagefind's bundle (into a scratch folder, as MkDocs cleans its own; the
     record's `runs` taken where their records are the same), then runs of the Whoosh index that this
     process has not claimed yet."""
     started = time.monotonic()
-    write_search_bundle(documents, taxonomy, bundle_folder, equivalents, runs)
+    count = write_search_bundle(documents, taxonomy, bundle_folder, equivalents, runs)
     release_free_memory()  # the joined bundle's pieces, while the other process still renders pages
     middle = time.monotonic()
     written = index.write_runs()
-    return {"pagefind": middle - started, "whoosh": time.monotonic() - middle}, written
+    return {"pagefind": middle - started, "whoosh": time.monotonic() - middle}, written, count

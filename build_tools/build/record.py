@@ -10,7 +10,8 @@ was made with. It holds, per writer (runtime/reuse.py `ReuseFolder`):
                site's settings and the project's theme folder (`record_key`)
   pages/       each page's fingerprint and HTML (site/keptpages.py)
   faq/         the FAQ's entries and a hash of what they were assembled from (faq/kept.py)
-  pagefind/    each Pagefind run's bundle, named by a hash of its records (indexes/pagefind/service.py)
+  pagefind/    each Pagefind run's bundle, named by a hash of its records, and the joined bundle,
+               named by a hash of its runs' names (indexes/pagefind/service.py)
   whoosh/      each run's index segment, named by a hash of its documents (indexes/whoosh/writing.py)
 
 Everything a page or a run depends on besides those shared inputs is in its

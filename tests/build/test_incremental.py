@@ -178,7 +178,7 @@ def test_an_incremental_build_writes_what_a_full_build_writes(content, tmp_path,
         assert _answers(tmp_path / "site_index", QUERIES) == _answers(tmp_path / "full_index", QUERIES), where
 
 
-def test_an_unchanged_tree_renders_only_the_navigation_and_runs_no_index_again(content, tmp_path, monkeypatch):
+def test_an_unchanged_tree_renders_only_the_navigation_and_runs_or_joins_no_index_again(content, tmp_path, monkeypatch):
     from build_tools.indexes.pagefind import service
     from build_tools.indexes.whoosh import writing
 
@@ -187,6 +187,7 @@ def test_an_unchanged_tree_renders_only_the_navigation_and_runs_no_index_again(c
     ran: list[str] = []
     monkeypatch.setattr(service, "_Service", lambda: ran.append("pagefind"))  # a run of Pagefind would fail the build
     monkeypatch.setattr(writing, "_write_segment", lambda *a: ran.append("whoosh"))
+    monkeypatch.setattr(service.BundleMerger, "add", lambda self, files: ran.append("join"))  # the joined bundle is the record's
     rendered = _rendered_pages(monkeypatch)
     build(_options(tmp_path, content, "site", BUILD_DATE, cache=True))
     assert ran == []

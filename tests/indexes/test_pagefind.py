@@ -311,3 +311,17 @@ def test_an_faq_entry_gives_each_word_once_where_it_weighs_most():
     assert (7.0, token_of("缓缴")) in once and (1.0, token_of("滞纳金")) in once  # where it weighs most
     every = [token for text in weighted_texts(analyzer, document) for token in text.tokens.split()]
     assert every.count(token_of("缓缴")) > 1  # an explainer's words keep their repeats
+
+
+def test_the_common_terms_sample_is_chosen_by_url_alone_so_other_documents_do_not_move_it():
+    from build_tools.indexes.pagefind.tokens import SAMPLE_SIZE, sampled
+
+    def chosen(urls):
+        return {urls[i] for i in sampled(urls)}
+
+    urls = [f"faq/entry-{n}/" for n in range(9_000)]
+    before = chosen(urls)
+    assert SAMPLE_SIZE <= len(before) <= 2 * SAMPLE_SIZE
+    added = next(url for url in (f"policies/new-{n}/" for n in range(1_000)) if url not in chosen([*urls, url]))
+    assert chosen([added, *urls]) == chosen([*urls[:4_500], added, *urls[4_500:]]) == chosen(urls[::-1]) == before
+    assert chosen(urls[:500]) == set(urls[:500])  # a small site: every document

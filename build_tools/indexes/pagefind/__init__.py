@@ -21,6 +21,7 @@ and encodes it the same way (build_tools/site/defaults/theme/assets/sitesearch-q
 Nothing here imports MkDocs.
 """
 
+from build_tools.indexes.pagefind.service import RunCount
 from build_tools.indexes.pagefind.writer import SiteSearchError, write_search_bundle, write_site_search
 
-__all__ = ["SiteSearchError", "write_search_bundle", "write_site_search"]
+__all__ = ["RunCount", "SiteSearchError", "write_search_bundle", "write_site_search"]

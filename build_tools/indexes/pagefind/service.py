@@ -7,7 +7,9 @@ its records while the previous one writes its bundle. Where a run ends is
 decided by its records alone (`_cuts_after`), so an edit changes the run it
 falls in and leaves the others as they were: with the build record
 (runtime/reuse.py), a run whose records are the same as in the last build
-takes that build's bundle instead of running Pagefind again (`run_key`).
+takes that build's bundle instead of running Pagefind again (`run_key`);
+when every run does, the joined bundle is the record's too, and nothing is
+joined (a daily rebuild that changed no record).
 
 Records go to `pagefind --service` over its pipe protocol (base64 JSON
 messages, each ended by a comma) rather than as files in a folder: Pagefind
@@ -116,20 +118,42 @@ class ReadyRecord:
 
 def run_pagefind(
     records: Iterable[Record | tuple[str, str]], bundle: Path, shard_text: int = SHARD_TEXT, reuse: ReuseFolder | None = None, context: str = ""
-) -> None:
+) -> RunCount:
     """Index `records` (or (URL, HTML) pairs; page numbers follow their order) into the bundle folder
     `bundle`: one Pagefind run per `shard_text` characters of records (on average), their bundles joined
     into one. With `reuse`, a run the last build made from the same records (the same keys, and the same
-    `context`: what they all depend on) is taken from its record, and its records are never made."""
+    `context`: what they all depend on) is taken from its record, and its records are never made; when
+    every run is the record's, so is the joined bundle (joining was 36 s of 40 at 5,000 explainers).
+    Returns how many runs there were and how many Pagefind made."""
     ready = (ReadyRecord(*record) if isinstance(record, tuple) else record for record in records)
+    shards = [list(shard) for shard in _shards(ready, shard_text)] or [[]]  # a site with no records: one empty run
+    keys = [run_key(shard, context) for shard in shards]
+    joined = "joined-" + hashlib.sha256("\0".join(keys).encode()).hexdigest()
+    count = RunCount(len(shards))
+    if reuse is not None and all(reuse.has(name) for name in (joined, *keys)):
+        for key in keys:
+            reuse.take(key)  # for the next build, which may change one of them
+        reuse.take(joined, also_into=bundle)
+        return count
     try:
-        files = canonical_files(_bundle_files(ready, shard_text, reuse, context))
+        files = canonical_files(_bundle_files(shards, keys, reuse, count))
     except BundleFormatError as error:
         raise SiteSearchError(
             f"Pagefind 的输出与预期不符 / Pagefind's output is not as expected: {error}\n"
             "请用 requirements.lock 中的 Pagefind 版本 / use the Pagefind version pinned in requirements.lock"
         ) from None
     write_files(files, bundle)
+    if reuse is not None:
+        reuse.keep(joined, bundle)
+    return count
+
+
+@dataclass
+class RunCount:
+    """A bundle's runs: how many, and how many Pagefind made (the others were the build record's)."""
+
+    runs: int = 0
+    made: int = 0
 
 
 def shard_text(count: int) -> int:
@@ -137,8 +161,8 @@ def shard_text(count: int) -> int:
     return SHARD_TEXT
 
 
-def _bundle_files(records: Iterable[Record], shard_text: int, reuse: ReuseFolder | None, context: str) -> Files:
-    runs = _bundles_of_runs(_shards(records, shard_text), reuse, context)
+def _bundle_files(shards: list[list[Record]], keys: list[str], reuse: ReuseFolder | None, count: RunCount) -> Files:
+    runs = _bundles_of_runs(shards, keys, reuse, count)
     files = next(runs)
     second = next(runs, None)
     if second is None:
@@ -149,8 +173,8 @@ def _bundle_files(records: Iterable[Record], shard_text: int, reuse: ReuseFolder
     return merger.files()
 
 
-def _bundles_of_runs(shards: Iterator[Iterator[Record]], reuse: ReuseFolder | None, context: str) -> Iterator[Files]:
-    """The bundle of each shard's run, in order; a site with no records still gets its (empty) bundle.
+def _bundles_of_runs(shards: list[list[Record]], keys: list[str], reuse: ReuseFolder | None, count: RunCount) -> Iterator[Files]:
+    """The bundle of each shard's run (`keys`: their names in the record), in order.
 
     A run's records are made and sent while Pagefind writes the previous run's bundle: that
     is about half of a run's time, which the records' maker used to spend waiting. Only one
@@ -159,18 +183,16 @@ def _bundles_of_runs(shards: Iterator[Iterator[Record]], reuse: ReuseFolder | No
     from the record once the runs before it are done."""
     unfinished: list[_Run] = []  # stopped if the runs end early (an error here or where they are joined)
     try:
-        for shard in itertools.chain([next(shards, iter(()))], shards):
-            records = list(shard)  # one run's, their HTML not made yet
-            key = run_key(records, context)
+        for records, key in zip(shards, keys):  # records whose HTML is not made yet
             if reuse is not None and reuse.has(key):
                 while unfinished:
                     yield _files_of_first(unfinished, reuse)
                 yield read_files(reuse.take(key))
                 continue
             run = _Run(key)
+            count.made += 1
             unfinished.append(run)
             run.send(records)
-            del records
             if len(unfinished) == 2:
                 yield _files_of_first(unfinished, reuse)
             run.ask_for_files()

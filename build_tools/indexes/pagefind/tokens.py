@@ -15,12 +15,13 @@ in sitesearch-query.js, from CODE in the browser data).
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from build_tools.indexes.documents import SearchDocument
+from build_tools.indexes.documents import SearchDocument, SearchDocuments
 from build_tools.text.analysis import EQUIVALENT_PREFIX, SYNONYM_PREFIX, Analyzer
 
 SYMBOLS = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -97,15 +98,31 @@ COMMON_SHARE, SAMPLE_SIZE = 0.01, 1000
 
 
 def common_terms(analyzer: Analyzer, documents: Sequence[SearchDocument]) -> dict[str, int]:
-    """The terms in at least COMMON_SHARE of an even sample of `documents`, most common first,
+    """The terms in at least COMMON_SHARE of a sample of `documents` (`sampled`), most common first,
     as {term: rank}."""
-    sample = documents[:: max(1, len(documents) // SAMPLE_SIZE)]
+    sample = [documents[number] for number in sampled(_urls(documents))]
     frequency: Counter[str] = Counter()
     for document in sample:
         frequency.update({term for text in _section_texts(document) for term in analyzer.term_counts(text)})
     floor = max(2, COMMON_SHARE * len(sample))
     ranked = sorted((term for term, count in frequency.items() if count >= floor), key=lambda t: (-frequency[t], t))
     return {term: rank for rank, term in enumerate(ranked)}
+
+
+def sampled(urls: list[str]) -> list[int]:
+    """The places of SAMPLE_SIZE to twice as many of the documents at `urls`, each chosen by its URL alone
+    (a hash under a share that halves each time the documents double). Every record depends on the common
+    terms, so an edit that changed them made every Pagefind run again; with an even sample (every n-th
+    document) any added or removed document did, and an edit of any sampled one reordered them. Now only
+    an edit of a sampled document can (1 in 64 of about 90,000 documents: 20,000 explainers and their FAQ)."""
+    halvings = max(0, (len(urls) // SAMPLE_SIZE).bit_length() - 1)
+    if not halvings:
+        return list(range(len(urls)))
+    return [number for number, url in enumerate(urls) if zlib.crc32(url.encode()) >> (32 - halvings) == 0]
+
+
+def _urls(documents: Sequence[SearchDocument]) -> list[str]:
+    return documents.urls() if isinstance(documents, SearchDocuments) else [document.url for document in documents]
 
 
 def weighted_texts(analyzer: Analyzer, document: SearchDocument, common: dict[str, int] | None = None, once: bool = False) -> list[WeightedText]:

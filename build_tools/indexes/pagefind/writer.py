@@ -21,7 +21,7 @@ from build_tools.indexes.documents import SearchDocument, SearchDocuments, docum
 from build_tools.indexes.pagefind.answers import EntryGroups, group_record
 from build_tools.indexes.pagefind.browser import IndexedText, browser_data_json
 from build_tools.indexes.pagefind.records import body_of, record_html
-from build_tools.indexes.pagefind.service import SiteSearchError, run_pagefind, shard_text
+from build_tools.indexes.pagefind.service import RunCount, SiteSearchError, run_pagefind, shard_text
 from build_tools.indexes.pagefind.tokens import common_terms
 from build_tools.models import Site, Taxonomy
 from build_tools.runtime.reuse import ReuseFolder
@@ -46,17 +46,18 @@ def write_search_bundle(
     folder: Path,
     equivalents: Iterable[Iterable[str]] | None = None,
     reuse: ReuseFolder | None = None,
-) -> None:
+) -> RunCount:
     """The Pagefind bundle and the browser data for `documents` (benchmarks call this with synthetic ones);
     `equivalents`: the equivalence groups (default: the starter lexicon alone); `reuse`: the Pagefind runs
-    of the last build's record (service.py)."""
+    of the last build's record (service.py). Returns how many runs Pagefind made, of how many."""
     analyzer = Analyzer(taxonomy.synonym_groups(), equivalence_groups() if equivalents is None else equivalents)
     indexed = IndexedText()
     planned, context = planned_records(SearchDocuments.of(documents), analyzer, indexed)
-    run_pagefind(planned, folder / BUNDLE, shard_text(len(documents)), reuse, context)
+    count = run_pagefind(planned, folder / BUNDLE, shard_text(len(documents)), reuse, context)
     data = folder / BROWSER_DATA
     data.parent.mkdir(parents=True, exist_ok=True)
     data.write_text(browser_data_json(indexed, analyzer, taxonomy), encoding="utf-8")
+    return count
 
 
 @dataclass(frozen=True)
