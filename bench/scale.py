@@ -285,10 +285,17 @@ def incremental_publishes(project: Path, run: int) -> dict:
     for name, result in measured.items():
         if result["code"] != 0:
             print(f"{name}: {result['stderr'][-3000:]}", file=sys.stderr)
+        else:  # where a publish spent its time, in the build's own words (and how many runs it made again)
+            print(f"… {name} publish:\n" + "\n".join(f"    {line}" for line in step_lines(result["stderr"])), file=sys.stderr, flush=True)
     return {
         **{f"{name}_publish_s": result["seconds"] for name, result in measured.items()},
         "publish_peak_mb": max(result["peak_mb"] for result in measured.values()),
     }
+
+
+def step_lines(output: str) -> list[str]:
+    """The lines of `policy build`'s output that time a step ("… (total N s)") or say what the record held."""
+    return [line for line in output.splitlines() if "(total " in line or "build record" in line]
 
 
 BUILD_KEYS = ("build_s", "build_peak_mb", "build_code", "pagefind_step_s", "whoosh_s", "mkdocs_s", "mkdocs_peak_mb",
