@@ -98,7 +98,7 @@ def _light(document: SearchDocument) -> SearchDocument:
 
 class SearchDocuments(Sequence[SearchDocument]):
     """Search documents in index order, each made when it is read: Whoosh reads them run by run,
-    Pagefind oldest first (`oldest_first`), so no index holds all of them at once."""
+    Pagefind oldest first (`date_order`), so no index holds all of them at once."""
 
     def __init__(self, planned: Sequence[tuple[dt.date, str, Callable[[], SearchDocument]]]):
         self._planned = planned  # per document: its date and URL (its place in date order), and how to make it
@@ -138,12 +138,8 @@ class SearchDocuments(Sequence[SearchDocument]):
         """Each document's URL, in index order, without making the documents."""
         return [url for _, url, _ in self._planned]
 
-    def oldest_first(self) -> Iterator[SearchDocument]:
-        """Every document by date, then URL: the order of Pagefind's pages (sitesearch/canonical.py)."""
-        return self._documents(self._date_order())
-
     def date_order(self) -> Sequence[int]:
-        """The documents' places, in the order of `oldest_first`."""
+        """The documents' places by date, then URL: the order of Pagefind's pages (pagefind/canonical.py)."""
         return self._date_order()
 
     def many(self, numbers: Iterable[int]) -> list[SearchDocument]:

@@ -206,8 +206,8 @@ def test_stored_documents_read_back_as_they_were_made_in_index_and_in_date_order
     stored = made.stored_in(tmp_path / "documents")
     assert len(stored) == len(made) > 2 and {d.kind for d in made} == {"policy", "faq"}
     assert list(stored) == list(made) and stored[1:3] == made[1:3] and stored[-1] == made[-1]
-    oldest_first = list(stored.oldest_first())
-    assert oldest_first == list(made.oldest_first()) == sorted(made, key=lambda d: (d.published, d.url))
+    oldest_first = stored.many(stored.date_order())
+    assert oldest_first == made.many(made.date_order()) == sorted(made, key=lambda d: (d.published, d.url))
 
 
 def test_postings_handed_over_in_blocks_are_written_as_whoosh_writes_them_one_by_one(tmp_path):
