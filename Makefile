@@ -52,9 +52,9 @@ golden: $(STAMP)
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/pages/test_pages.py
 	git status --short tests/golden
 
-# Cost against size beside plain MkDocs + Pagefind (long: about an hour; SIZES=1000 RUNS=1
-# for a quick look). One run at 20,000 explainers, its build and peer, takes about 14 minutes;
-# three, because the peer's time varies by tens of seconds from run to run.
+# Cost against size beside plain MkDocs + Pagefind (long: about two hours; SIZES=1000 RUNS=1
+# for a quick look). One run at 20,000 explainers, its cold build, three publishes and the peer,
+# took 44 minutes on a slow day; three, because the peer's time varies by tens of seconds from run to run.
 SIZES ?= 1000,5000,20000
 RUNS  ?= 3,3,3
 # Above BUILD_UP_TO only check and FAQ assembly are measured; above PREVIEW_UP_TO no preview
