@@ -312,8 +312,9 @@ def _finish_search_indexes(searching: _Searching, first: FirstDocuments, count: 
     with progress.step("检索索引 / search index (Whoosh) after MkDocs"):
         written_here = index.write_runs()
     started = time.monotonic()
-    seconds, written_there, runs = search.result()
-    progress.done(f"站内搜索 / site search (Pagefind)：{count:,} documents, {runs.made} of {runs.runs} runs", seconds["pagefind"])
+    seconds, written_there, pagefind_runs = search.result()
+    made = f"{pagefind_runs.made} of {pagefind_runs.runs} runs"
+    progress.done(f"站内搜索 / site search (Pagefind)：{count:,} documents, {made}", seconds["pagefind"])
     runs = f"{len(written_there)} of {len(written_here) + len(written_there)} runs"
     progress.done(f"检索索引 / search index (Whoosh) after Pagefind：{runs}", seconds["whoosh"])
     progress.done("等待检索索引 / waiting for the search indexes", time.monotonic() - started)

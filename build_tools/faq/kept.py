@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from build_tools.models import Content, Explainer, FAQEntry, FAQLink, LinkKind, Occurrence
+from build_tools.faq import assemble_faq
+from build_tools.models import Content, Explainer, FAQEntry, FAQLink, LinkKind, Occurrence, QASession, Term
 from build_tools.runtime.reuse import ReuseFolder
 
 FAQ_FILE = "faq.json"
@@ -53,15 +54,19 @@ def inputs_key(content: Content, explainers: list[Explainer]) -> str:
 
 def kept_faq(reuse: ReuseFolder, key: str, content: Content) -> list[FAQEntry] | None:
     """The last record's entries, made of `content`'s sessions, when they were assembled from inputs of hash `key`."""
-    if not reuse.has(FAQ_FILE):
+    if reuse.previous is None or not reuse.has(FAQ_FILE):
         return None
+    topics = {topic.id: topic for topic in content.taxonomy.topics}
     try:
-        recorded = json.loads(reuse.take(FAQ_FILE).read_text(encoding="utf-8"))
+        # read where it is: linked into the new record only when taken, as keep_faq writes a new file there
+        recorded = json.loads((reuse.previous / FAQ_FILE).read_text(encoding="utf-8"))
         if recorded["inputs"] != key:
             return None
-        return [_entry(row, content) for row in recorded["entries"]]
+        entries = [_entry(row, content.sessions, topics) for row in recorded["entries"]]
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         return None  # a damaged record: assembled again, as without one
+    reuse.take(FAQ_FILE)
+    return entries
 
 
 def keep_faq(reuse: ReuseFolder, key: str, content: Content, entries: list[FAQEntry]) -> None:
@@ -81,10 +86,8 @@ def keep_faq(reuse: ReuseFolder, key: str, content: Content, entries: list[FAQEn
     (reuse.next / FAQ_FILE).write_text(text, encoding="utf-8")
 
 
-def _entry(row: list, content: Content) -> FAQEntry:
+def _entry(row: list, sessions: list[QASession], topics: dict[str, Term]) -> FAQEntry:
     entry_id, places, links, topic_ids = row
-    topics = {topic.id: topic for topic in content.taxonomy.topics}
-    sessions = content.sessions
     return FAQEntry(
         entry_id,
         [Occurrence(sessions[s], sessions[s].pairs[p]) for s, p in places],
@@ -95,8 +98,6 @@ def _entry(row: list, content: Content) -> FAQEntry:
 
 def faq_of(content: Content, explainers: list[Explainer], reuse: ReuseFolder | None) -> list[FAQEntry]:
     """The FAQ of `content`: the record's (`reuse`) when its inputs are the same, else assembled and kept for the next run."""
-    from build_tools.faq import assemble_faq  # the package imports its parts, not this module
-
     if reuse is None:
         return assemble_faq(content, explainers)
     key = inputs_key(content, explainers)

@@ -205,12 +205,12 @@ def test_a_body_edit_renders_that_explainer_alone_besides_the_navigation(content
 
 
 def test_the_faq_is_assembled_again_only_when_what_it_is_made_of_changed(content, tmp_path, monkeypatch):
-    import build_tools.faq
+    from build_tools.faq import kept
 
     build(_options(tmp_path, content, "site", BUILD_DATE, cache=True))
     assembled: list[int] = []
-    assemble = build_tools.faq.assemble_faq
-    monkeypatch.setattr(build_tools.faq, "assemble_faq", lambda *a, **k: assembled.append(1) or assemble(*a, **k))
+    assemble = kept.assemble_faq
+    monkeypatch.setattr(kept, "assemble_faq", lambda *a, **k: assembled.append(1) or assemble(*a, **k))
     build(_options(tmp_path, content, "site", BUILD_DATE + dt.timedelta(days=30), cache=True))  # the daily rebuild
     assert assembled == []
     session = content / "qa" / "live-2023.md"

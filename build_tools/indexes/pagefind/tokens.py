@@ -100,7 +100,8 @@ COMMON_SHARE, SAMPLE_SIZE = 0.01, 1000
 def common_terms(analyzer: Analyzer, documents: Sequence[SearchDocument]) -> dict[str, int]:
     """The terms in at least COMMON_SHARE of a sample of `documents` (`sampled`), most common first,
     as {term: rank}."""
-    sample = [documents[number] for number in sampled(_urls(documents))]
+    documents = SearchDocuments.of(documents)
+    sample = documents.many(sampled(documents.urls()))
     frequency: Counter[str] = Counter()
     for document in sample:
         frequency.update({term for text in _section_texts(document) for term in analyzer.term_counts(text)})
@@ -119,10 +120,6 @@ def sampled(urls: list[str]) -> list[int]:
     if not halvings:
         return list(range(len(urls)))
     return [number for number, url in enumerate(urls) if zlib.crc32(url.encode()) >> (32 - halvings) == 0]
-
-
-def _urls(documents: Sequence[SearchDocument]) -> list[str]:
-    return documents.urls() if isinstance(documents, SearchDocuments) else [document.url for document in documents]
 
 
 def weighted_texts(analyzer: Analyzer, document: SearchDocument, common: dict[str, int] | None = None, once: bool = False) -> list[WeightedText]:
