@@ -16,7 +16,11 @@ A plain `mkdocs serve` rebuilds everything on every save. The preview instead
   over the last good site (`update`);
 - writes the search indexes (Pagefind, Whoosh) and any other file made from
   the whole site (feeds, sitemap) in a child process after the pages are
-  served; a newer save replaces a run still in progress.
+  served; a newer save replaces a run still in progress. The indexes are
+  written as `policy build` writes them with its build record: Pagefind's
+  runs and Whoosh's segments whose documents did not change are taken from
+  the last run's record (`SearchRecords`), so a save re-indexes the run it
+  falls in, not the whole site.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ import logging
 import shutil
 import tempfile
 import threading
+import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +45,7 @@ from build_tools.errors import ContentError
 from build_tools.faq import assemble_faq
 from build_tools.faq.kept import faq_inputs
 from build_tools.indexes.documents import documents_of, equivalences_of
-from build_tools.indexes.pagefind import write_search_bundle
+from build_tools.indexes.pagefind import RunCount, write_search_bundle
 from build_tools.indexes.whoosh import shared_index_writer
 from build_tools.load.tree import LoadedTree, RawDocument, load_tree
 from build_tools.models import Content, Explainer, FAQEntry, Issue, Page, PageChanges, PreviewUpdate, Site
@@ -47,6 +53,7 @@ from build_tools.pages.errors import error_pages
 from build_tools.pages.generate import explainer_pages
 from build_tools.runtime.atomic import move_files_into, staged_folder, write_file_at_once
 from build_tools.runtime.background import Background
+from build_tools.runtime.reuse import ReuseFolder
 
 log = logging.getLogger("mkdocs.plugins.policy")
 
@@ -77,6 +84,7 @@ class PreviewState:
         self._blanks: dict[int, tuple[RawDocument, RawDocument]] = {}  # see _bodies_of
         self._shown: dict[str, str] = {}  # src path → the Markdown the served page was rendered from
         self._background: Background | None = None
+        self._records = SearchRecords(self.search_index_folder.parent / "records")
         self._lock = threading.Lock()
 
     # --- a run of the pipeline -------------------------------------------------------------
@@ -212,18 +220,20 @@ class PreviewState:
         """Start writing both search indexes (and `files()`, path → bytes in the site) in a child process."""
         preview_folder = self.search_index_folder.parent
 
-        def work() -> None:
+        def work(record: _SearchRecord) -> RunCount:
             for path, data in (files() if files else {}).items():
                 write_file_at_once(site_dir / path, data)  # readers of the served site see the old file or the new one
             scratch = Path(tempfile.mkdtemp(prefix=".search-", dir=preview_folder))
             with staged_folder(self.search_index_folder) as index_folder:
-                write_search_indexes(site, scratch, index_folder)
+                count = write_search_indexes(site, scratch, index_folder, record)
             move_files_into(scratch, site_dir)
+            return count
 
         with self._lock:
             self.stop_background()
-            background = self._background = Background(work)
-        threading.Thread(target=self._report, args=(background,), daemon=True).start()
+            record = self._records.start()
+            background = self._background = Background(work, record)
+        threading.Thread(target=self._report, args=(background, record), daemon=True).start()
 
     def stop_background(self) -> None:
         """Stop the child of the last run: a newer save is being built, and its output must not be overwritten."""
@@ -235,13 +245,71 @@ class PreviewState:
         self.stop_background()
         shutil.rmtree(self.search_index_folder.parent, ignore_errors=True)
 
-    def _report(self, background: Background) -> None:
+    def _report(self, background: Background, record: _SearchRecord) -> None:
+        started = time.monotonic()
         try:
-            background.result()
-            log.info("policy: search indexes of the preview written")
+            count = background.result()
         except Exception as error:  # a newer save stopped it, or Pagefind failed: the preview keeps running
+            with self._lock:
+                self._records.failed(record)
             if not background.cancelled:
                 log.error("policy: the preview's search could not be written: %s", error)
+            return
+        with self._lock:
+            self._records.written(record)
+        seconds = time.monotonic() - started
+        log.info("policy: search indexes of the preview written in %.1f s (Pagefind: %d of %d runs made)", seconds, count.made, count.runs)
+
+
+@dataclass(frozen=True)
+class _SearchRecord:
+    """The record a run of the preview's search indexes reads (`previous`: None for the first) and writes (`next`)."""
+
+    previous: Path | None
+    next: Path
+
+    def part(self, name: str) -> ReuseFolder:
+        return ReuseFolder(self.previous / name if self.previous is not None else None, self.next / name)
+
+
+class SearchRecords:
+    """The preview's build record of its search indexes: the last one written, and one per run being written.
+
+    A run reads the last written record, which stays until no run may read it:
+    a newer save's run starts (and may read it) while an older one finishes.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.last: Path | None = None  # the record of the last run that finished
+        self._readers: Counter[Path] = Counter()  # record → how many runs still going may read it
+        self._count = 0
+
+    def start(self) -> _SearchRecord:
+        """The record of a new run, reading the last written one."""
+        self._count += 1
+        record = _SearchRecord(self.last, self.folder / str(self._count))
+        if self.last is not None:
+            self._readers[self.last] += 1
+        return record
+
+    def written(self, record: _SearchRecord) -> None:
+        """`record`'s run finished: its record is the one to read, and those no run reads are removed."""
+        self._done_reading(record)
+        old, self.last = self.last, record.next
+        if old is not None and not self._readers[old]:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def failed(self, record: _SearchRecord) -> None:
+        """`record`'s run was stopped or failed: what it wrote is no record."""
+        self._done_reading(record)
+        shutil.rmtree(record.next, ignore_errors=True)
+
+    def _done_reading(self, record: _SearchRecord) -> None:
+        if record.previous is not None:
+            self._readers[record.previous] -= 1
+            if not self._readers[record.previous] and record.previous != self.last:  # replaced while runs read it
+                shutil.rmtree(record.previous, ignore_errors=True)
 
 
 def whole_run(tree: LoadedTree, today: dt.date, faq: Callable[[Content, list[Explainer]], list[FAQEntry]]) -> Site:
@@ -253,12 +321,16 @@ def whole_run(tree: LoadedTree, today: dt.date, faq: Callable[[Content, list[Exp
     return site
 
 
-def write_search_indexes(site: Site, site_search_folder: Path, index_folder: Path) -> None:
-    """Both search indexes, one after the other, in this process (the preview's background child)."""
+def write_search_indexes(site: Site, site_search_folder: Path, index_folder: Path, record: _SearchRecord | None = None) -> RunCount:
+    """Both search indexes, one after the other, in this process (the preview's background child); with
+    `record`, what its last run wrote from the same documents is taken from it, as `policy build` does.
+    Returns Pagefind's runs: how many, and how many it made."""
     documents = documents_of(site)
-    index = shared_index_writer(site, documents, index_folder)
-    write_search_bundle(documents, site.content.taxonomy, site_search_folder, equivalences_of(site))
+    runs, segments = (record.part("pagefind"), record.part("whoosh")) if record is not None else (None, None)
+    index = shared_index_writer(site, documents, index_folder, reuse=segments)
+    count = write_search_bundle(documents, site.content.taxonomy, site_search_folder, equivalences_of(site), runs)
     index.commit(index.write_runs())
+    return count
 
 
 def _registries(tree: LoadedTree, before: LoadedTree) -> list[tuple[RawDocument | None, RawDocument | None]]:

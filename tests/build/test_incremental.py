@@ -54,7 +54,7 @@ def small_runs(monkeypatch):
     from build_tools.indexes.pagefind import writer
     from build_tools.indexes.whoosh import writing
 
-    monkeypatch.setattr(writer, "shard_text", lambda count: 3_000)
+    monkeypatch.setattr(writer, "shard_text", lambda count: 500)  # the mini tree's records: 1,300 characters
     monkeypatch.setattr(writing, "PARALLEL_FROM", 4)
     monkeypatch.setattr(writing, "RUN_SIZE", 4)
 
@@ -255,3 +255,33 @@ def test_a_failed_build_leaves_the_record_as_it_was(content, tmp_path):
     with pytest.raises(ContentError):
         build(_options(tmp_path, content, "site", BUILD_DATE, cache=True))
     assert digest(tmp_path / "site_cache" / RECORD) == record
+
+
+def test_the_preview_writes_its_search_indexes_from_its_record_as_the_build_does(content, tmp_path):
+    """`policy serve` indexes a save the way `policy build` does with its record: the runs the save did not
+    touch are taken from the last run's, and the result is what indexing everything again writes."""
+    from build_tools.build.preview import PreviewState, SearchRecords, write_search_indexes
+    from build_tools.indexes.pagefind.service import read_files
+
+    state, records = PreviewState(), SearchRecords(tmp_path / "records")
+
+    def indexed(name: str, with_record: bool = True):
+        site = state.run(content, BUILD_DATE)
+        record = records.start() if with_record else None
+        (tmp_path / f"{name}_index").mkdir()
+        count = write_search_indexes(site, tmp_path / name, tmp_path / f"{name}_index", record)
+        if record is not None:
+            records.written(record)
+        return count, record
+
+    first_count, first = indexed("first")
+    path = content / "policies" / "economy-2023.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充说明：以官方发布为准。\n", encoding="utf-8")
+    count, _ = indexed("saved")
+    indexed("everything", with_record=False)
+
+    assert first_count.made == first_count.runs > 2
+    assert 0 < count.made < count.runs == first_count.runs
+    assert read_files(tmp_path / "saved") == read_files(tmp_path / "everything")
+    assert _answers(tmp_path / "saved_index", QUERIES) == _answers(tmp_path / "everything_index", QUERIES)
+    assert first is not None and not first.next.exists()  # replaced, and no run reads it: removed

@@ -134,3 +134,27 @@ def test_an_edit_to_a_file_with_warnings_is_checked_with_everything(content, ful
 
     assert len(full_runs) == 2
     assert not [issue for issue in site.issues if issue.path.endswith("empty-body.md")]
+
+
+def test_a_search_record_stays_while_a_run_reads_it_and_goes_once_a_newer_one_is_written(tmp_path):
+    from build_tools.build.preview import SearchRecords
+
+    records = SearchRecords(tmp_path)
+
+    def started():
+        record = records.start()
+        record.next.mkdir(parents=True)
+        return record
+
+    first = started()
+    records.written(first)
+    stopped, saved = started(), started()  # a save stopped by the next one: both read the first record
+    records.failed(stopped)
+    assert first.next.exists() and not stopped.next.exists()
+    records.written(saved)
+    assert records.last == saved.next and not first.next.exists()
+    older, newer = started(), started()  # the older finishes while the newer still reads saved's record
+    records.written(older)
+    assert saved.next.exists() and records.last == older.next
+    records.written(newer)
+    assert records.last == newer.next and [p.name for p in tmp_path.iterdir()] == [newer.next.name]
