@@ -174,9 +174,21 @@ def _payloads(folder: Path) -> dict[str, bytes]:
             for path in folder.rglob("*") if path.is_file()}
 
 
+def _words_in_order(folder: Path) -> list:
+    """Every word of a bundle's index chunks, in order, each page with its absolute number: the words, whatever the chunks."""
+    meta = cbor2.loads(_read(next(folder.glob("*.pf_meta"))))
+    words = []
+    for *_, chunk in meta[2]:
+        for word, pages, variants in cbor2.loads(_read(folder / "index" / f"{chunk}.pf_index"))[0]:
+            numbers = [sum(page[0] for page in pages[: i + 1]) for i in range(len(pages))]  # differences
+            words.append([word, [[number, *page[1:]] for number, page in zip(numbers, pages)], variants])
+    return words
+
+
 def test_shards_joined_are_the_bundle_of_one_run(tmp_path):
-    """Pagefind run on shards of a few records (merge.py joins them): every file, unpacked, is that
-    of one run over all the records — pages, words, chunk ranges, filters, metadata."""
+    """Pagefind run on shards of a few records (merge.py joins them): every file, unpacked, is that of
+    one run over all the records — pages, words, filters, metadata — but the index chunks, which are cut
+    where the words say (merge.py `ends_chunk`) and hold the same words in the same order."""
     sample = run_pipeline(ROOT / "content", TODAY)
     analyzer = Analyzer(sample.content.taxonomy.synonym_groups())
     records = [pagefind_module.ReadyRecord(record.url, record.html()) for record in writer_module.planned_records(documents_of(sample), analyzer)[0]]
@@ -184,9 +196,15 @@ def test_shards_joined_are_the_bundle_of_one_run(tmp_path):
     pagefind_module.run_pagefind(records, tmp_path / "one")
     pagefind_module.run_pagefind(records, tmp_path / "sharded", shard_text=30_000)
     one, sharded = _payloads(tmp_path / "one"), _payloads(tmp_path / "sharded")
-    assert sum(name.startswith("index/") for name in one) > 1  # more than one chunk: ranges were named
-    assert sorted(one) == sorted(sharded)
-    assert [name for name in one if one[name] != sharded[name]] == []
+    assert sum(name.startswith("index/") for name in sharded) > 1  # more than one chunk: ranges were named
+    assert _words_in_order(tmp_path / "one") == _words_in_order(tmp_path / "sharded")
+    (one_meta,), (sharded_meta,) = ([cbor2.loads(data) for name, data in files.items() if name.endswith(".pf_meta")] for files in (one, sharded))
+    assert one_meta[:2] + one_meta[3:] == sharded_meta[:2] + sharded_meta[3:]
+    chunk_words = [(first, last) for first, last, _ in sharded_meta[2]]
+    assert chunk_words == sorted(chunk_words) and all(first <= last for first, last in chunk_words)
+    others = [name for name in one if not name.startswith("index/") and not name.endswith(".pf_meta") and name != "pagefind-entry.json"]
+    assert sorted(others) == sorted(name for name in sharded if not name.startswith("index/") and not name.endswith(".pf_meta") and name != "pagefind-entry.json")
+    assert [name for name in others if one[name] != sharded[name]] == []
 
 
 def test_a_run_failing_while_the_previous_one_writes_stops_both(tmp_path, monkeypatch):
@@ -325,3 +343,40 @@ def test_the_common_terms_sample_is_chosen_by_url_alone_so_other_documents_do_no
     added = next(url for url in (f"policies/new-{n}/" for n in range(1_000)) if url not in chosen([*urls, url]))
     assert chosen([added, *urls]) == chosen([*urls[:4_500], added, *urls[4_500:]]) == chosen(urls[::-1]) == before
     assert chosen(urls[:500]) == set(urls[:500])  # a small site: every document
+
+
+def _edited(record: pagefind_module.ReadyRecord, words: str) -> pagefind_module.ReadyRecord:
+    """The record with `words` put before its first weighted text (its own words move, new ones come in), or
+    without that text's first word when `words` is empty."""
+    start = record.text.index(">", record.text.index("<p data-pagefind-weight=")) + 1
+    rest = record.text[start:] if words else record.text[start:].split(" ", 1)[1]
+    return pagefind_module.ReadyRecord(record.url, record.text[:start] + (words + " " if words else "") + rest)
+
+
+@pytest.mark.parametrize("edits", [[(20, "zzqnew aaanew")], [(3, "jzqrw9"), (45, "qqqnew")], [(30, "")]])
+def test_a_joined_bundle_patched_with_the_changed_runs_is_the_bundle_a_join_writes(tmp_path, monkeypatch, edits):
+    """With the last build's record, the runs an edit changed are patched into its joined bundle (patch.py), not
+    joined again: the result is every byte of a join of the same records, and the next edit patches it again."""
+    from build_tools.runtime.reuse import ReuseFolder
+
+    sample = run_pipeline(ROOT / "content", TODAY)
+    analyzer = Analyzer(sample.content.taxonomy.synonym_groups())
+    records = [pagefind_module.ReadyRecord(record.url, record.html()) for record in writer_module.planned_records(documents_of(sample), analyzer)[0]]
+    pagefind_module.run_pagefind(records, tmp_path / "first", 30_000, ReuseFolder(None, tmp_path / "record1"))
+    for number, words in edits:
+        records[number] = _edited(records[number], words)
+    joined = pagefind_module.run_pagefind(records, tmp_path / "joined", 30_000)
+
+    class NoJoin(pagefind_module.BundleMerger):
+        def add(self, files):
+            raise AssertionError("joined again")
+
+    monkeypatch.setattr(pagefind_module, "BundleMerger", NoJoin)
+    patched = pagefind_module.run_pagefind(records, tmp_path / "patched", 30_000, ReuseFolder(tmp_path / "record1", tmp_path / "record2"))
+    assert joined.runs > 3 and 0 < patched.made <= len(edits) < patched.runs
+    assert pagefind_module.read_files(tmp_path / "patched") == pagefind_module.read_files(tmp_path / "joined")
+    records[10] = _edited(records[10], "again")
+    pagefind_module.run_pagefind(records, tmp_path / "again", 30_000, ReuseFolder(tmp_path / "record2", tmp_path / "record3"))
+    monkeypatch.undo()
+    pagefind_module.run_pagefind(records, tmp_path / "joined_again", 30_000)
+    assert pagefind_module.read_files(tmp_path / "again") == pagefind_module.read_files(tmp_path / "joined_again")

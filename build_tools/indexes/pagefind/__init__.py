@@ -15,6 +15,7 @@ and encodes it the same way (build_tools/site/defaults/theme/assets/sitesearch-q
   service.py    hands the records to the Pagefind binary (PyPI, pinned), oldest first, in runs of a
                 few thousand for a large site (Pagefind holds every word until it writes)
   merge.py      joins the runs' bundles into the bundle one run would write
+  patch.py      or patches the last build's joined bundle with the runs an edit changed
   canonical.py  makes its output (in memory) byte-reproducible and its metadata file small
   writer.py     `write_search_bundle(documents, taxonomy, folder)`: the writer `policy build` calls
 

@@ -39,7 +39,7 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping
 
 import cbor2
 
@@ -148,7 +148,7 @@ def _rewrite_meta(files: Files, published: Files, old_name: str) -> str:
     language = old_name.split("_")[0]
     if meta[_META_SORTS]:
         raise BundleFormatError("unexpected Pagefind metadata: a sort file (records carry none)")
-    build = hashlib.sha256(" ".join(name for name, _ in meta[_META_PAGES]).encode()).hexdigest()[:BUILD_LENGTH]
+    build = build_of(name for name, _ in meta[_META_PAGES])
     meta[_META_PAGES] = _rename_fragments(files, published, build, meta[_META_PAGES])
     meta[_META_CHUNKS] = [
         [first, last, _rename_chunk(files, published, chunk, build + _counter(number))] for number, (first, last, chunk) in enumerate(meta[_META_CHUNKS])
@@ -158,6 +158,11 @@ def _rewrite_meta(files: Files, published: Files, old_name: str) -> str:
     name = _named_by_hash(language, 10, payload)
     published[f"pagefind.{name}.pf_meta"] = packed(payload, _FEW)
     return name
+
+
+def build_of(fragment_names: Iterable[str]) -> str:
+    """The build hash that starts the published fragments' and chunks' names: of all of Pagefind's fragment names."""
+    return hashlib.sha256(" ".join(fragment_names).encode()).hexdigest()[:BUILD_LENGTH]
 
 
 def _counter(number: int) -> str:

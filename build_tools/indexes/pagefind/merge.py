@@ -12,10 +12,12 @@ shards of a few thousand, one run each, and the runs' bundles are joined here:
 - words: the shards' index chunks, each already sorted, are merged word by
   word; a word's pages are kept as Pagefind keeps them, each page number the
   difference from the one before it, so only the first page from each shard
-  changes. The merged words are cut into chunks and the chunks' ranges named
-  by Pagefind's own rules (`chunk_index` and `chunk_meta` in Pagefind's
-  src/index/mod.rs): a chunk ends once its pages' positions, plus one per page, reach
-  20,000; a range ends at the shortest prefixes that tell two chunks apart;
+  changes. The merged words are cut into chunks of about Pagefind's size (its
+  `chunk_index` in src/index/mod.rs: 20,000 page positions, plus one per page),
+  but where the words alone say (`ends_chunk`), so that an edit re-encodes
+  the chunks of the words it changed (patch.py); the chunks' ranges are named
+  by Pagefind's rule (`chunk_meta`): a range ends at the shortest prefixes
+  that tell two chunks apart;
 - filters: each value's page lists joined, the page numbers shifted.
 
 The shards' index chunks wait in a scratch file until they are merged, and the
@@ -24,22 +26,26 @@ one file each): held in memory, they were about 40, 15 and 45 MB at 5,000
 explainers.
 
 The result goes on to canonical.py as if one run had written it; decoded, the
-files are those of a single run (tests/indexes/test_pagefind.py compares them).
+files are those of a single run but for where the index chunks end
+(tests/indexes/test_pagefind.py compares them).
 """
 
 from __future__ import annotations
 
 import heapq
 import json
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import TypeVar
 
 import cbor2
 
 from build_tools.indexes.pagefind.canonical import ENTRY, BundleFormatError, Files, SpilledFiles, fragment_payload, packed, take, unpacked, without_content
 from build_tools.runtime.memory import collector_paused
 
+T = TypeVar("T")
 _CHUNK_SIZE = 20_000  # Pagefind's chunk_index: page positions (plus one per page) per chunk
 # Positions in the metadata file, in a word and in a word's page.
 _META_VERSION, _META_PAGES, _META_CHUNKS, _META_FILTERS, _META_SORTS, _META_FIELDS = _META_PARTS = range(6)
@@ -73,6 +79,7 @@ class BundleMerger:
     shards: list[_Shard] = field(default_factory=list)
     other_files: Files = field(default_factory=dict)  # the scripts and the WebAssembly
     waiting_chunks: Files = field(default_factory=SpilledFiles)  # the shards' index chunks, until they are merged
+    chunk_words: list[list[str]] = field(default_factory=list)  # [first word, last word] of each joined chunk (patch.py)
 
     def add(self, files: Files) -> None:
         """One shard's output (the dict is emptied on the way)."""
@@ -130,7 +137,9 @@ class BundleMerger:
         # shard over and over (at 5,000 explainers: 27 of the 31 seconds decoding took).
         with collector_paused():
             words_in_order = _merged_words(self.shards, self.waiting_chunks, sorted(self.meta_fields))
-            for number, (first, last, words) in enumerate(_named_ranges(_chunked(words_in_order))):
+            chunked = ((words[0][_WORD], words[-1][_WORD], words) for words in _chunked(words_in_order))
+            for number, (first, last, words) in enumerate(named_ranges(chunked)):
+                self.chunk_words.append([words[0][_WORD], words[-1][_WORD]])
                 name = f"{self.language}_m{number}"
                 published[f"index/{name}.pf_index"] = packed(cbor2.dumps([words]), _CHUNK_LEVEL)
                 chunks.append([first, last, name])
@@ -198,28 +207,44 @@ def _chunked(words: Iterator[list]) -> Iterator[list[list]]:
     chunk, size = [], 0
     for word in words:
         chunk.append(word)
-        pages = word[_WORD_PAGES]
-        size += sum(map(len, map(_positions, pages))) + sum(map(len, map(_meta_positions, pages))) + len(pages)
-        if size >= _CHUNK_SIZE:
+        size += word_size(word)
+        if ends_chunk(word, size):
             yield chunk
             chunk, size = [], 0
     if chunk:
         yield chunk
 
 
-def _named_ranges(chunks: Iterator[list[list]]) -> Iterator[tuple[str, str, list[list]]]:
-    """(from, to, words) per chunk: between two chunks, the shortest prefixes of the last word
-    before and the first word after that differ, as Pagefind's chunk_meta."""
-    previous: list[list] | None = None
+def word_size(word: list) -> int:
+    """A word's share of a chunk, as Pagefind counts it: its pages' positions, plus one per page."""
+    pages = word[_WORD_PAGES]
+    return sum(map(len, map(_positions, pages))) + sum(map(len, map(_meta_positions, pages))) + len(pages)
+
+
+def ends_chunk(word: list, size: int) -> bool:
+    """Whether a chunk of `size` ends after `word`: once it holds half of Pagefind's chunk size, with a chance
+    of twice the word's share of it, drawn from the word (or at four times the size). So chunks hold about
+    Pagefind's size and where they end depends on the words there alone: a changed word moves the ends of
+    its own chunk and of the next few, never those after them (patch.py re-encodes only those)."""
+    if size >= 4 * _CHUNK_SIZE:
+        return True
+    share = word_size(word)
+    return size >= _CHUNK_SIZE // 2 and zlib.crc32(word[_WORD].encode()) < 2 * share / _CHUNK_SIZE * 2**32
+
+
+def named_ranges(chunks: Iterable[tuple[str, str, T]]) -> Iterator[tuple[str, str, T]]:
+    """(from, to, payload) per chunk of (first word, last word, payload): between two chunks, the shortest
+    prefixes of the last word before and the first word after that differ, as Pagefind's chunk_meta."""
+    previous: tuple[str, str, T] | None = None
     start = None
     for chunk in chunks:
         if previous is not None:
-            end, next_start = _prefixes(previous[-1][_WORD], chunk[0][_WORD])
-            yield start or previous[0][_WORD], end, previous
+            end, next_start = _prefixes(previous[1], chunk[0])
+            yield start or previous[0], end, previous[2]
             start = next_start
         previous = chunk
     if previous is not None:
-        yield start or previous[0][_WORD], previous[-1][_WORD], previous
+        yield start or previous[0], previous[1], previous[2]
 
 
 def _prefixes(before: str, after: str) -> tuple[str, str]:

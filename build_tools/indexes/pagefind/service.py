@@ -9,7 +9,9 @@ falls in and leaves the others as they were: with the build record
 (runtime/reuse.py), a run whose records are the same as in the last build
 takes that build's bundle instead of running Pagefind again (`run_key`);
 when every run does, the joined bundle is the record's too, and nothing is
-joined (a daily rebuild that changed no record).
+joined (a daily rebuild that changed no record); when some runs changed, the
+record's joined bundle is patched with them (patch.py) rather than every run
+joined again.
 
 Records go to `pagefind --service` over its pipe protocol (base64 JSON
 messages, each ended by a comma) rather than as files in a folder: Pagefind
@@ -37,11 +39,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 
+import cbor2
+
 from build_tools.errors import PolicyError
 from build_tools.indexes.pagefind.canonical import ENTRY, BundleFormatError, Files, canonical_files
 from build_tools.indexes.pagefind.merge import BundleMerger
+from build_tools.indexes.pagefind.patch import STATE, JoinedState, patched_bundle
 from build_tools.runtime.background import end_with_parent
-from build_tools.runtime.reuse import ReuseFolder
+from build_tools.runtime.reuse import ReuseFolder, link_tree
 
 TIMEOUT_SECONDS = 1800
 # At its peak Pagefind holds about 55 bytes per character of the records it was given (measured:
@@ -131,12 +136,17 @@ def run_pagefind(
     joined = "joined-" + hashlib.sha256("\0".join(keys).encode()).hexdigest()
     count = RunCount(len(shards))
     if reuse is not None and all(reuse.has(name) for name in (joined, *keys)):
-        for key in keys:
-            reuse.take(key)  # for the next build, which may change one of them
+        for key in (*keys, STATE):
+            if reuse.has(key):
+                reuse.take(key)  # for the next build, which may change one of them
         reuse.take(joined, also_into=bundle)
         return count
     try:
-        files = canonical_files(_bundle_files(shards, keys, reuse, count))
+        made = _patched(shards, keys, reuse, count, joined, bundle)
+        if made is None:
+            return count
+        merger, files = _bundle_files(shards, keys, reuse, count, made)
+        files = canonical_files(files)
     except BundleFormatError as error:
         raise SiteSearchError(
             f"Pagefind 的输出与预期不符 / Pagefind's output is not as expected: {error}\n"
@@ -145,7 +155,37 @@ def run_pagefind(
     write_files(files, bundle)
     if reuse is not None:
         reuse.keep(joined, bundle)
+        if merger is not None:
+            JoinedState.of(merger, joined, keys).write(reuse.next)
     return count
+
+
+def _patched(shards: list[list[Record]], keys: list[str], reuse: ReuseFolder | None, count: RunCount, joined: str, bundle: Path) -> dict[int, Files] | None:
+    """The last joined bundle patched with the runs that changed (patch.py) into `bundle` (None: done), else the
+    runs made on the way (by number), for a join."""
+    last = reuse.previous if reuse is not None else None
+    state = JoinedState.read(last)
+    if reuse is None or last is None or state is None or len(shards) < 2 or not reuse.has(state.bundle) or len(keys) != len(state.keys):
+        return {}
+    changed = [number for number, (key, last) in enumerate(zip(keys, state.keys)) if key != last]
+    if not all(reuse.has(state.keys[number]) for number in changed):
+        return {}
+    runs = enumerate(_bundles_of_runs(shards, keys, reuse, count, {}))
+    made = {number: run for number, run in runs if not isinstance(run, Path)}
+    new_runs = {number: made[number] if number in made else read_files(reuse.next / keys[number]) for number in changed}
+    old_runs = {number: read_files(last / state.keys[number]) for number in changed}
+    try:
+        patched = patched_bundle(state, last / state.bundle, old_runs, new_runs, keys, joined)
+    except (OSError, KeyError, ValueError, BundleFormatError, cbor2.CBORDecodeError):
+        patched = None  # a damaged record: joined again, as without one
+    if patched is None:
+        return made
+    write_files(patched.files, bundle)
+    for path, source in patched.links.items():
+        link_tree(source, bundle / path)
+    reuse.keep(joined, bundle)
+    patched.state.write(reuse.next)
+    return None
 
 
 @dataclass
@@ -161,33 +201,37 @@ def shard_text(count: int) -> int:
     return SHARD_TEXT
 
 
-def _bundle_files(shards: list[list[Record]], keys: list[str], reuse: ReuseFolder | None, count: RunCount) -> Files:
-    runs = _bundles_of_runs(shards, keys, reuse, count)
+def _bundle_files(
+    shards: list[list[Record]], keys: list[str], reuse: ReuseFolder | None, count: RunCount, made: dict[int, Files]
+) -> tuple[BundleMerger | None, Files]:
+    """The runs' bundles joined (`made`: runs made already, by number), and the merger that joined them (None: one run)."""
+    runs = (read_files(run) if isinstance(run, Path) else run for run in _bundles_of_runs(shards, keys, reuse, count, made))
     files = next(runs)
     second = next(runs, None)
     if second is None:
-        return files
+        return None, files
     merger = BundleMerger()
     for run_files in itertools.chain([files, second], runs):
         merger.add(run_files)
-    return merger.files()
+    return merger, merger.files()
 
 
-def _bundles_of_runs(shards: list[list[Record]], keys: list[str], reuse: ReuseFolder | None, count: RunCount) -> Iterator[Files]:
-    """The bundle of each shard's run (`keys`: their names in the record), in order.
+def _bundles_of_runs(shards: list[list[Record]], keys: list[str], reuse: ReuseFolder | None, count: RunCount, made: dict[int, Files]) -> Iterator[Files | Path]:
+    """The bundle of each shard's run (`keys`: their names in the record), in order: its files, or the
+    folder of the record's bundle (a run the last build made).
 
     A run's records are made and sent while Pagefind writes the previous run's bundle: that
     is about half of a run's time, which the records' maker used to spend waiting. Only one
     run writes at a time, as writing is where Pagefind's memory peaks; a run still being sent
-    its records holds about a fifth of that. A run the last build made (`reuse`) is read
-    from the record once the runs before it are done."""
+    its records holds about a fifth of that. A run the last build made (`reuse`) is taken
+    from the record once the runs before it are done; one in `made` (by number) from there."""
     unfinished: list[_Run] = []  # stopped if the runs end early (an error here or where they are joined)
     try:
-        for records, key in zip(shards, keys):  # records whose HTML is not made yet
-            if reuse is not None and reuse.has(key):
+        for number, (records, key) in enumerate(zip(shards, keys)):  # records whose HTML is not made yet
+            if number in made or reuse is not None and reuse.has(key):
                 while unfinished:
                     yield _files_of_first(unfinished, reuse)
-                yield read_files(reuse.take(key))
+                yield made[number] if number in made else reuse.take(key)  # type: ignore[union-attr]  # reuse.has(key) held
                 continue
             run = _Run(key)
             count.made += 1
