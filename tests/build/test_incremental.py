@@ -50,9 +50,13 @@ QUESTION = """
 
 @pytest.fixture(autouse=True)
 def small_runs(monkeypatch):
-    """Pagefind runs of a few records and Whoosh runs of a few documents: the tree is indexed in several of each."""
-    from build_tools.indexes.pagefind import writer
+    """Pagefind runs of a few records and Whoosh runs of a few documents: the tree is indexed in several of each,
+    and an edit patches the joined Pagefind bundle when it can (however much it touched), as at 20,000 explainers."""
+    from build_tools.indexes.pagefind import patch, service, writer
     from build_tools.indexes.whoosh import writing
+
+    monkeypatch.setattr(patch, "PATCHED_CHUNKS", 1.0)  # the joined bundle is patched whatever an edit touched
+    monkeypatch.setattr(service, "PATCH_SHARE", 1)
 
     monkeypatch.setattr(writer, "shard_text", lambda count: 500)  # the mini tree's records: 1,300 characters
     monkeypatch.setattr(writing, "PARALLEL_FROM", 4)

@@ -24,7 +24,7 @@ from build_tools.indexes.pagefind.browser import IndexedText, browser_data
 from build_tools.indexes.pagefind.canonical import BUILD_LENGTH, SIGNATURE, canonical_files
 from build_tools.indexes.pagefind.records import MARK, filters_of, meta_of, record_html
 from build_tools.indexes.pagefind.tokens import common_terms, encode_word, token_of, tokens_of, weighted_texts
-from build_tools.indexes.pagefind import answers as answers_module
+from build_tools.indexes.pagefind import answers as answers_module, merge
 from build_tools.indexes.pagefind.answers import GROUP_SIZE
 from build_tools.indexes.pagefind.writer import write_search_bundle, write_site_search
 from conftest import BUILD_DATE as TODAY
@@ -357,8 +357,11 @@ def _edited(record: pagefind_module.ReadyRecord, words: str) -> pagefind_module.
 def test_a_joined_bundle_patched_with_the_changed_runs_is_the_bundle_a_join_writes(tmp_path, monkeypatch, edits):
     """With the last build's record, the runs an edit changed are patched into its joined bundle (patch.py), not
     joined again: the result is every byte of a join of the same records, and the next edit patches it again."""
+    from build_tools.indexes.pagefind import patch
     from build_tools.runtime.reuse import ReuseFolder
 
+    monkeypatch.setattr(patch, "PATCHED_CHUNKS", 1.0)  # a small site: one page's words are in most chunks
+    monkeypatch.setattr(pagefind_module, "PATCH_SHARE", 1)
     sample = run_pipeline(ROOT / "content", TODAY)
     analyzer = Analyzer(sample.content.taxonomy.synonym_groups())
     records = [pagefind_module.ReadyRecord(record.url, record.html()) for record in writer_module.planned_records(documents_of(sample), analyzer)[0]]
@@ -377,6 +380,6 @@ def test_a_joined_bundle_patched_with_the_changed_runs_is_the_bundle_a_join_writ
     assert pagefind_module.read_files(tmp_path / "patched") == pagefind_module.read_files(tmp_path / "joined")
     records[10] = _edited(records[10], "again")
     pagefind_module.run_pagefind(records, tmp_path / "again", 30_000, ReuseFolder(tmp_path / "record2", tmp_path / "record3"))
-    monkeypatch.undo()
+    monkeypatch.setattr(pagefind_module, "BundleMerger", merge.BundleMerger)
     pagefind_module.run_pagefind(records, tmp_path / "joined_again", 30_000)
     assert pagefind_module.read_files(tmp_path / "again") == pagefind_module.read_files(tmp_path / "joined_again")
