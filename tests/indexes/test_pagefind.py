@@ -353,8 +353,27 @@ def _edited(record: pagefind_module.ReadyRecord, words: str) -> pagefind_module.
     return pagefind_module.ReadyRecord(record.url, record.text[:start] + (words + " " if words else "") + rest)
 
 
-@pytest.mark.parametrize("edits", [[(20, "zzqnew aaanew")], [(3, "jzqrw9"), (45, "qqqnew")], [(30, "")]])
-def test_a_joined_bundle_patched_with_the_changed_runs_is_the_bundle_a_join_writes(tmp_path, monkeypatch, edits):
+def _names_clashing_across_runs(monkeypatch) -> None:
+    """Each run's k-th fragment named `und_<k>`: every run's pages clash with the others' (merge.py adds "x"s),
+    as Pagefind's 7-digit names of 24,000 pages do now and then at 20,000 explainers."""
+    files_of = pagefind_module._Run.files
+
+    def files(self):
+        files = files_of(self)
+        ((_, about),) = json.loads(files["pagefind-entry.json"])["languages"].items()
+        meta_path = f"pagefind.{about['hash']}.pf_meta"
+        meta = cbor2.loads(gzip.decompress(files[meta_path])[len(SIGNATURE):])
+        for number, page in enumerate(meta[1]):
+            files[f"fragment/und_{number:07x}.pf_fragment"] = files.pop(f"fragment/{page[0]}.pf_fragment")
+            page[0] = f"und_{number:07x}"
+        files[meta_path] = gzip.compress(SIGNATURE + cbor2.dumps(meta))
+        return files
+
+    monkeypatch.setattr(pagefind_module._Run, "files", files)
+
+
+@pytest.mark.parametrize(("edits", "clashing"), [([(20, "zzqnew aaanew")], False), ([(3, "jzqrw9"), (45, "qqqnew")], True), ([(30, "")], False)])
+def test_a_joined_bundle_patched_with_the_changed_runs_is_the_bundle_a_join_writes(tmp_path, monkeypatch, edits, clashing):
     """With the last build's record, the runs an edit changed are patched into its joined bundle (patch.py), not
     joined again: the result is every byte of a join of the same records, and the next edit patches it again."""
     from build_tools.indexes.pagefind import patch
@@ -362,6 +381,8 @@ def test_a_joined_bundle_patched_with_the_changed_runs_is_the_bundle_a_join_writ
 
     monkeypatch.setattr(patch, "PATCHED_CHUNKS", 1.0)  # a small site: one page's words are in most chunks
     monkeypatch.setattr(pagefind_module, "PATCH_SHARE", 1)
+    if clashing:
+        _names_clashing_across_runs(monkeypatch)
     sample = run_pipeline(ROOT / "content", TODAY)
     analyzer = Analyzer(sample.content.taxonomy.synonym_groups())
     records = [pagefind_module.ReadyRecord(record.url, record.html()) for record in writer_module.planned_records(documents_of(sample), analyzer)[0]]
@@ -378,6 +399,7 @@ def test_a_joined_bundle_patched_with_the_changed_runs_is_the_bundle_a_join_writ
     patched = pagefind_module.run_pagefind(records, tmp_path / "patched", 30_000, ReuseFolder(tmp_path / "record1", tmp_path / "record2"))
     assert joined.runs > 3 and 0 < patched.made <= len(edits) < patched.runs
     assert pagefind_module.read_files(tmp_path / "patched") == pagefind_module.read_files(tmp_path / "joined")
+    assert any(page.endswith("x") for page, _ in patch.JoinedState.read(tmp_path / "record2").pages) == clashing
     records[10] = _edited(records[10], "again")
     pagefind_module.run_pagefind(records, tmp_path / "again", 30_000, ReuseFolder(tmp_path / "record2", tmp_path / "record3"))
     monkeypatch.setattr(pagefind_module, "BundleMerger", merge.BundleMerger)

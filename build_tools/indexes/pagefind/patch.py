@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -62,12 +63,12 @@ from build_tools.indexes.pagefind.merge import (
 )
 
 _Chunk = tuple[str, str, tuple[list[str], Path | list]]  # first word, last word, (the same, the last bundle's file or the words)
-STATE = "joined.json"
+STATE = "joined.json"  # the last joined bundle's state, in the record's Pagefind part
 # Above this share of the joined chunks holding a changed word, the runs are joined again: a touched chunk
-# is decoded and encoded again, about what joining costs per chunk (measured at 1,000 explainers: 391 of
+# is decoded and encoded again, about what joining costs per chunk (measured at 2,000 explainers: 391 of
 # 495 chunks touched by one page's title, 30 s patched against 20 s joined; at 20,000 explainers one
 # page's words are in about a tenth of the chunks).
-PATCHED_CHUNKS = 0.5  # the last joined bundle's state, in the record's Pagefind part
+PATCHED_CHUNKS = 0.5
 _META_CHUNKS = 2
 _PAGE_NUMBER = 0
 
@@ -119,59 +120,36 @@ class _Run:
     fields: list[str]
     filters: dict[str, dict[str, list[int]]]
     words: dict[str, list]
-    fragments: list[bytes]  # each page's fragment as published (canonical.py), in page order
+    fragments: list[bytes]  # each page's fragment as joined (merge.py: without its content), in page order
 
 
-def patched_bundle(state: JoinedState, old_bundle: Path, old_runs: dict[int, Files], new_runs: dict[int, Files], keys: list[str], name: str) -> Patched | None:
-    """The joined bundle `name` of runs `keys`, made from the last one (`old_bundle`, of `state`) and the changed
-    runs' last and new bundles (by run number); None when it has to be joined again."""
-    if len(keys) != len(state.keys) or any(page.endswith("x") for page, _ in state.pages) or not state.chunks:
-        return None  # runs moved, or a fragment renamed for a clash (merge.py): the names depend on all runs
+def patched_bundle(
+    state: JoinedState, old_bundle: Path, old_runs: dict[int, Files], new_runs: dict[int, Files], keys: list[str], bundle_name: str
+) -> Patched | None:
+    """The joined bundle `bundle_name` of runs `keys`, made from the last one (`old_bundle`, of `state`) and the
+    changed runs' last and new bundles (by run number); None when it has to be joined again."""
+    if len(keys) != len(state.keys) or not state.chunks:
+        return None
     entry = json.loads((old_bundle / ENTRY).read_bytes())
     ((language, about),) = entry["languages"].items()
     meta = cbor2.loads(unpacked((old_bundle / f"pagefind.{about['hash']}.pf_meta").read_bytes(), "metadata file"))
-    ends = [*state.first_pages[1:], len(state.pages)]
-    fields = meta[_META_FIELDS]
-    changes: dict[int, tuple[_Run, _Run]] = {}
-    run_fields = list(state.run_fields)
-    for number in new_runs:
-        old, new = _decoded(old_runs[number], fields, run_fields[number]), _decoded(new_runs[number], fields)
-        if old is None or new is None or len(new.pages) != ends[number] - state.first_pages[number] or len(old.pages) != len(new.pages):
-            return None
-        changes[number], run_fields[number] = (old, new), new.fields
-    if sorted({field for names in run_fields for field in names}) != fields:
-        return None  # the pages' metadata names changed: every word's metadata positions would
-    pages = _pages(state, changes)
-    if pages is None:
+    changes = _changes(state, meta[_META_FIELDS], old_runs, new_runs)
+    if changes is None:
         return None
-    old_build, build = build_of(name for name, _ in state.pages), build_of(name for name, _ in pages)
-    patched = Patched({}, {}, JoinedState(name, keys, state.first_pages, run_fields, pages, []))
-    chunks = []
+    old_build = build_of(name for name, _ in state.pages)
+    pages = _pages(state, changes, old_bundle, old_build)
     touched = _touched(state, changes)
     if len(touched) > len(state.chunks) * PATCHED_CHUNKS:
         return None
-    for number, (first, last, (bounds, chunk)) in enumerate(named_ranges(_chunks(state, meta[_META_CHUNKS], old_bundle, changes, touched))):
-        path = f"index/{build}{_counter(number)}.pf_index"
-        if isinstance(chunk, Path):
-            patched.links[path] = chunk
-        else:
-            patched.files[path] = packed(cbor2.dumps([chunk]), _CHUNK_LEVEL)
-        patched.state.chunks.append(bounds)
-        chunks.append([first, last, f"{build}{_counter(number)}"])
-    meta[_META_CHUNKS] = chunks
-    renamed = []
-    for number, (_, word_count) in enumerate(pages):
-        path = f"fragment/{build}{_counter(number)}.pf_fragment"
-        run = bisect.bisect_right(state.first_pages, number) - 1
-        if run in changes:
-            patched.files[path] = changes[run][1].fragments[number - state.first_pages[run]]
-        else:
-            patched.links[path] = old_bundle / f"fragment/{old_build}{_counter(number)}.pf_fragment"
-        renamed.append([f"{build}{_counter(number)}", _rounded_count(word_count)])
-    meta[_META_PAGES] = renamed
-    meta[_META_FILTERS] = _filters(old_bundle, meta[_META_FILTERS], language, changes, state, patched.files)
-    if meta[_META_FILTERS] is None:
+    run_fields = [changes[number][1].fields if number in changes else fields for number, fields in enumerate(state.run_fields)]
+    patched = Patched({}, {}, JoinedState(bundle_name, keys, state.first_pages, run_fields, pages, []))
+    filters = _filters(old_bundle, meta[_META_FILTERS], language, changes, state, patched.files)
+    if filters is None:
         return None
+    build = build_of(name for name, _ in pages)
+    meta[_META_CHUNKS] = _published_chunks(patched, build, _chunks(state, meta[_META_CHUNKS], old_bundle, changes, touched))
+    meta[_META_PAGES] = _published_fragments(patched, build, old_build, old_bundle, changes, state)
+    meta[_META_FILTERS] = filters
     payload = cbor2.dumps(meta)
     meta_name = _named_by_hash(language, 10, payload)
     patched.files[f"pagefind.{meta_name}.pf_meta"] = packed(payload, _FEW)
@@ -182,6 +160,53 @@ def patched_bundle(state: JoinedState, old_bundle: Path, old_runs: dict[int, Fil
         if other.is_file() and relative != ENTRY and not relative.endswith(".pf_meta") and relative.split("/")[0] not in ("index", "fragment", "filter"):
             patched.links[relative] = other  # the scripts and the WebAssembly
     return patched
+
+
+def _changes(state: JoinedState, fields: list[str], old_runs: dict[int, Files], new_runs: dict[int, Files]) -> dict[int, tuple[_Run, _Run]] | None:
+    """Each changed run's last and new bundles, decoded; None unless each has as many pages as before and
+    the joined bundle's metadata names (`fields`) stay the same."""
+    changes: dict[int, tuple[_Run, _Run]] = {}
+    run_fields = list(state.run_fields)
+    ends = [*state.first_pages[1:], len(state.pages)]
+    for number in new_runs:
+        old, new = _decoded(old_runs[number], fields, run_fields[number]), _decoded(new_runs[number], fields)
+        if old is None or new is None or len(new.pages) != ends[number] - state.first_pages[number] or len(old.pages) != len(new.pages):
+            return None
+        changes[number], run_fields[number] = (old, new), new.fields
+    if sorted({field for names in run_fields for field in names}) != fields:
+        return None  # a metadata name came or went: every word's metadata positions would move
+    return changes
+
+
+def _published_chunks(patched: Patched, build: str, chunks: Iterator[_Chunk]) -> list[list[str]]:
+    """The chunks as canonical.py names them (`build` and their number), made or linked into `patched`; their [from, to, name]."""
+    published = []
+    for number, (first, last, (bounds, chunk)) in enumerate(named_ranges(chunks)):
+        path = f"index/{build}{_counter(number)}.pf_index"
+        if isinstance(chunk, Path):
+            patched.links[path] = chunk
+        else:
+            patched.files[path] = packed(cbor2.dumps([chunk]), _CHUNK_LEVEL)
+        patched.state.chunks.append(bounds)
+        published.append([first, last, f"{build}{_counter(number)}"])
+    return published
+
+
+def _published_fragments(
+    patched: Patched, build: str, old_build: str, old_bundle: Path, changes: dict[int, tuple[_Run, _Run]], state: JoinedState
+) -> list[list]:
+    """Every page's fragment as canonical.py names it: the changed runs' made, the others linked from the last
+    bundle; the pages' [name, rounded word count]."""
+    renamed = []
+    for number, (_, word_count) in enumerate(patched.state.pages):
+        path = f"fragment/{build}{_counter(number)}.pf_fragment"
+        run = bisect.bisect_right(state.first_pages, number) - 1
+        if run in changes:
+            patched.files[path] = packed(changes[run][1].fragments[number - state.first_pages[run]], _MANY)
+        else:
+            patched.links[path] = old_bundle / f"fragment/{old_build}{_counter(number)}.pf_fragment"
+        renamed.append([f"{build}{_counter(number)}", _rounded_count(word_count)])
+    return renamed
 
 
 def _decoded(files: Files, fields: list[str], recorded_fields: list[str] | None = None) -> _Run | None:
@@ -205,25 +230,30 @@ def _decoded(files: Files, fields: list[str], recorded_fields: list[str] | None 
     for _, file in meta[_META_FILTERS]:
         filter_name, values = cbor2.loads(unpacked(files[f"filter/{file}.pf_filter"], "filter"))
         filters[filter_name] = {value: list(pages) for value, pages in values}
-    fragments = (
-        []
-        if recorded_fields is not None
-        else [packed(fragment_payload(without_content(files[f"fragment/{page}.pf_fragment"], page)), _MANY) for page, _ in meta[_META_PAGES]]
-    )
+    fragments = []
+    if recorded_fields is None:  # a new bundle: its fragments are published
+        fragments = [fragment_payload(without_content(files[f"fragment/{page}.pf_fragment"], page)) for page, _ in meta[_META_PAGES]]
     return _Run(meta[_META_PAGES], run_fields, filters, words, fragments)
 
 
-def _pages(state: JoinedState, changes: dict[int, tuple[_Run, _Run]]) -> list[list] | None:
-    """The joined pages with the changed runs' ones; None when a new fragment name is another page's."""
-    pages = [list(page) for page in state.pages]
-    changed = {n for number in changes for n in range(state.first_pages[number], state.first_pages[number] + len(changes[number][1].pages))}
-    others = {name for n, (name, _) in enumerate(pages) if n not in changed}
+def _pages(state: JoinedState, changes: dict[int, tuple[_Run, _Run]], old_bundle: Path, old_build: str) -> list[list]:
+    """The joined pages, [fragment name, word count], with the changed runs' ones. Pagefind names a fragment by
+    7 hex digits of its hash, so at 20,000 explainers two pages' names clash now and then: merge.py gives the
+    later one an "x" more unless their fragments are the same. The names of the pages whose name is another's
+    are worked out again the same way, reading the unchanged ones' fragments from the last bundle."""
+    pages = [[name.rstrip("x"), count] for name, count in state.pages]
+    fragments: dict[int, bytes] = {}
     for number, (_, new) in changes.items():
-        names = [name for name, _ in new.pages]
-        if others & set(names) or len(set(names)) != len(names):
-            return None
         first = state.first_pages[number]
         pages[first : first + len(new.pages)] = [list(page) for page in new.pages]
+        fragments.update((first + offset, fragment) for offset, fragment in enumerate(new.fragments))
+    repeated = {name for name, count in Counter(name for name, _ in pages).items() if count > 1}
+    named: dict[str, bytes] = {}  # name given → the fragment it was given to
+    for number, page in enumerate(pages):
+        if page[0] in repeated:
+            fragment = fragments.get(number) or unpacked((old_bundle / f"fragment/{old_build}{_counter(number)}.pf_fragment").read_bytes(), "fragment")
+            while named.setdefault(page[0], fragment) != fragment:
+                page[0] += "x"
     return pages
 
 

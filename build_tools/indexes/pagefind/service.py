@@ -59,7 +59,7 @@ TIMEOUT_SECONDS = 1800
 SHARD_TEXT = 4_000_000
 # An edit that changed more than one run in this many is joined again: patching decodes each changed run
 # twice (its last and new bundles) and holds them, where joining holds a chunk of each run at a time (at
-# 1,000 explainers, 12 of 12 runs patched took 93 s and 2 GB, joined 47 s and 460 MB).
+# 2,000 explainers, 12 of 12 runs patched took 93 s and 2 GB, joined 47 s and 460 MB).
 PATCH_SHARE = 8
 # Replies (about 1 KB each) not yet read: few enough to stay far below a pipe's 64 KB.
 _IN_FLIGHT = 16
