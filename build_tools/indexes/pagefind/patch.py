@@ -155,10 +155,9 @@ def patched_bundle(
     patched.files[f"pagefind.{meta_name}.pf_meta"] = packed(payload, _FEW)
     about["hash"] = meta_name
     patched.files[ENTRY] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
-    for other in old_bundle.rglob("*"):
-        relative = other.relative_to(old_bundle).as_posix()
-        if other.is_file() and relative != ENTRY and not relative.endswith(".pf_meta") and relative.split("/")[0] not in ("index", "fragment", "filter"):
-            patched.links[relative] = other  # the scripts and the WebAssembly
+    for other in old_bundle.iterdir():  # the scripts and the WebAssembly, beside the data's folders
+        if other.is_file() and other.name != ENTRY and other.suffix != ".pf_meta":
+            patched.links[other.name] = other
     return patched
 
 
