@@ -46,18 +46,18 @@ import cbor2
 SIGNATURE = b"pagefind_dcd"
 ENTRY = "pagefind-entry.json"
 # Positions in the metadata file.
-_META_PAGES = 1  # [fragment name, word count] per page, by page number
+META_PAGES = 1  # [fragment name, word count] per page, by page number
 _META_CHUNKS = 2  # [first word, last word, index chunk hash] per index chunk
-_META_FILTERS = 3  # [filter name, filter file hash]
+META_FILTERS = 3  # [filter name, filter file hash]
 _META_SORTS = 4  # [sort name, page numbers in ascending order of the sort's value]
 # Pagefind names filters by 7 hex digits; ours have 8, so a new name is never an old one.
-_HASH_LENGTH = 8
+HASH_LENGTH = 8
 BUILD_LENGTH = 6  # hex digits of the build hash that starts fragment and chunk names
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _EXACT_BELOW, _COUNT_STEP = 16, 1.05
 # gzip level: 9 for the few files every first query downloads; 6 for the thousands of
 # fragments (measured: 1.7 % larger, 2.8 × faster to write), Pagefind's own for index chunks.
-_FEW, _MANY = 9, 6
+FEW, MANY = 9, 6
 
 Files = MutableMapping[str, bytes]  # path in the bundle → contents (a dict, or SpilledFiles)
 
@@ -138,7 +138,7 @@ def fragment_payload(fragment: dict) -> bytes:
     return json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _named_by_hash(language: str, hash_length: int, payload: bytes) -> str:
+def named_by_hash(language: str, hash_length: int, payload: bytes) -> str:
     return f"{language}_{hashlib.sha256(SIGNATURE + payload).hexdigest()[:hash_length]}"
 
 
@@ -148,15 +148,15 @@ def _rewrite_meta(files: Files, published: Files, old_name: str) -> str:
     language = old_name.split("_")[0]
     if meta[_META_SORTS]:
         raise BundleFormatError("unexpected Pagefind metadata: a sort file (records carry none)")
-    build = build_of(name for name, _ in meta[_META_PAGES])
-    meta[_META_PAGES] = _rename_fragments(files, published, build, meta[_META_PAGES])
+    build = build_of(name for name, _ in meta[META_PAGES])
+    meta[META_PAGES] = _rename_fragments(files, published, build, meta[META_PAGES])
     meta[_META_CHUNKS] = [
-        [first, last, _rename_chunk(files, published, chunk, build + _counter(number))] for number, (first, last, chunk) in enumerate(meta[_META_CHUNKS])
+        [first, last, _rename_chunk(files, published, chunk, build + counter(number))] for number, (first, last, chunk) in enumerate(meta[_META_CHUNKS])
     ]
-    meta[_META_FILTERS] = sorted([name, _rewrite_filter(files, published, file)] for name, file in meta[_META_FILTERS])
+    meta[META_FILTERS] = sorted([name, _rewrite_filter(files, published, file)] for name, file in meta[META_FILTERS])
     payload = cbor2.dumps(meta)
-    name = _named_by_hash(language, 10, payload)
-    published[f"pagefind.{name}.pf_meta"] = packed(payload, _FEW)
+    name = named_by_hash(language, 10, payload)
+    published[f"pagefind.{name}.pf_meta"] = packed(payload, FEW)
     return name
 
 
@@ -165,7 +165,7 @@ def build_of(fragment_names: Iterable[str]) -> str:
     return hashlib.sha256(" ".join(fragment_names).encode()).hexdigest()[:BUILD_LENGTH]
 
 
-def _counter(number: int) -> str:
+def counter(number: int) -> str:
     """`number` in base 36, digits reversed (the fastest-changing digit first)."""
     digits = ""
     while True:
@@ -175,7 +175,7 @@ def _counter(number: int) -> str:
             return digits
 
 
-def _rounded_count(words: int) -> int:
+def rounded_count(words: int) -> int:
     if words < _EXACT_BELOW:
         return words
     return round(_COUNT_STEP ** round(math.log(words, _COUNT_STEP)))
@@ -191,8 +191,8 @@ def _rewrite_filter(files: Files, published: Files, old_name: str) -> str:
     path = f"filter/{old_name}.pf_filter"
     name, values = cbor2.loads(unpacked(take(files, path, "filter"), path))
     payload = cbor2.dumps([name, sorted([value, sorted(pages)] for value, pages in values)])
-    new_name = _named_by_hash(old_name.split("_")[0], _HASH_LENGTH, payload)
-    published[f"filter/{new_name}.pf_filter"] = packed(payload, _FEW)
+    new_name = named_by_hash(old_name.split("_")[0], HASH_LENGTH, payload)
+    published[f"filter/{new_name}.pf_filter"] = packed(payload, FEW)
     return new_name
 
 
@@ -202,7 +202,7 @@ def _rename_fragments(files: Files, published: Files, build: str, pages: list) -
     renamed = []
     previous = (False, "")
     for number, (old_name, word_count) in enumerate(pages):
-        new_name = build + _counter(number)
+        new_name = build + counter(number)
         path = f"fragment/{old_name}.pf_fragment"
         fragment = without_content(take(files, path, "fragment"), path)
         date = fragment["meta"].get("date")
@@ -210,6 +210,6 @@ def _rename_fragments(files: Files, published: Files, build: str, pages: list) -
         if date is None or order < previous:
             raise BundleFormatError(f"page {fragment['url']} has no date or is out of date order: Pagefind did not keep the records' order")
         previous = order
-        published[f"fragment/{new_name}.pf_fragment"] = packed(fragment_payload(fragment), _MANY)
-        renamed.append([new_name, _rounded_count(word_count)])
+        published[f"fragment/{new_name}.pf_fragment"] = packed(fragment_payload(fragment), MANY)
+        renamed.append([new_name, rounded_count(word_count)])
     return renamed

@@ -48,13 +48,13 @@ from build_tools.runtime.memory import collector_paused
 T = TypeVar("T")
 _CHUNK_SIZE = 20_000  # Pagefind's chunk_index: page positions (plus one per page) per chunk
 # Positions in the metadata file, in a word and in a word's page.
-_META_VERSION, _META_PAGES, _META_CHUNKS, _META_FILTERS, _META_SORTS, _META_FIELDS = _META_PARTS = range(6)
-_WORD, _WORD_PAGES, _WORD_VARIANTS = range(3)
+_META_VERSION, META_PAGES, _META_CHUNKS, META_FILTERS, _META_SORTS, META_FIELDS = _META_PARTS = range(6)
+WORD, WORD_PAGES, _WORD_VARIANTS = range(3)
 _PAGE_NUMBER, _PAGE_POSITIONS, _PAGE_META_POSITIONS = range(3)
 _page_number, _positions, _meta_positions = (itemgetter(n) for n in (_PAGE_NUMBER, _PAGE_POSITIONS, _PAGE_META_POSITIONS))
 # gzip level of the merged index chunks (measured on the chunks of 4,385 pages: 1.7 % larger
 # than level 9, 3.3 × faster); Pagefind's own are about as large.
-_CHUNK_LEVEL = 6
+CHUNK_LEVEL = 6
 _REWRITTEN_LEVEL = 0  # fragments, filters and metadata: canonical.py unpacks and packs them again
 
 
@@ -91,17 +91,17 @@ class BundleMerger:
             raise BundleFormatError(f"shards of different languages or versions: {language} {meta[_META_VERSION]}")
         if meta[_META_SORTS] or len(meta) != len(_META_PARTS):
             raise BundleFormatError(f"unexpected Pagefind metadata: {len(meta)} parts or a sort file (records carry none)")
-        self.meta_fields.update(meta[_META_FIELDS])
+        self.meta_fields.update(meta[META_FIELDS])
         self.language, self.version, self.entry = language, meta[_META_VERSION], entry
         first_page = len(self.pages)
-        self._add_pages(files, meta[_META_PAGES])
-        self._add_filters(files, meta[_META_FILTERS], first_page)
+        self._add_pages(files, meta[META_PAGES])
+        self._add_filters(files, meta[META_FILTERS], first_page)
         chunks = []
         for *_, chunk in meta[_META_CHUNKS]:
             key = f"{len(self.shards)}/{chunk}"  # two shards may name a chunk alike
             self.waiting_chunks[key] = take(files, f"index/{chunk}.pf_index", "index chunk")
             chunks.append(key)
-        self.shards.append(_Shard(first_page, chunks, sorted(meta[_META_FIELDS])))
+        self.shards.append(_Shard(first_page, chunks, sorted(meta[META_FIELDS])))
         for path, data in files.items():
             self.other_files.setdefault(path, data)
         files.clear()
@@ -137,11 +137,11 @@ class BundleMerger:
         # shard over and over (at 5,000 explainers: 27 of the 31 seconds decoding took).
         with collector_paused():
             words_in_order = _merged_words(self.shards, self.waiting_chunks, sorted(self.meta_fields))
-            chunked = ((words[0][_WORD], words[-1][_WORD], words) for words in _chunked(words_in_order))
+            chunked = ((words[0][WORD], words[-1][WORD], words) for words in _chunked(words_in_order))
             for number, (first, last, words) in enumerate(named_ranges(chunked)):
-                self.chunk_words.append([words[0][_WORD], words[-1][_WORD]])
+                self.chunk_words.append([words[0][WORD], words[-1][WORD]])
                 name = f"{self.language}_m{number}"
-                published[f"index/{name}.pf_index"] = packed(cbor2.dumps([words]), _CHUNK_LEVEL)
+                published[f"index/{name}.pf_index"] = packed(cbor2.dumps([words]), CHUNK_LEVEL)
                 chunks.append([first, last, name])
         filters = []
         for number, (name, values) in enumerate(sorted(self.filters.items())):
@@ -176,9 +176,9 @@ def _words_of(shard: _Shard, waiting_chunks: Files, meta_fields: list[str] | Non
         while words:  # each word let go once merged: every shard holds the rest of one chunk while they are merged
             word = words.pop()
             if renumbered:
-                for page in word[_WORD_PAGES]:
+                for page in word[WORD_PAGES]:
                     page[_PAGE_META_POSITIONS] = [renumbered.get(p, p) for p in page[_PAGE_META_POSITIONS]]
-            yield word[_WORD], shard.first_page, word
+            yield word[WORD], shard.first_page, word
 
 
 def _merged_words(shards: list[_Shard], waiting_chunks: Files, meta_fields: list[str] | None = None) -> Iterator[list]:
@@ -188,10 +188,10 @@ def _merged_words(shards: list[_Shard], waiting_chunks: Files, meta_fields: list
     for text, first_page, word in heapq.merge(*(_words_of(shard, waiting_chunks, meta_fields) for shard in shards), key=lambda item: item[0]):
         if word[_WORD_VARIANTS]:
             raise BundleFormatError(f"unexpected Pagefind index: variants of the word {text}")
-        pages = word[_WORD_PAGES]
-        if current is not None and current[_WORD] == text:
+        pages = word[WORD_PAGES]
+        if current is not None and current[WORD] == text:
             pages[0][_PAGE_NUMBER] += first_page - last_page  # differences: only the first changes
-            current[_WORD_PAGES].extend(pages)
+            current[WORD_PAGES].extend(pages)
         else:
             if current is not None:
                 yield current
@@ -217,7 +217,7 @@ def _chunked(words: Iterator[list]) -> Iterator[list[list]]:
 
 def word_size(word: list) -> int:
     """A word's share of a chunk, as Pagefind counts it: its pages' positions, plus one per page."""
-    pages = word[_WORD_PAGES]
+    pages = word[WORD_PAGES]
     return sum(map(len, map(_positions, pages))) + sum(map(len, map(_meta_positions, pages))) + len(pages)
 
 
@@ -229,7 +229,7 @@ def ends_chunk(word: list, size: int) -> bool:
     if size >= 4 * _CHUNK_SIZE:
         return True
     share = word_size(word)
-    return size >= _CHUNK_SIZE // 2 and zlib.crc32(word[_WORD].encode()) < 2 * share / _CHUNK_SIZE * 2**32
+    return size >= _CHUNK_SIZE // 2 and zlib.crc32(word[WORD].encode()) < 2 * share / _CHUNK_SIZE * 2**32
 
 
 def named_ranges(chunks: Iterable[tuple[str, str, T]]) -> Iterator[tuple[str, str, T]]:

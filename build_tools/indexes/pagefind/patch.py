@@ -35,27 +35,27 @@ from pathlib import Path
 import cbor2
 
 from build_tools.indexes.pagefind.canonical import (
-    _FEW,
-    _HASH_LENGTH,
-    _MANY,
     ENTRY,
+    FEW,
+    HASH_LENGTH,
+    MANY,
     Files,
-    _counter,
-    _named_by_hash,
-    _rounded_count,
     build_of,
+    counter,
     fragment_payload,
+    named_by_hash,
     packed,
+    rounded_count,
     unpacked,
     without_content,
 )
 from build_tools.indexes.pagefind.merge import (
-    _CHUNK_LEVEL,
-    _META_FIELDS,
-    _META_FILTERS,
-    _META_PAGES,
-    _WORD,
-    _WORD_PAGES,
+    CHUNK_LEVEL,
+    META_FIELDS,
+    META_FILTERS,
+    META_PAGES,
+    WORD,
+    WORD_PAGES,
     BundleMerger,
     ends_chunk,
     named_ranges,
@@ -133,7 +133,7 @@ def patched_bundle(
     entry = json.loads((old_bundle / ENTRY).read_bytes())
     ((language, about),) = entry["languages"].items()
     meta = cbor2.loads(unpacked((old_bundle / f"pagefind.{about['hash']}.pf_meta").read_bytes(), "metadata file"))
-    changes = _changes(state, meta[_META_FIELDS], old_runs, new_runs)
+    changes = _changes(state, meta[META_FIELDS], old_runs, new_runs)
     if changes is None:
         return None
     old_build = build_of(name for name, _ in state.pages)
@@ -143,16 +143,16 @@ def patched_bundle(
         return None
     run_fields = [changes[number][1].fields if number in changes else fields for number, fields in enumerate(state.run_fields)]
     patched = Patched({}, {}, JoinedState(bundle_name, keys, state.first_pages, run_fields, pages, []))
-    filters = _filters(old_bundle, meta[_META_FILTERS], language, changes, state, patched.files)
+    filters = _filters(old_bundle, meta[META_FILTERS], language, changes, state, patched.files)
     if filters is None:
         return None
     build = build_of(name for name, _ in pages)
     meta[_META_CHUNKS] = _published_chunks(patched, build, _chunks(state, meta[_META_CHUNKS], old_bundle, changes, touched))
-    meta[_META_PAGES] = _published_fragments(patched, build, old_build, old_bundle, changes, state)
-    meta[_META_FILTERS] = filters
+    meta[META_PAGES] = _published_fragments(patched, build, old_build, old_bundle, changes, state)
+    meta[META_FILTERS] = filters
     payload = cbor2.dumps(meta)
-    meta_name = _named_by_hash(language, 10, payload)
-    patched.files[f"pagefind.{meta_name}.pf_meta"] = packed(payload, _FEW)
+    meta_name = named_by_hash(language, 10, payload)
+    patched.files[f"pagefind.{meta_name}.pf_meta"] = packed(payload, FEW)
     about["hash"] = meta_name
     patched.files[ENTRY] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
     for other in old_bundle.iterdir():  # the scripts and the WebAssembly, beside the data's folders
@@ -181,13 +181,13 @@ def _published_chunks(patched: Patched, build: str, chunks: Iterator[_Chunk]) ->
     """The chunks as canonical.py names them (`build` and their number), made or linked into `patched`; their [from, to, name]."""
     published = []
     for number, (first, last, (bounds, chunk)) in enumerate(named_ranges(chunks)):
-        path = f"index/{build}{_counter(number)}.pf_index"
+        path = f"index/{build}{counter(number)}.pf_index"
         if isinstance(chunk, Path):
             patched.links[path] = chunk
         else:
-            patched.files[path] = packed(cbor2.dumps([chunk]), _CHUNK_LEVEL)
+            patched.files[path] = packed(cbor2.dumps([chunk]), CHUNK_LEVEL)
         patched.state.chunks.append(bounds)
-        published.append([first, last, f"{build}{_counter(number)}"])
+        published.append([first, last, f"{build}{counter(number)}"])
     return published
 
 
@@ -198,13 +198,13 @@ def _published_fragments(
     bundle; the pages' [name, rounded word count]."""
     renamed = []
     for number, (_, word_count) in enumerate(patched.state.pages):
-        path = f"fragment/{build}{_counter(number)}.pf_fragment"
+        path = f"fragment/{build}{counter(number)}.pf_fragment"
         run = bisect.bisect_right(state.first_pages, number) - 1
         if run in changes:
-            patched.files[path] = packed(changes[run][1].fragments[number - state.first_pages[run]], _MANY)
+            patched.files[path] = packed(changes[run][1].fragments[number - state.first_pages[run]], MANY)
         else:
-            patched.links[path] = old_bundle / f"fragment/{old_build}{_counter(number)}.pf_fragment"
-        renamed.append([f"{build}{_counter(number)}", _rounded_count(word_count)])
+            patched.links[path] = old_bundle / f"fragment/{old_build}{counter(number)}.pf_fragment"
+        renamed.append([f"{build}{counter(number)}", rounded_count(word_count)])
     return renamed
 
 
@@ -215,24 +215,24 @@ def _decoded(files: Files, fields: list[str], recorded_fields: list[str] | None 
     entry = json.loads(files[ENTRY])
     ((_, about),) = entry["languages"].items()
     meta = cbor2.loads(unpacked(files[f"pagefind.{about['hash']}.pf_meta"], "metadata file"))
-    run_fields = sorted(meta[_META_FIELDS])
+    run_fields = sorted(meta[META_FIELDS])
     if recorded_fields is not None and run_fields != recorded_fields or not set(run_fields) <= set(fields):
         return None
     places = {-(i + 1): -(fields.index(name) + 1) for i, name in enumerate(run_fields)}
     words: dict[str, list] = {}
     for *_, chunk in meta[_META_CHUNKS]:
         for word in cbor2.loads(unpacked(files[f"index/{chunk}.pf_index"], "index chunk"))[0]:
-            for page in word[_WORD_PAGES]:
+            for page in word[WORD_PAGES]:
                 page[2] = [places.get(p, p) for p in page[2]]
-            words[word[_WORD]] = word
+            words[word[WORD]] = word
     filters = {}
-    for _, file in meta[_META_FILTERS]:
+    for _, file in meta[META_FILTERS]:
         filter_name, values = cbor2.loads(unpacked(files[f"filter/{file}.pf_filter"], "filter"))
         filters[filter_name] = {value: list(pages) for value, pages in values}
     fragments = []
     if recorded_fields is None:  # a new bundle: its fragments are published
-        fragments = [fragment_payload(without_content(files[f"fragment/{page}.pf_fragment"], page)) for page, _ in meta[_META_PAGES]]
-    return _Run(meta[_META_PAGES], run_fields, filters, words, fragments)
+        fragments = [fragment_payload(without_content(files[f"fragment/{page}.pf_fragment"], page)) for page, _ in meta[META_PAGES]]
+    return _Run(meta[META_PAGES], run_fields, filters, words, fragments)
 
 
 def _pages(state: JoinedState, changes: dict[int, tuple[_Run, _Run]], old_bundle: Path, old_build: str) -> list[list]:
@@ -250,7 +250,7 @@ def _pages(state: JoinedState, changes: dict[int, tuple[_Run, _Run]], old_bundle
     named: dict[str, bytes] = {}  # name given → the fragment it was given to
     for number, page in enumerate(pages):
         if page[0] in repeated:
-            fragment = fragments.get(number) or unpacked((old_bundle / f"fragment/{old_build}{_counter(number)}.pf_fragment").read_bytes(), "fragment")
+            fragment = fragments.get(number) or unpacked((old_bundle / f"fragment/{old_build}{counter(number)}.pf_fragment").read_bytes(), "fragment")
             while named.setdefault(page[0], fragment) != fragment:
                 page[0] += "x"
     return pages
@@ -285,12 +285,12 @@ def _chunks(state: JoinedState, chunk_names: list, old_bundle: Path, changes: di
                 chunk.append(word)
                 size += word_size(word)
                 if ends_chunk(word, size):
-                    yield chunk[0][_WORD], chunk[-1][_WORD], ([chunk[0][_WORD], chunk[-1][_WORD]], chunk)
+                    yield chunk[0][WORD], chunk[-1][WORD], ([chunk[0][WORD], chunk[-1][WORD]], chunk)
                     chunk, size = [], 0
             if number == len(state.chunks) or (not chunk and number not in touched):
                 break
         if chunk:
-            yield chunk[0][_WORD], chunk[-1][_WORD], ([chunk[0][_WORD], chunk[-1][_WORD]], chunk)
+            yield chunk[0][WORD], chunk[-1][WORD], ([chunk[0][WORD], chunk[-1][WORD]], chunk)
 
 
 def _patched_words(path: Path, touched: set[str], changes: dict[int, tuple[_Run, _Run]], state: JoinedState) -> list[list]:
@@ -298,14 +298,14 @@ def _patched_words(path: Path, touched: set[str], changes: dict[int, tuple[_Run,
     words = cbor2.loads(unpacked(path.read_bytes(), "index chunk"))[0]
     if not touched:
         return words
-    present = {word[_WORD] for word in words}
+    present = {word[WORD] for word in words}
     words += [[text, [], []] for text in touched - present]
-    words.sort(key=lambda word: word[_WORD])
+    words.sort(key=lambda word: word[WORD])
     patched = []
     for word in words:
-        if word[_WORD] in touched:
-            word[_WORD_PAGES] = _replaced_pages(word[_WORD_PAGES], word[_WORD], changes, state)
-            if not word[_WORD_PAGES]:
+        if word[WORD] in touched:
+            word[WORD_PAGES] = _replaced_pages(word[WORD_PAGES], word[WORD], changes, state)
+            if not word[WORD_PAGES]:
                 continue
         patched.append(word)
     return patched
@@ -321,7 +321,7 @@ def _replaced_pages(pages: list, text: str, changes: dict[int, tuple[_Run, _Run]
         first, end = state.first_pages[run], state.first_pages[run] + len(new.pages)
         absolute = [page for page in absolute if not first <= page[_PAGE_NUMBER] < end]
         number = first
-        for page in new.words[text][_WORD_PAGES] if text in new.words else []:
+        for page in new.words[text][WORD_PAGES] if text in new.words else []:
             number += page[_PAGE_NUMBER]
             absolute.append([number, *page[1:]])
     # runs in page order, each run's pages in its own order (as merge.py joins them)
@@ -352,7 +352,7 @@ def _filters(old_bundle: Path, filters: list, language: str, changes: dict[int, 
         if not kept:
             return None  # a filter left without pages: a join would not have it, or would
         payload = cbor2.dumps([name, kept])
-        file = _named_by_hash(language, _HASH_LENGTH, payload)
-        files[f"filter/{file}.pf_filter"] = packed(payload, _FEW)
+        file = named_by_hash(language, HASH_LENGTH, payload)
+        files[f"filter/{file}.pf_filter"] = packed(payload, FEW)
         written.append([name, file])
     return sorted(written)

@@ -132,7 +132,8 @@ def run_pagefind(
     `bundle`: one Pagefind run per `shard_text` characters of records (on average), their bundles joined
     into one. With `reuse`, a run the last build made from the same records (the same keys, and the same
     `context`: what they all depend on) is taken from its record, and its records are never made; when
-    every run is the record's, so is the joined bundle (joining was 36 s of 40 at 5,000 explainers).
+    every run is the record's, so is the joined bundle (joining was 36 s of 40 at 5,000 explainers);
+    when a few are not, the record's joined bundle is patched with them (`_patched`).
     Returns how many runs there were and how many Pagefind made."""
     ready = (ReadyRecord(*record) if isinstance(record, tuple) else record for record in records)
     shards = [list(shard) for shard in _shards(ready, shard_text)] or [[]]  # a site with no records: one empty run
@@ -171,7 +172,7 @@ def _patched(shards: list[list[Record]], keys: list[str], reuse: ReuseFolder | N
     state = JoinedState.read(last)
     if reuse is None or last is None or state is None or len(shards) < 2 or not reuse.has(state.bundle) or len(keys) != len(state.keys):
         return {}
-    changed = [number for number, (key, last) in enumerate(zip(keys, state.keys)) if key != last]
+    changed = [number for number, (key, recorded) in enumerate(zip(keys, state.keys)) if key != recorded]
     if len(changed) * PATCH_SHARE > len(keys) or not all(reuse.has(state.keys[number]) for number in changed):
         return {}
     runs = enumerate(_bundles_of_runs(shards, keys, reuse, count, {}))
