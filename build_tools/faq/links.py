@@ -30,10 +30,12 @@ as the number of explainers grows.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
+import operator
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -118,10 +120,22 @@ class ExplainerMatcher:
             other.cancel()
         return first + second
 
-    def mask(self, keep) -> int | None:
-        """The explainers `keep(explainer)` accepts, as a mask for best(); None when it accepts all."""
-        ranks = [rank for rank, explainer in enumerate(self.ranked) if keep(explainer)]
-        return None if len(ranks) == len(self.ranked) else (_bit_set(ranks) if ranks else 0)
+    def mask(self, keep: Callable[[Region], bool]) -> int | None:
+        """The explainers whose region `keep(region)` accepts, as a mask for best(); None when it accepts all.
+        Asked once per region, not per explainer: a mask for each set of regions questions were asked in,
+        each over every explainer, was a third of assembling the FAQ at 2,000 explainers (1.5 million calls)."""
+        kept = [bits for region, bits in self._region_bits.values() if keep(region)]
+        if len(kept) == len(self._region_bits):
+            return None
+        return functools.reduce(operator.or_, kept, 0)
+
+    @functools.cached_property
+    def _region_bits(self) -> dict[str, tuple[Region, int]]:
+        """Region name → (the region, the explainers of that region as a bit set of their ranks)."""
+        ranks: dict[str, tuple[Region, list[int]]] = {}
+        for rank, explainer in enumerate(self.ranked):
+            ranks.setdefault(explainer.region.name, (explainer.region, []))[1].append(rank)
+        return {name: (region, _bit_set(held)) for name, (region, held) in ranks.items()}
 
     def analysed(self, question: str) -> AnalysedQuestion:
         """The question's known words (rarest first), their weights, its unknown words and its whole weight."""
@@ -390,7 +404,7 @@ class RegionScope:
         for entry in entries:
             asked = frozenset(name for occurrence in entry.occurrences for name in self.asked_in(occurrence))
             if asked not in masks:
-                masks[asked] = matcher.mask(lambda explainer, asked=asked: self.allows(asked, explainer.region))
+                masks[asked] = matcher.mask(functools.partial(self.allows, asked))
             found.append(masks[asked])
         return found
 

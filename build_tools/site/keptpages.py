@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from build_tools.models import Page
 from build_tools.runtime.reuse import ReuseFolder
 
 PAGES_FILE = "pages.json"  # src path → fingerprint
-HTML = "html"  # the pages' HTML, each at its place in the site
+HTML = "html"  # the pages' HTML, one file each (recorded_name)
 
 
 def fingerprint(page: Page, markdown: str | None = None) -> str:
@@ -50,7 +51,7 @@ class PageReuse:
         if not recorded:
             return cls(reuse, {}, set())
         fingerprints = {page.src_path: fingerprint(page) for page in pages}
-        kept = {src for src, print_ in fingerprints.items() if recorded.get(src) == print_ and reuse.has(f"{HTML}/{output_path(src)}")}
+        kept = {src for src, print_ in fingerprints.items() if recorded.get(src) == print_ and reuse.has(recorded_name(output_path(src)))}
         return cls(reuse, fingerprints, kept)
 
     def read(self, page: Page, markdown: str) -> None:
@@ -63,10 +64,10 @@ class PageReuse:
         HTML (`outputs`: src path → output path) and fingerprint kept in the new record."""
         for src in sorted(self.skipped):
             assert outputs[src] == output_path(src), (src, outputs[src])  # the adapter requires directory URLs
-            self.reuse.take(f"{HTML}/{outputs[src]}", also_into=folder / outputs[src])
+            self.reuse.take(recorded_name(outputs[src]), also_into=folder / outputs[src])
         for src, output in outputs.items():
             if src not in self.skipped and (folder / output).is_file():  # MkDocs writes no file for an empty page
-                self.reuse.keep(f"{HTML}/{output}", folder / output)
+                self.reuse.keep(recorded_name(output), folder / output)
         recorded = {src: self.fingerprints[src] for src in sorted(outputs) if src in self.fingerprints}
         self.reuse.next.mkdir(parents=True, exist_ok=True)
         (self.reuse.next / PAGES_FILE).write_text(json.dumps(recorded, ensure_ascii=False), encoding="utf-8")
@@ -78,6 +79,12 @@ def output_path(src_path: str) -> str:
     if stem == "index" or stem.endswith("/index"):
         return f"{stem}.html"
     return f"{stem}/index.html"
+
+
+def recorded_name(output: str) -> str:
+    """Where the record keeps the HTML of the page written at `output`: one file in the HTML folder, its name
+    the output path with `/` (and `%`) escaped, so that no two pages share a name."""
+    return f"{HTML}/{urllib.parse.quote(output, safe='')}"
 
 
 def _recorded(reuse: ReuseFolder) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import random
@@ -15,7 +16,7 @@ from build_tools.runtime.background import Background
 from build_tools.cli import cli
 from build_tools.faq import links
 from build_tools.faq.merge import cluster
-from build_tools.models import Explainer, LinkKind
+from build_tools.models import Explainer, LinkKind, Region
 from build_tools.build.pipeline import check_content, run_pipeline
 from build_tools.text.analysis import Analyzer
 from conftest import write
@@ -205,12 +206,19 @@ def test_a_suggestion_among_the_allowed_explainers_is_the_best_scoring_of_them(d
         monkeypatch.setattr(links, "PARALLEL_FROM", 2)
     rng = random.Random(11)
     analyzer = Analyzer()
-    explainers = [explainer(f"p{n}", "".join(rng.sample(WORDS[: rng.choice((6, 12, 28))], 4)), dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(40)))
-                  for n in range(200)]
+    regions = [Region(f"r{n}", f"地区{n}") for n in range(3)]
+    explainers = [
+        dataclasses.replace(
+            explainer(f"p{n}", "".join(rng.sample(WORDS[: rng.choice((6, 12, 28))], 4)), dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(40))),
+            region=regions[n % 3],
+        )
+        for n in range(200)
+    ]
     allowed = {e.slug for e in explainers if int(e.slug[1:]) % 3 == 0}
     questions = ["".join(rng.sample(WORDS[: rng.choice((6, 12, 28))], rng.randint(2, 5))) + "吗" for _ in range(200)]
     matcher = links.ExplainerMatcher(explainers, analyzer)
-    mask = matcher.mask(lambda e: e.slug in allowed)
+    mask = matcher.mask(lambda region: region.name == "地区0")
+    assert matcher.mask(lambda region: True) is None and matcher.mask(lambda region: False) == 0
     found = [(m[0].slug, m[1]) if m else None for m in matcher.best_of_each(questions, [mask] * len(questions))]
     assert found == [every_explainer_scored(explainers, q, analyzer, allowed) for q in questions]
     assert sum(f is not None for f in found) > 20 and all(f is None or f[0] in allowed for f in found)
