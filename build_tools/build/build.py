@@ -313,7 +313,7 @@ def _finish_search_indexes(searching: _Searching, first: FirstDocuments, count: 
         written_here = index.write_runs()
     started = time.monotonic()
     seconds, written_there, pagefind_runs = search.result()
-    made = f"{pagefind_runs.made} of {pagefind_runs.runs} runs"
+    made = f"{pagefind_runs.made} of {pagefind_runs.runs} runs, bundle {pagefind_runs.bundle}"
     progress.done(f"站内搜索 / site search (Pagefind)：{count:,} documents, {made}", seconds["pagefind"])
     runs = f"{len(written_there)} of {len(written_here) + len(written_there)} runs"
     progress.done(f"检索索引 / search index (Whoosh) after Pagefind：{runs}", seconds["whoosh"])

@@ -258,7 +258,8 @@ class PreviewState:
         with self._lock:
             self._records.written(record)
         seconds = time.monotonic() - started
-        log.info("policy: search indexes of the preview written in %.1f s (Pagefind: %d of %d runs made)", seconds, count.made, count.runs)
+        made = f"{count.made} of {count.runs} runs made, bundle {count.bundle}"
+        log.info("policy: search indexes of the preview written in %.1f s (Pagefind: %s)", seconds, made)
 
 
 @dataclass(frozen=True)

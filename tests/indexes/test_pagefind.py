@@ -398,10 +398,13 @@ def test_a_joined_bundle_patched_with_the_changed_runs_is_the_bundle_a_join_writ
     monkeypatch.setattr(pagefind_module, "BundleMerger", NoJoin)
     patched = pagefind_module.run_pagefind(records, tmp_path / "patched", 30_000, ReuseFolder(tmp_path / "record1", tmp_path / "record2"))
     assert joined.runs > 3 and 0 < patched.made <= len(edits) < patched.runs
+    assert (joined.bundle, patched.bundle) == ("joined", "patched")  # what the build's line says
     assert pagefind_module.read_files(tmp_path / "patched") == pagefind_module.read_files(tmp_path / "joined")
     assert any(page.endswith("x") for page, _ in patch.JoinedState.read(tmp_path / "record2").pages) == clashing
     records[10] = _edited(records[10], "again")
     pagefind_module.run_pagefind(records, tmp_path / "again", 30_000, ReuseFolder(tmp_path / "record2", tmp_path / "record3"))
+    unchanged = pagefind_module.run_pagefind(records, tmp_path / "unchanged", 30_000, ReuseFolder(tmp_path / "record3", tmp_path / "record4"))
+    assert (unchanged.made, unchanged.bundle) == (0, "taken")
     monkeypatch.setattr(pagefind_module, "BundleMerger", merge.BundleMerger)
     pagefind_module.run_pagefind(records, tmp_path / "joined_again", 30_000)
     assert pagefind_module.read_files(tmp_path / "again") == pagefind_module.read_files(tmp_path / "joined_again")

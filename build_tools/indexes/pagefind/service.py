@@ -145,10 +145,12 @@ def run_pagefind(
             if reuse.has(key):
                 reuse.take(key)  # for the next build, which may change one of them
         reuse.take(joined, also_into=bundle)
+        count.bundle = "taken"
         return count
     try:
         made = _patched(shards, keys, reuse, count, joined, bundle)
         if made is None:
+            count.bundle = "patched"
             return count
         merger, files = _bundle_files(shards, keys, reuse, count, made)
         files = canonical_files(files)
@@ -195,10 +197,13 @@ def _patched(shards: list[list[Record]], keys: list[str], reuse: ReuseFolder | N
 
 @dataclass
 class RunCount:
-    """A bundle's runs: how many, and how many Pagefind made (the others were the build record's)."""
+    """A bundle's runs: how many, and how many Pagefind made (the others were the build record's); and how
+    the joined bundle was made: "joined" (every run's bundle joined), "patched" (the record's, patched with
+    the runs that changed) or "taken" (the record's, as it was)."""
 
     runs: int = 0
     made: int = 0
+    bundle: str = "joined"
 
 
 def shard_text(count: int) -> int:
