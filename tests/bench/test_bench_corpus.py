@@ -96,3 +96,24 @@ def test_never_the_same_title_and_number_twice(sources, tmp_path):
     content, issues = check_content(tmp_path / "one")
     assert Counter((e.title, e.published.year) for e in content.explainers).most_common(1)[0][1] >= 20
     assert [i for i in issues if i.is_error] == []
+
+
+def test_entries_linked_again_after_body_edits_are_those_a_new_assembly_makes(generated):
+    # the build record's FAQ after body edits (faq/kept.py): only entries a changed body decides are linked again
+    from build_tools.build.pipeline import checked, dated
+    from build_tools.faq import assemble_faq, relink_faq
+    from build_tools.load.tree import load_tree
+
+    out, _ = generated
+    site = dated(*checked(load_tree(out)), dt.date(2026, 11, 23))
+    named = sorted({slug for session in site.content.sessions for slug in session.policies} & {e.slug for e in site.explainers})
+    edited = set(named[::2])
+    bodies = [dataclasses.replace(e, body="") if e.slug in edited else e for e in site.explainers]  # the words questions share are gone
+
+    def links(entries):
+        return [(e.id, [(link.slug, link.kind, link.score) for link in e.links], [t.id for t in e.topics]) for e in entries]
+
+    before = links(assemble_faq(site.content, site.explainers))
+    expected = links(assemble_faq(site.content, bodies))
+    assert edited and before != expected  # the edits change links: the comparison below can fail
+    assert links(relink_faq(site.content, bodies, assemble_faq(site.content, site.explainers), edited)) == expected

@@ -221,6 +221,10 @@ def test_the_faq_is_assembled_again_only_when_what_it_is_made_of_changed(content
     session.write_text(session.read_text(encoding="utf-8") + QUESTION.format(n=1), encoding="utf-8")
     build(_options(tmp_path, content, "site", BUILD_DATE + dt.timedelta(days=30), cache=True))
     assert assembled == [1]
+    body = next((content / "policies").rglob("*.md"))
+    body.write_text(body.read_text(encoding="utf-8") + "\n补充说明：以官方发布为准。\n", encoding="utf-8")
+    build(_options(tmp_path, content, "site", BUILD_DATE + dt.timedelta(days=30), cache=True))
+    assert assembled == [1]  # a body edit: the record's entries, those the body decides linked again (relink_faq)
     shutil.rmtree(tmp_path / "full", ignore_errors=True)
     build(_options(tmp_path, content, "full", BUILD_DATE + dt.timedelta(days=30), cache=False))
     assert digest(tmp_path / "site") == digest(tmp_path / "full")
